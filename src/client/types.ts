@@ -1,0 +1,121 @@
+import type { Observable, SchedulerLike } from 'rxjs';
+
+/** HTTP methods the Salesforce APIs use. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
+
+/** How the body of a response is read. `stream` gives a Node Readable (Node) or a ReadableStream (browser). */
+export type ResponseType = 'json' | 'text' | 'arraybuffer' | 'stream';
+
+/**
+ * One request as callers describe it.
+ *
+ * `path` is relative to the versioned data root (`sobjects/Account` → `/services/data/v62.0/sobjects/Account`);
+ * `url` is an instance-relative path (`/services/data/v62.0/query/01g…-2000`) or an absolute URL. Exactly one of them.
+ */
+export interface SfRequest {
+  method: HttpMethod;
+  path?: string;
+  url?: string;
+  params?: Record<string, string | number | boolean | undefined>;
+  headers?: Record<string, string>;
+  /** JSON-serialisable value, a string, bytes, FormData, or a Node Readable for streamed uploads. */
+  data?: unknown;
+  responseType?: ResponseType;
+  /**
+   * Whether re-sending the request can change the org twice. Defaults from the method: GET, HEAD, PUT, DELETE are
+   * idempotent; POST and PATCH are not unless the caller says so (a collections update or a retrieve POST does).
+   */
+  idempotent?: boolean;
+  /** Per-call retry override; `false` disables retries for this call. */
+  retry?: Partial<RetryConfig> | false;
+  /** Skip the session (used for `/services/data/` and login endpoints). */
+  anonymous?: boolean;
+}
+
+export interface SfResponse<T = unknown> {
+  status: number;
+  headers: Record<string, string>;
+  data: T;
+  /** The request as finally sent (method and instance-relative url), for errors and logs — never a token. */
+  method: HttpMethod;
+  url: string;
+}
+
+/** What a login yields. */
+export interface Session {
+  accessToken: string;
+  instanceUrl: string;
+  /** OAuth `id` URL, when the flow returns one. */
+  id?: string;
+  refreshToken?: string;
+  issuedAt?: number;
+  organizationId?: string;
+  userId?: string;
+}
+
+/** A login flow: called once at first use and again (single flight) when the session expires. */
+export interface LoginFlow {
+  readonly kind: string;
+  login(ctx: LoginContext): Promise<Session>;
+}
+
+export interface LoginContext {
+  /** A transport-level POST used by the flows so they share the client's axios instance and adapter. */
+  post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; data: unknown; headers: Record<string, string> }>;
+  /** The previous session, for refresh_token flows. */
+  previous?: Session;
+  signal?: AbortSignal;
+}
+
+export interface RetryConfig {
+  /** Maximum attempts including the first. Default 4. */
+  maxAttempts: number;
+  /** Base delay in ms for `2 ** n * base` with full jitter. Default 500. */
+  baseDelayMs: number;
+  /** Cap of one delay. Default 30,000. */
+  maxDelayMs: number;
+  /** Give up when the next delay would pass this much total time since the first attempt. Default 120,000. */
+  maxTotalMs: number;
+  /** HTTP statuses that are transient. Default [420, 429, 500, 502, 503, 504]. */
+  statuses: number[];
+}
+
+export interface ApiUsage {
+  used: number;
+  max: number;
+}
+
+/**
+ * A transport sends one prepared request. The default uses axios; `rxforce/testing` supplies a fake driven by the
+ * TestScheduler. Unsubscribing aborts.
+ */
+export type Transport = (req: TransportRequest) => Observable<SfResponse<unknown>>;
+
+export interface TransportRequest {
+  method: HttpMethod;
+  /** Absolute URL. */
+  url: string;
+  headers: Record<string, string>;
+  data?: unknown;
+  responseType: ResponseType;
+}
+
+export interface SalesforceClientOptions {
+  /** A login flow, or a ready session. */
+  login?: LoginFlow | Session;
+  /** Pin the API version ('62.0'); default: the latest listed at `/services/data/`, discovered once. */
+  apiVersion?: string;
+  /** Requests in flight at once across every operation of this client. Default 10 (Salesforce allows 25 long-running). */
+  maxConcurrent?: number;
+  retry?: Partial<RetryConfig> | false;
+  /** Called with each new session (first login and every refresh) so callers can persist tokens. */
+  onTokenRefresh?: (session: Session) => void;
+  /** Replaces the axios transport (tests, custom stacks). */
+  transport?: Transport;
+  /** Scheduler for every timer the client starts (backoff); tests pass a TestScheduler. */
+  scheduler?: SchedulerLike;
+  /** `Sforce-Call-Options: client=…`. */
+  callOptions?: string;
+  /** Stop starting new work when the org's API usage passes this fraction (0..1) of its daily allowance. */
+  apiBudget?: number;
+}

@@ -1,0 +1,144 @@
+/**
+ * Internal contracts between the emulator's parts: the HTTP core (server.ts, auth, REST, collections), the SOQL
+ * engine (soql/) and the Bulk API 2.0 engine (bulk/). The emulator never imports client, sources or operators.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** Salesforce field types as describe reports them. */
+export type FieldType =
+  | 'id' | 'string' | 'textarea' | 'email' | 'url' | 'phone' | 'picklist' | 'multipicklist' | 'combobox'
+  | 'boolean' | 'int' | 'double' | 'currency' | 'percent' | 'date' | 'datetime' | 'time' | 'reference'
+  | 'base64' | 'long' | 'address' | 'location' | 'anyType' | 'encryptedstring';
+
+export interface FieldSchema {
+  name: string;
+  label: string;
+  type: FieldType;
+  length: number;
+  precision: number;
+  scale: number;
+  nillable: boolean;
+  createable: boolean;
+  updateable: boolean;
+  /** Required on create: !nillable && createable && !defaultedOnCreate. */
+  defaultedOnCreate: boolean;
+  unique: boolean;
+  externalId: boolean;
+  idLookup: boolean;
+  calculated: boolean;
+  autoNumber: boolean;
+  picklistValues: { value: string; label: string; active: boolean; defaultValue: boolean }[];
+  restrictedPicklist: boolean;
+  referenceTo: string[];
+  relationshipName: string | null;
+  cascadeDelete: boolean;
+  custom: boolean;
+}
+
+export interface ChildRelationship {
+  childSObject: string;
+  field: string;
+  relationshipName: string | null;
+  cascadeDelete: boolean;
+}
+
+export interface ObjectSchema {
+  name: string;
+  label: string;
+  labelPlural: string;
+  keyPrefix: string;
+  custom: boolean;
+  /** Tooling API object (served under /tooling/). */
+  tooling?: boolean;
+  createable: boolean;
+  updateable: boolean;
+  deletable: boolean;
+  queryable: boolean;
+  fields: FieldSchema[];
+  /** Lower-cased field name → field, for case-insensitive lookups as Salesforce does. */
+  fieldMap: Map<string, FieldSchema>;
+  childRelationships: ChildRelationship[];
+  /** Blob field name (ContentVersion.VersionData, Attachment.Body, Document.Body), if any. */
+  blobField?: string;
+}
+
+export interface SchemaRegistry {
+  get(name: string): ObjectSchema | undefined;           // case-insensitive
+  byKeyPrefix(prefix: string): ObjectSchema | undefined;
+  all(): ObjectSchema[];
+}
+
+/** A stored row: field API names (canonical case) → wire values (strings for dates, numbers, booleans, null). */
+export type StoredRecord = Record<string, unknown> & { Id: string; IsDeleted: boolean };
+
+/** A per-record error as the collections and bulk APIs report it. */
+export interface RecordError {
+  statusCode: string;
+  message: string;
+  fields: string[];
+}
+
+export type DmlResult =
+  | { success: true; id: string; created?: boolean }
+  | { success: false; id: string | null; errors: RecordError[] };
+
+/**
+ * The org's data. All DML goes through here so REST, collections and bulk share validation and error bodies.
+ * `fields` are wire-format values keyed by API name (any case; the store canonicalises).
+ */
+export interface OrgStore {
+  readonly schema: SchemaRegistry;
+  get(id: string, opts?: { includeDeleted?: boolean }): StoredRecord | undefined;
+  /** Rows of one object, in insertion order. */
+  scan(sobject: string, opts?: { includeDeleted?: boolean }): Iterable<StoredRecord>;
+  /** Index lookup on Id, unique or external id fields. */
+  findBy(sobject: string, field: string, value: unknown): StoredRecord[];
+  count(sobject: string, opts?: { includeDeleted?: boolean }): number;
+  insert(sobject: string, fields: Record<string, unknown>): DmlResult;
+  update(sobject: string | undefined, id: string, fields: Record<string, unknown>): DmlResult;
+  upsert(sobject: string, externalIdField: string, value: string, fields: Record<string, unknown>): DmlResult;
+  delete(id: string, opts?: { hard?: boolean }): DmlResult;
+  /** Runs fn atomically: if it throws or returns false, every change made inside is rolled back (allOrNone). */
+  transaction<T>(fn: () => T): T;
+  blob(id: string): Buffer | undefined;
+  /** Attach binary content to a record's blob field. */
+  setBlob(id: string, data: Buffer): void;
+}
+
+/** The user the session belongs to. */
+export interface SessionInfo {
+  userId: string;
+  orgId: string;
+  username: string;
+  accessToken: string;
+}
+
+/** Errors thrown by route handlers become Salesforce error bodies. */
+export class SfHttpError extends Error {
+  constructor(
+    public readonly status: number,
+    public readonly errorCode: string,
+    message: string,
+    public readonly fields?: string[],
+  ) {
+    super(message);
+  }
+}
+
+export interface RouteContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  /** Path after `/services/data/vXX.X` (e.g. `/sobjects/Account`), without the query string. */
+  path: string;
+  version: string;
+  query: URLSearchParams;
+  session: SessionInfo;
+  store: OrgStore;
+  /** Reads the whole body (already limited in size by the server). */
+  body(): Promise<Buffer>;
+  json(status: number, body: unknown, headers?: Record<string, string>): void;
+  text(status: number, body: string | Buffer, contentType: string, headers?: Record<string, string>): void;
+}
+
+/** A route module (query, bulk) tells the server which requests it takes. Returns false when it does not match. */
+export type RouteHandler = (ctx: RouteContext) => Promise<boolean> | boolean;
