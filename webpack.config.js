@@ -1,0 +1,54 @@
+// Browser bundles of the `rxforce` entry. rxjs stays external (a peer dependency); no Node built-ins are polyfilled,
+// so an accidental `node:` import in browser-safe code fails this build instead of shipping.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+
+const common = {
+  entry: './src/index.ts',
+  devtool: 'source-map',
+  resolve: {
+    extensions: ['.ts', '.js'],
+    extensionAlias: { '.js': ['.ts', '.js'] },
+  },
+  module: {
+    rules: [
+      {
+        test: /\.ts$/,
+        loader: 'ts-loader',
+        options: { transpileOnly: true, configFile: path.join(root, 'tsconfig.build.json') },
+      },
+    ],
+  },
+  performance: { hints: false },
+};
+
+export default [
+  {
+    ...common,
+    name: 'umd',
+    output: {
+      path: path.join(root, 'dist/browser'),
+      filename: 'rxforce.umd.js',
+      library: { name: 'rxforce', type: 'umd' },
+      globalObject: 'globalThis',
+    },
+    externals: {
+      rxjs: { root: 'rxjs', commonjs: 'rxjs', commonjs2: 'rxjs', amd: 'rxjs' },
+      'rxjs/operators': { root: ['rxjs', 'operators'], commonjs: 'rxjs/operators', commonjs2: 'rxjs/operators', amd: 'rxjs/operators' },
+    },
+  },
+  {
+    ...common,
+    name: 'esm',
+    experiments: { outputModule: true },
+    output: {
+      path: path.join(root, 'dist/browser'),
+      filename: 'rxforce.esm.js',
+      library: { type: 'module' },
+    },
+    externalsType: 'module',
+    externals: { rxjs: 'rxjs', 'rxjs/operators': 'rxjs/operators' },
+  },
+];
