@@ -1,3 +1,4 @@
+import type { AxiosInstance, AxiosRequestConfig } from 'axios';
 import type { Observable, SchedulerLike } from 'rxjs';
 
 /** HTTP methods the Salesforce APIs use. */
@@ -56,11 +57,17 @@ export interface Session {
 /** A login flow: called once at first use and again (single flight) when the session expires. */
 export interface LoginFlow {
   readonly kind: string;
+  /** False when logging in again cannot yield a new token (a static access token); default true. */
+  readonly canRefresh?: boolean;
   login(ctx: LoginContext): Promise<Session>;
 }
 
 export interface LoginContext {
-  /** A transport-level POST used by the flows so they share the client's axios instance and adapter. */
+  /**
+   * A transport-level POST used by the flows so they share the client's axios instance and adapter. Resolves for
+   * 2xx; a non-2xx answer rejects with the typed error (`AuthenticationError` for OAuth error objects and SOAP
+   * login faults).
+   */
   post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; data: unknown; headers: Record<string, string> }>;
   /** The previous session, for refresh_token flows. */
   previous?: Session;
@@ -78,6 +85,8 @@ export interface RetryConfig {
   maxTotalMs: number;
   /** HTTP statuses that are transient. Default [420, 429, 500, 502, 503, 504]. */
   statuses: number[];
+  /** `full` (default): each delay is uniform in [0, 2 ** n * base]; `none`: exactly `2 ** n * base`. */
+  jitter?: 'full' | 'none';
 }
 
 export interface ApiUsage {
@@ -112,6 +121,13 @@ export interface SalesforceClientOptions {
   onTokenRefresh?: (session: Session) => void;
   /** Replaces the axios transport (tests, custom stacks). */
   transport?: Transport;
+  /** An axios instance for the default transport (interceptors, proxies). */
+  axios?: AxiosInstance;
+  /**
+   * Extra axios config for the default transport, e.g. `{ httpsAgent }` from `rxforce/node` for keep-alive tuning
+   * (Node 20's global agent already keeps connections alive) or `timeout`.
+   */
+  axiosConfig?: AxiosRequestConfig;
   /** Scheduler for every timer the client starts (backoff); tests pass a TestScheduler. */
   scheduler?: SchedulerLike;
   /** `Sforce-Call-Options: client=…`. */

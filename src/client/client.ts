@@ -1,0 +1,259 @@
+/**
+ * `SalesforceClient`: the one place requests leave from. A request goes through the client-wide concurrency limit,
+ * gets a session (single-flight login/refresh), the API version (discovered once), and the retry policy.
+ */
+import {
+  catchError, defer, firstValueFrom, lastValueFrom, map, type Observable, of, ReplaySubject, type SchedulerLike, shareReplay,
+  switchMap, tap, throwError,
+} from 'rxjs';
+import { parseLimitInfo } from './apiUsage.js';
+import { ApiBudgetExceededError, ExpiredSessionError, SalesforceApiError } from './errors.js';
+import { Limiter } from './limiter.js';
+import { relativeUrl } from './redact.js';
+import { isIdempotentMethod, resolveRetryConfig, retryPolicy } from './retry.js';
+import { SessionManager } from './session.js';
+import { axiosTransport } from './transport.js';
+import type {
+  ApiUsage, LoginContext, LoginFlow, SalesforceClientOptions, Session, SfRequest, SfResponse, Transport, TransportRequest,
+} from './types.js';
+
+const DEFAULT_MAX_CONCURRENT = 10;
+/** Salesforce's wording when a token lacks the `api` scope; a new token from the same flow has the same scope. */
+const REST_SCOPE_MESSAGE = /not valid for use with the REST API/i;
+
+const registry = new Map<string, SalesforceClient>();
+let defaultClient: SalesforceClient | undefined;
+
+export class SalesforceClient {
+  /** Scheduler for every timer the client starts (backoff). */
+  readonly scheduler: SchedulerLike | undefined;
+  /** The org's API usage from the latest `Sforce-Limit-Info` header; replays the latest value. */
+  readonly apiUsage$: Observable<ApiUsage>;
+  /** The client-wide concurrency limit (exposed for progress displays and tests). */
+  readonly limiter: Limiter;
+
+  private readonly transport: Transport;
+  private readonly sessions: SessionManager;
+  private readonly usage = new ReplaySubject<ApiUsage>(1);
+  private latestUsage: ApiUsage | undefined;
+  private version: string | undefined;
+  private versionInflight: Observable<string> | undefined;
+
+  constructor(private readonly options: SalesforceClientOptions = {}) {
+    if (options.apiVersion !== undefined && !/^\d+\.\d$/.test(options.apiVersion)) {
+      throw new TypeError(`apiVersion must look like '62.0', got ${JSON.stringify(options.apiVersion)}`);
+    }
+    if (options.apiBudget !== undefined && !(options.apiBudget > 0 && options.apiBudget <= 1)) {
+      throw new RangeError(`apiBudget is a fraction in (0, 1], got ${options.apiBudget}`);
+    }
+    this.scheduler = options.scheduler;
+    this.version = options.apiVersion;
+    this.limiter = new Limiter(options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
+    this.transport = options.transport ?? axiosTransport({ axios: options.axios, axiosConfig: options.axiosConfig });
+    this.apiUsage$ = this.usage.asObservable();
+    const login = options.login;
+    const flow = login && isLoginFlow(login) ? login : undefined;
+    const initial = login && !isLoginFlow(login) ? login : undefined;
+    this.sessions = new SessionManager(flow, initial, previous => this.loginContext(previous), options.onTokenRefresh);
+  }
+
+  /** The latest known API usage, if any response carried it. */
+  get apiUsage(): ApiUsage | undefined { return this.latestUsage; }
+
+  /**
+   * Sends one request. Cold: nothing is sent before subscribe, and unsubscribing aborts it (or drops it from the
+   * queue). Emits one `SfResponse`, or errors with a typed error from `errors.ts`.
+   * @example client.request$({ method: 'GET', path: 'sobjects/Account/describe' }).subscribe(r => r.data)
+   */
+  request$<T = unknown>(req: SfRequest): Observable<SfResponse<T>> {
+    return defer(() => {
+      if ((req.path === undefined) === (req.url === undefined)) {
+        return throwError(() => new TypeError('A request needs exactly one of `path` or `url`'));
+      }
+      const budget = this.budgetError();
+      if (budget) return throwError(() => budget);
+      const idempotent = req.idempotent ?? isIdempotentMethod(req.method);
+      const config = resolveRetryConfig(this.options.retry, req.retry);
+      const attempt$ = this.limiter.run(() => defer(() => {
+        const late = this.budgetError();
+        if (late) return throwError(() => late);
+        return this.sessions.session$().pipe(switchMap(session => this.sendWithRefresh$(req, session)));
+      }));
+      return attempt$.pipe(retryPolicy(config, idempotent, this.scheduler));
+    }) as Observable<SfResponse<T>>;
+  }
+
+  /** Promise twin of `request$`. */
+  request<T = unknown>(req: SfRequest): Promise<SfResponse<T>> {
+    return firstValueFrom(this.request$<T>(req));
+  }
+
+  /** The API version ('62.0'): pinned, or the latest listed at `/services/data/`, discovered once per client. */
+  apiVersion$(): Observable<string> {
+    return defer(() => {
+      if (this.version) return of(this.version);
+      this.versionInflight ??= this.sessions.session$().pipe(
+        switchMap(session => this.send$({
+          method: 'GET', url: `${session.instanceUrl}/services/data/`, headers: this.baseHeaders(), responseType: 'json',
+        })),
+        retryPolicy(resolveRetryConfig(this.options.retry), true, this.scheduler),
+        map(res => latestVersion(res.data)),
+        tap({
+          next: v => { this.version = v; },
+          finalize: () => { this.versionInflight = undefined; },
+        }),
+        shareReplay({ bufferSize: 1, refCount: false }),
+      );
+      return this.versionInflight;
+    });
+  }
+
+  /** Promise twin of `apiVersion$`. */
+  apiVersion(): Promise<string> { return firstValueFrom(this.apiVersion$()); }
+
+  /** The current session, logging in if needed. */
+  session$(): Observable<Session> { return this.sessions.session$(); }
+
+  /** Promise twin of `session$`. */
+  session(): Promise<Session> { return firstValueFrom(this.session$()); }
+
+  /** The org limits (`GET /limits`): DailyApiRequests, DailyBulkApiRequests … each `{ Max, Remaining }`. */
+  limits$(): Observable<Record<string, { Max: number; Remaining: number }>> {
+    return this.request$<Record<string, { Max: number; Remaining: number }>>({ method: 'GET', path: 'limits' }).pipe(map(r => r.data));
+  }
+
+  /** Promise twin of `limits$`. */
+  limits(): Promise<Record<string, { Max: number; Remaining: number }>> { return lastValueFrom(this.limits$()); }
+
+  /** Registers a named connection (`{ client: 'prod' }` in any operation). The first one registered becomes the default. */
+  static register(name: string, client: SalesforceClient): void {
+    registry.set(name, client);
+    defaultClient ??= client;
+  }
+
+  /** A named connection, or the default one. */
+  static get(name?: string): SalesforceClient {
+    if (name === undefined) {
+      if (!defaultClient) throw new Error('No default Salesforce connection: call SalesforceClient.setDefault(client) or pass { client }');
+      return defaultClient;
+    }
+    const client = registry.get(name);
+    if (!client) throw new Error(`No Salesforce connection named ${JSON.stringify(name)} (registered: ${[...registry.keys()].join(', ') || 'none'})`);
+    return client;
+  }
+
+  /** Makes `client` the connection used when an operation gets no `client` option. */
+  static setDefault(client: SalesforceClient | undefined): void {
+    defaultClient = client;
+  }
+
+  /** Forgets every named connection and the default (tests). */
+  static clearRegistry(): void {
+    registry.clear();
+    defaultClient = undefined;
+  }
+
+  private sendWithRefresh$(req: SfRequest, session: Session): Observable<SfResponse<unknown>> {
+    return this.sendAs$(req, session).pipe(catchError((err: unknown) => {
+      if (req.anonymous || !isInvalidSession(err) || REST_SCOPE_MESSAGE.test(err.message) || !this.sessions.canRefresh) {
+        return throwError(() => err);
+      }
+      // at most one refresh per request: the re-send below is not wrapped again
+      return this.sessions.refresh$(session).pipe(switchMap(fresh => this.sendAs$(req, fresh)));
+    }));
+  }
+
+  private sendAs$(req: SfRequest, session: Session): Observable<SfResponse<unknown>> {
+    const url$ = req.path !== undefined
+      ? this.apiVersion$().pipe(map(v => `${session.instanceUrl}/services/data/v${v}/${req.path!.replace(/^\/+/, '')}`))
+      : of(absoluteUrl(req.url!, session.instanceUrl));
+    return url$.pipe(switchMap(base => {
+      const url = withParams(base, req.params);
+      const headers: Record<string, string> = { ...this.baseHeaders(), ...req.headers };
+      // the token only goes to the instance it was issued for
+      if (!req.anonymous && sameOrigin(url, session.instanceUrl)) headers.Authorization = `Bearer ${session.accessToken}`;
+      return this.send$({ method: req.method, url, headers, data: req.data, responseType: req.responseType ?? 'json' });
+    }));
+  }
+
+  /** One transport call, with API usage recorded from success and error responses alike. */
+  private send$(treq: TransportRequest): Observable<SfResponse<unknown>> {
+    return this.transport(treq).pipe(
+      map(res => ({ ...res, url: relativeUrl(res.url || treq.url), method: treq.method })),
+      tap({
+        next: res => this.recordUsage(res.headers),
+        error: (err: unknown) => { if (err instanceof SalesforceApiError) this.recordUsage(err.headers); },
+      }),
+    );
+  }
+
+  private baseHeaders(): Record<string, string> {
+    return this.options.callOptions ? { 'Sforce-Call-Options': this.options.callOptions } : {};
+  }
+
+  private recordUsage(headers: Record<string, string> | undefined): void {
+    const usage = parseLimitInfo(headers?.['sforce-limit-info']);
+    if (!usage) return;
+    const last = this.latestUsage;
+    this.latestUsage = usage;
+    if (!last || last.used !== usage.used || last.max !== usage.max) this.usage.next(usage);
+  }
+
+  private budgetError(): ApiBudgetExceededError | undefined {
+    const budget = this.options.apiBudget;
+    const usage = this.latestUsage;
+    if (budget === undefined || !usage) return undefined;
+    return usage.used / usage.max >= budget ? new ApiBudgetExceededError(usage.used, usage.max, budget) : undefined;
+  }
+
+  private loginContext(previous?: Session): LoginContext {
+    return {
+      previous,
+      post: async (url, body, headers) => {
+        const res = await lastValueFrom(this.send$({ method: 'POST', url, headers: { ...this.baseHeaders(), ...headers }, data: body, responseType: 'json' }));
+        return { status: res.status, data: res.data, headers: res.headers };
+      },
+    };
+  }
+}
+
+/** Every operation takes `{ client?: SalesforceClient | string }` and calls this. */
+export function resolveClient(client?: SalesforceClient | string): SalesforceClient {
+  return client instanceof SalesforceClient ? client : SalesforceClient.get(client);
+}
+
+function isLoginFlow(login: LoginFlow | Session): login is LoginFlow {
+  return typeof (login as LoginFlow).login === 'function';
+}
+
+function isInvalidSession(err: unknown): err is ExpiredSessionError {
+  return err instanceof ExpiredSessionError && (err.errorCode === 'INVALID_SESSION_ID' || err.errorCode === 'HTTP_401');
+}
+
+/** The highest `version` in the `/services/data/` listing. */
+export function latestVersion(listing: unknown): string {
+  const versions = Array.isArray(listing)
+    ? listing.map(v => (v as { version?: unknown })?.version).filter((v): v is string => typeof v === 'string' && /^\d+\.\d+$/.test(v))
+    : [];
+  if (versions.length === 0) throw new TypeError('GET /services/data/ listed no API versions');
+  return versions.reduce((a, b) => (Number(b) > Number(a) ? b : a));
+}
+
+function absoluteUrl(url: string, instanceUrl: string): string {
+  if (/^https?:\/\//i.test(url)) return url;
+  // bulk `contentUrl` comes without a leading slash ("services/data/v62.0/jobs/…")
+  return `${instanceUrl}/${url.replace(/^\/+/, '')}`;
+}
+
+function withParams(url: string, params: SfRequest['params']): string {
+  if (!params) return url;
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) search.append(k, String(v));
+  const qs = search.toString();
+  if (!qs) return url;
+  return url + (url.includes('?') ? '&' : '?') + qs;
+}
+
+function sameOrigin(url: string, instanceUrl: string): boolean {
+  try { return new URL(url).origin === new URL(instanceUrl).origin; } catch { return false; }
+}

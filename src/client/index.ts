@@ -1,0 +1,14 @@
+/** The client layer: `SalesforceClient`, auth flows, typed errors, retry policy. Browser-safe. */
+export * from './types.js';
+export * from './errors.js';
+export { SalesforceClient, resolveClient, latestVersion } from './client.js';
+export { axiosTransport, isSuccessStatus, type AxiosTransportOptions } from './transport.js';
+export { Limiter } from './limiter.js';
+export {
+  RETRY_DEFAULTS, resolveRetryConfig, retryPolicy, backoffDelay, retryAfterMs, isRetryable, isIdempotentMethod,
+  isNetworkError, isConcurrencyLimit, isTransientStatus,
+} from './retry.js';
+export { parseLimitInfo } from './apiUsage.js';
+export { redact } from './redact.js';
+export { assertSecureUrl, isLoopbackHost } from './secureUrl.js';
+export * from './auth/index.js';
