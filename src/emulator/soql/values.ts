@@ -1,0 +1,72 @@
+/**
+ * How stored wire values and SOQL literals compare: strings case-insensitively, ids by their 18-character form, dates
+ * and datetimes as epoch ms, numbers as numbers. One comparable form per field kind keeps WHERE, ORDER BY and GROUP BY
+ * consistent.
+ */
+import type { FieldType } from '../types.js';
+
+export type Kind = 'id' | 'string' | 'number' | 'boolean' | 'date' | 'datetime' | 'time' | 'multi';
+export type Comparable = string | number | boolean;
+
+export function kindOf(type: FieldType): Kind {
+  switch (type) {
+    case 'id': case 'reference': return 'id';
+    case 'int': case 'double': case 'currency': case 'percent': case 'long': return 'number';
+    case 'boolean': return 'boolean';
+    case 'date': return 'date';
+    case 'datetime': return 'datetime';
+    case 'time': return 'time';
+    case 'multipicklist': return 'multi';
+    default: return 'string';
+  }
+}
+
+const CHECKSUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
+
+/** The 18-character case-safe form of a 15-character record id (other strings unchanged). */
+export function to18(id: string): string {
+  if (id.length !== 15) return id;
+  let suffix = '';
+  for (let i = 0; i < 3; i++) {
+    let flags = 0;
+    for (let j = 0; j < 5; j++) {
+      const c = id.charCodeAt(i * 5 + j);
+      if (c >= 65 && c <= 90) flags |= 1 << j;
+    }
+    suffix += CHECKSUM[flags];
+  }
+  return id + suffix;
+}
+
+/** Epoch ms of a wire datetime (`2013-05-20T20:49:32.000+0000`, `…Z`, `…+01:00`) or date (`2013-05-20`). */
+export function parseDateTime(s: string): number {
+  if (s.length === 10) return Date.parse(`${s}T00:00:00Z`);
+  return Date.parse(s.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
+}
+
+/** The comparable form of a stored value, or null. */
+export function comparable(kind: Kind, v: unknown): Comparable | null {
+  if (v === null || v === undefined || v === '') return null;
+  switch (kind) {
+    case 'id': return to18(String(v));
+    case 'number': return typeof v === 'number' ? v : Number(v);
+    case 'boolean': return v === true || v === 'true';
+    case 'date': case 'datetime': {
+      const t = parseDateTime(String(v));
+      return Number.isNaN(t) ? null : t;
+    }
+    case 'time': return String(v);
+    default: return String(v).toLowerCase();
+  }
+}
+
+/** Total order on comparables of one kind (false < true). */
+export function compare(a: Comparable, b: Comparable): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Lower-cased members of a multi-select picklist value (`a;b` → {a, b}). */
+export function multiSet(v: unknown): Set<string> {
+  if (v === null || v === undefined || v === '') return new Set();
+  return new Set(String(v).split(';').map(s => s.trim().toLowerCase()).filter(s => s !== ''));
+}
