@@ -1,0 +1,122 @@
+/**
+ * Record → wire JSON for a write, with validation before anything is sent.
+ *
+ * Conventions (one place, so every write path behaves the same):
+ * - Read-only fields (and fields not createable on insert / not updateable on update) are silently not sent: a record
+ *   read then saved carries Id, CreatedDate, formulas…, and refusing them would make every read-modify-save fail.
+ * - Id is sent only on update, where it is required.
+ * - Fields the model does not name: those that came from the server unchanged (relationship objects, aggregates,
+ *   `attributes`) are not sent; others are refused with a ValidationError, unless the model was defined with
+ *   `{ passthrough: true }`, in which case they are sent as they are.
+ * - A parent relationship (`Account: { External_Id__c: 'A-1' }`) is sent when its lookup field may be written.
+ * - A blob field still holding the REST path it was read with is not sent (nothing to upload).
+ */
+import { ValidationError } from '../client/errors.js';
+import type { AnyField, FieldDef } from './fields.js';
+import { META_KEYS, sameWire, snapshotOf, wireForCompare } from './tracking.js';
+import type { SObjectModel, ToWireOptions, WriteOp } from './types.js';
+import { isBlobPath, toWireValue } from './wire.js';
+
+/** What serialization needs to know about a model beyond its public surface. */
+export interface ModelInternals {
+  model: SObjectModel<any>;
+  builder(name: string): AnyField | undefined;
+}
+
+const describeValue = (v: unknown): string =>
+  v === null ? 'null' : Array.isArray(v) ? 'an array' : v instanceof Date ? 'a Date' : typeof v;
+
+export function isPlainRecord(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+function sendable(f: FieldDef, op: WriteOp): boolean {
+  return op === 'insert' ? f.createable : op === 'update' ? f.updateable : f.createable || f.updateable;
+}
+
+/** Validates `record` for `op` and returns the wire body (throws ValidationError on the first problem). */
+export function serialize(ctx: ModelInternals, record: unknown, op: WriteOp, opts: ToWireOptions = {}): Record<string, unknown> {
+  const { model } = ctx;
+  const fail = (field: string | undefined, reason: string) => new ValidationError({
+    sobject: model.apiName, reason,
+    ...(opts.index !== undefined ? { recordIndex: opts.index } : {}),
+    ...(field !== undefined ? { field } : {}),
+  });
+  if (!isPlainRecord(record)) throw fail(undefined, `a record must be a plain object, got ${describeValue(record)}`);
+
+  const snapshot = opts.onlyChanges ? snapshotOf(record) : undefined;
+  const fromServer = snapshotOf(record);
+  const unchanged = (name: string, wire: unknown) => snapshot !== undefined && name in snapshot && sameWire(snapshot[name], wire);
+  const out: Record<string, unknown> = {};
+  const seen = new Set<string>();
+  let changes = 0;
+
+  const check = (f: FieldDef, value: unknown) => {
+    if (value === null) {
+      if (!f.nullable) throw fail(f.name, 'null is not allowed (the field is not declared nullable)');
+      return;
+    }
+    const result = ctx.builder(f.name)!.schema.safeParse(value);
+    if (!result.success) throw fail(f.name, result.error.issues[0]?.message ?? 'invalid value');
+  };
+
+  for (const [key, value] of Object.entries(record)) {
+    if (META_KEYS.has(key) || value === undefined) continue;
+    const f = model.field(key);
+    if (f) {
+      seen.add(f.name);
+      if (f.kind === 'id') {
+        if (op !== 'update') continue;
+        check(f, value);
+        if (value === null) throw fail('Id', 'Id is required for update');
+        out.Id = value;
+        continue;
+      }
+      if (!sendable(f, op) || (f.kind === 'blob' && isBlobPath(value))) continue;
+      check(f, value);
+      const wire = toWireValue(f, value);
+      if (unchanged(f.name, wire)) continue;
+      out[f.name] = wire;
+      changes++;
+      continue;
+    }
+    const wire = wireForCompare(undefined, value);
+    if (fromServer && key in fromServer && sameWire(fromServer[key], wire)) continue; // read, never touched
+    const lookup = model.relationship(key);
+    if (lookup) {
+      if (!sendable(lookup, op)) continue;
+      const keys = isPlainRecord(value) ? Object.keys(value).filter(k => !META_KEYS.has(k)) : [];
+      const ext = keys.length === 1 ? (value as Record<string, unknown>)[keys[0]!] : undefined;
+      if (typeof ext !== 'string' && typeof ext !== 'number') {
+        throw fail(key, `a parent relationship must be written as { <external id field>: value }, got ${JSON.stringify(value)}`);
+      }
+      out[key] = { [keys[0]!]: ext };
+      changes++;
+      continue;
+    }
+    if (!model.passthrough) {
+      throw fail(key, `not a field of the ${model.apiName} model (define it with { passthrough: true } to send fields the model does not name)`);
+    }
+    out[key] = value instanceof Date ? toWireValue({ kind: 'datetime' } as FieldDef, value) : value;
+    changes++;
+  }
+
+  if (op === 'update' && !seen.has('Id') && model.field('Id')) throw fail('Id', 'Id is required for update');
+  if (op === 'insert') {
+    for (const name of model.fieldNames) {
+      const f = model.fields[name]!;
+      if (seen.has(name) || !f.createable) continue;
+      if (f.hasDefault) {
+        const value = typeof f.default === 'function' ? (f.default as () => unknown)() : f.default;
+        check(f, value);
+        out[name] = toWireValue(f, value);
+        changes++;
+      } else if (!f.optional) {
+        throw fail(name, 'required field is missing');
+      }
+    }
+  }
+  return opts.onlyChanges && changes === 0 ? {} : out;
+}
