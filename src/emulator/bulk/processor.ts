@@ -1,0 +1,145 @@
+/**
+ * Processes ingest jobs asynchronously: the uploaded CSV is streamed from disk row by row, each row goes through
+ * the store's DML (same validation as REST), results are appended to files slice by slice, and the job's counters
+ * grow while it is InProgress. Abort stops at the next slice and leaves the rest as unprocessed records.
+ */
+import { appendFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CsvError } from 'csv-parse';
+import { applyRow, type RowContext, type RowOutcome } from './applyRow.js';
+import { JobFailure, resolveColumns, type Column } from './columns.js';
+import { openCsv, readHeader } from './csvRead.js';
+import { csvLine, type Dialect } from './dialect.js';
+import { touch, type BulkEngine, type IngestJob } from './jobs.js';
+import { Pacer } from './pacer.js';
+
+export const SUCCESS_FILE = 'successfulResults.csv';
+export const FAILED_FILE = 'failedResults.csv';
+
+/** A cell quoted always, as result files carry values; null-like empties stay bare. */
+function quoted(v: string): string {
+  return v === '' ? '' : `"${v.replace(/"/g, '""')}"`;
+}
+
+function resultLine(first: string, second: string, values: readonly string[], d: Dialect): string {
+  return [quoted(first), quoted(second), ...values.map(quoted)].join(d.delimiter) + d.eol;
+}
+
+/** Result header: `"sf__Id","sf__Created"` (or `"sf__Error"`) then the original columns as uploaded. */
+export function resultHeaderLine(second: 'sf__Created' | 'sf__Error', header: readonly string[] | undefined,
+  d: Dialect): string {
+  const original = header && header.length ? d.delimiter + csvLine(header, d).slice(0, -d.eol.length) : '';
+  return `"sf__Id"${d.delimiter}"${second}"${original}${d.eol}`;
+}
+
+/** Writes header-only result files, so results are readable from the moment the job leaves Open. */
+export async function initResultFiles(job: IngestJob): Promise<void> {
+  await writeFile(join(job.dir, SUCCESS_FILE), resultHeaderLine('sf__Created', job.resultHeader, job.dialect));
+  await writeFile(join(job.dir, FAILED_FILE), resultHeaderLine('sf__Error', job.resultHeader, job.dialect));
+}
+
+/** For each result column, the index of that column in an upload's header (-1 when absent). */
+function columnMap(resultHeader: readonly string[], header: readonly string[]): number[] | undefined {
+  if (resultHeader.length === header.length && resultHeader.every((h, i) => h === header[i])) return undefined;
+  const lower = header.map(h => h.toLowerCase());
+  return resultHeader.map(h => lower.indexOf(h.toLowerCase()));
+}
+
+const stillOurs = (engine: BulkEngine, job: IngestJob): boolean => !engine.isDisposed && engine.jobs.get(job.id) === job;
+
+class ResultBuffer {
+  private ok: string[] = [];
+  private bad: string[] = [];
+  private failed = 0;
+
+  constructor(private readonly job: IngestJob) {}
+
+  add(outcome: RowOutcome, echoed: readonly string[]): void {
+    const d = this.job.dialect;
+    if (outcome.ok) this.ok.push(resultLine(outcome.id, String(outcome.created), echoed, d));
+    else {
+      this.bad.push(resultLine(outcome.id, outcome.error, echoed, d));
+      this.failed++;
+    }
+  }
+
+  /** Appends buffered rows to the result files, then publishes the counters (files and counters agree). */
+  async flush(): Promise<void> {
+    const n = this.ok.length + this.bad.length;
+    if (n === 0) return;
+    const [ok, bad, failed] = [this.ok, this.bad, this.failed];
+    this.ok = [];
+    this.bad = [];
+    this.failed = 0;
+    if (ok.length) await appendFile(join(this.job.dir, SUCCESS_FILE), ok.join(''));
+    if (bad.length) await appendFile(join(this.job.dir, FAILED_FILE), bad.join(''));
+    this.job.numberRecordsProcessed += n;
+    this.job.numberRecordsFailed += failed;
+  }
+}
+
+function csvFailureMessage(e: CsvError): string {
+  // Wording unconfirmed: Salesforce reports unparsable job data as an InvalidBatch failure of the job.
+  return `InvalidBatch : Failed to parse CSV: ${e.message}`;
+}
+
+/** Runs one ingest job from UploadComplete to JobComplete, Failed or Aborted. */
+export async function processIngest(engine: BulkEngine, job: IngestJob): Promise<void> {
+  const started = performance.now();
+  job.state = 'InProgress';
+  touch(job);
+  const results = new ResultBuffer(job);
+  try {
+    if (job.uploads.length === 0) throw new JobFailure('InvalidBatch : No data uploaded for the job');
+    const headers: string[][] = [];
+    for (const file of job.uploads) headers.push(await readHeader(file, job.dialect));
+    const object = engine.store.schema.get(job.object);
+    if (!object) throw new JobFailure(`InvalidBatch : Unknown object: ${job.object}`);
+    const columns: Column[][] = headers.map(h => resolveColumns(h, object, engine.store.schema, job.operation));
+    const pacer = new Pacer(engine.options.recordsPerSecond);
+    const resultHeader = job.resultHeader ?? headers[0];
+
+    for (let u = job.position.upload; u < job.uploads.length; u++) {
+      const ctx: RowContext = { store: engine.store, object: object.name, operation: job.operation,
+        externalIdFieldName: job.externalIdFieldName, columns: columns[u] };
+      const map = columnMap(resultHeader, headers[u]);
+      const parser = openCsv(job.uploads[u], job.dialect);
+      let row = -1;
+      try {
+        for await (const values of parser as AsyncIterable<string[]>) {
+          if (row++ === -1) continue;
+          const outcome: RowOutcome = values.length === columns[u].length
+            ? applyRow(ctx, values)
+            // Wording unconfirmed: a row whose value count differs from the header fails on its own.
+            : { ok: false, id: '', error: `INVALID_FIELD:Number of values (${values.length}) does not match the number of columns in the header (${columns[u].length})` };
+          results.add(outcome, map ? map.map(i => (i >= 0 ? values[i] ?? '' : '')) : values);
+          job.position = { upload: u, row };
+          const pause = pacer.tick();
+          if (pause) {
+            await results.flush();
+            touch(job);
+            await pause;
+            if (!stillOurs(engine, job) || job.state !== 'InProgress') return;
+          }
+        }
+      } finally {
+        parser.destroy();
+      }
+      job.position = { upload: u + 1, row: 0 };
+    }
+    await results.flush();
+    job.state = 'JobComplete';
+  } catch (e) {
+    if (!stillOurs(engine, job)) return;
+    await results.flush().catch(() => undefined);
+    job.state = 'Failed';
+    job.errorMessage = e instanceof JobFailure ? e.message
+      : e instanceof CsvError ? csvFailureMessage(e)
+        : `InternalServerError : ${(e as Error).message}`;
+  } finally {
+    if (stillOurs(engine, job)) {
+      job.totalProcessingTime = Math.round(performance.now() - started);
+      touch(job);
+    }
+  }
+}
