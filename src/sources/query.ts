@@ -1,0 +1,38 @@
+import { concatMap, from, lastValueFrom, toArray, type Observable } from 'rxjs';
+import type { RecordOf, SObjectModel } from '../model/index.js';
+import { pages$, type QueryOptions } from './pages.js';
+import type { QueryBuilderLike, QueryInput } from './internal/querySource.js';
+
+/** A builder whose model is known, so its records are typed. */
+export type TypedQuery<M extends SObjectModel<any>> = QueryBuilderLike & { readonly model: M };
+
+/**
+ * The records of a query, one emission each, page after page. Lazy: the next page is requested only once the
+ * current page was delivered and the subscriber still wants more, so `take(10)` costs one request and there is no
+ * cap on what a full subscription reads. Unsubscribing aborts the request in flight.
+ *
+ * Records of a SOQL string come as Salesforce sent them (`attributes` included); a builder with a model gives typed
+ * records without `attributes`; aggregate rows (`expr0`, aliases) are plain objects. See {@link pages$}.
+ *
+ * @example
+ * import { query$, select } from 'rxforce';
+ * import { eachValueFrom } from 'rxjs-for-await';
+ * for await (const account of eachValueFrom(query$(select(Account).where({ Industry: 'Energy' }), { client }))) {
+ *   console.log(account.Name);
+ * }
+ *
+ * @param q a SOQL string or a query builder
+ * @returns a cold Observable of records
+ */
+export function query$<M extends SObjectModel<any>>(q: TypedQuery<M>, opts?: QueryOptions): Observable<RecordOf<M>>;
+export function query$<T = Record<string, unknown>>(q: QueryInput, opts?: QueryOptions): Observable<T>;
+export function query$(q: QueryInput, opts: QueryOptions = {}): Observable<unknown> {
+  return pages$<unknown>(q, opts).pipe(concatMap((page) => from(page.records)));
+}
+
+/** Promise twin of {@link query$}: every record, in an array. */
+export function query<M extends SObjectModel<any>>(q: TypedQuery<M>, opts?: QueryOptions): Promise<RecordOf<M>[]>;
+export function query<T = Record<string, unknown>>(q: QueryInput, opts?: QueryOptions): Promise<T[]>;
+export function query(q: QueryInput, opts: QueryOptions = {}): Promise<unknown[]> {
+  return lastValueFrom(query$(q, opts).pipe(toArray()));
+}
