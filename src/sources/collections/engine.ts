@@ -1,0 +1,154 @@
+import { EMPTY, Observable, catchError, concat, connect, defer, filter, map, merge, mergeMap, of, type OperatorFunction } from 'rxjs';
+import type { SalesforceClient } from '../../client/client.js';
+import type { SObjectModel } from '../../model/index.js';
+import { chunkRecords } from './chunk.js';
+import { DEFAULTS, type ListComplete, type ListEvent, type ListProgress } from './types.js';
+
+/** One input record after validation, ready to be batched. */
+export interface Prepared {
+  /** Input position. */
+  index: number;
+  /** sObject type, the chunk key. */
+  type: string;
+  /** What goes on the wire for it: a record body or an id. */
+  payload: unknown;
+  /** Settled without a request (an update with no changes). */
+  settled?: unknown;
+  /** Must go alone through the single-record path (records that carry a blob). */
+  alone?: boolean;
+  /** The caller's record, for change tracking after a successful save and for the single-record path. */
+  record?: object;
+  /** The record's model (save kinds). */
+  model?: SObjectModel<any>;
+}
+
+/** A batch as the engine hands it to a kind's `send$`. */
+export interface Batch {
+  index: number;
+  items: Prepared[];
+}
+
+/** What differs between create, update, upsert, delete and retrieve. */
+export interface CollectionKind<R> {
+  /** Most records per request for this kind. */
+  maxBatchSize: number;
+  /** Whether mixed types are allowed and the 10-chunk rule applies. */
+  chunked: boolean;
+  /** Sends one batch; emits one result per item, in item order, then completes. Errors mean the request failed. */
+  send$(client: SalesforceClient, batch: Batch): Observable<{ results: R[]; attempts: number }>;
+  isSuccess(result: R): boolean;
+  /** The result of an item whose request failed. */
+  failed(item: Prepared, error: unknown, notAttempted: boolean): R;
+}
+
+/** Engine options after defaults. */
+export interface EngineOptions {
+  client: SalesforceClient;
+  batchSize: number;
+  concurrency: number;
+  continueOnError: boolean;
+  total?: number;
+}
+
+/**
+ * Runs validated records through collection requests: batches them, keeps `concurrency` batches in flight
+ * (`mergeMap` with the batch index), settles each record's result in its input slot, emits progress per batch and a
+ * final `complete` with results in input order. All state lives per subscription.
+ */
+export function collectionEngine<R>(kind: CollectionKind<R>, opts: EngineOptions): OperatorFunction<Prepared, ListEvent<R>> {
+  return (prepared$) =>
+    defer(() => {
+      const results: R[] = [];
+      let count = 0;
+      let done = 0;
+      let failed = 0;
+      let notAttempted = 0;
+      let batchIndex = 0;
+      let stopError: unknown;
+      let stopped = false;
+
+      const settle = (item: Prepared, result: R, attempted = true) => {
+        results[item.index] = result;
+        if (!attempted) notAttempted++;
+        else {
+          done++;
+          if (!kind.isSuccess(result)) failed++;
+        }
+      };
+      const progress = (batch: Batch, attempts: number, error?: unknown): ListProgress => {
+        let ok = 0;
+        for (const item of batch.items) if (kind.isSuccess(results[item.index])) ok++;
+        return {
+          type: 'progress',
+          done,
+          failed,
+          ...(opts.total !== undefined ? { total: opts.total } : {}),
+          batch: {
+            index: batch.index,
+            size: batch.items.length,
+            first: batch.items[0].index,
+            succeeded: ok,
+            failed: batch.items.length - ok,
+            attempts,
+            ...(error !== undefined ? { error } : {}),
+          },
+        };
+      };
+      const send$ = (batch: Batch): Observable<ListProgress> => {
+        if (stopped) {
+          for (const item of batch.items) settle(item, kind.failed(item, stopError, true), false);
+          return EMPTY;
+        }
+        return kind.send$(opts.client, batch).pipe(
+          map(({ results: batchResults, attempts }) => {
+            batch.items.forEach((item, i) => settle(item, batchResults[i]));
+            return progress(batch, attempts);
+          }),
+          catchError((error: unknown) => {
+            for (const item of batch.items) settle(item, kind.failed(item, error, false));
+            if (!opts.continueOnError && !stopped) {
+              stopped = true;
+              stopError = error;
+            }
+            return of(progress(batch, 1, error));
+          }),
+        );
+      };
+
+      const batches$ = prepared$.pipe(
+        filter((item) => {
+          count = Math.max(count, item.index + 1);
+          if (item.settled === undefined) return true;
+          settle(item, item.settled as R);
+          return false;
+        }),
+        // Records with blobs travel alone (collections cannot carry them); the rest fill collection batches.
+        connect((shared) =>
+          merge(
+            shared.pipe(filter((item) => item.alone === true), map((item) => [item])),
+            shared.pipe(
+              filter((item) => !item.alone),
+              chunkRecords<Prepared>({
+                size: opts.batchSize,
+                maxChunks: kind.chunked ? DEFAULTS.maxChunks : Infinity,
+                typeOf: (item) => item.type,
+              }),
+            ),
+          ),
+        ),
+        map((items): Batch => ({ index: batchIndex++, items })),
+      );
+      const complete$ = defer(() => {
+        const event: ListComplete<R> = {
+          type: 'complete',
+          results: results.slice(0, count),
+          done,
+          failed,
+          notAttempted,
+          ...(stopError !== undefined ? { error: stopError } : {}),
+        };
+        return of(event);
+      });
+      return concat(batches$.pipe(mergeMap(send$, opts.concurrency)), complete$);
+    });
+}

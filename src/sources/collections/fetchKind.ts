@@ -1,0 +1,59 @@
+import { map } from 'rxjs';
+import type { RecordOf, SObjectModel } from '../../model/index.js';
+import { reviveRecord } from '../internal/revive.js';
+import type { CollectionKind, Prepared } from './engine.js';
+import type { OperationSpec } from './operation.js';
+import { prepareFetchId } from './prepare.js';
+import { notAttempted, requestFailed } from './results.js';
+import { DEFAULTS, type FetchResult } from './types.js';
+
+const NOT_FOUND = { statusCode: 'NOT_FOUND', message: 'No record with this id, or the user cannot see it', fields: [] };
+
+/** Retrieve through `POST /composite/sobjects/{T}` `{ ids, fields }`: ≤ 2,000 ids a request, the model's fields. */
+export function fetchKind<M extends SObjectModel<any>>(model: M): CollectionKind<FetchResult<RecordOf<M>>> {
+  type R = FetchResult<RecordOf<M>>;
+  const failed = (item: Prepared, error: unknown, never: boolean): R => {
+    const id = item.payload as string;
+    const { errors } = never ? notAttempted(id, error) : requestFailed(id, error);
+    return { id, found: false, record: null, errors };
+  };
+  return {
+    maxBatchSize: DEFAULTS.maxFetchBatchSize,
+    chunked: false,
+    isSuccess: (r) => r.found,
+    failed,
+    send$(client, batch) {
+      const ids = batch.items.map((i) => i.payload as string);
+      return client
+        .request$<unknown>({
+          method: 'POST',
+          path: `composite/sobjects/${encodeURIComponent(model.apiName)}`,
+          data: { ids, fields: model.fieldNames },
+          idempotent: true, // a read
+        })
+        .pipe(
+          map((res) => {
+            const rows = res.data;
+            if (!Array.isArray(rows) || rows.length !== ids.length) {
+              throw new Error(`sObject Collections retrieve answered ${Array.isArray(rows) ? rows.length : 'no'} rows for ${ids.length} ids`);
+            }
+            const results = rows.map((row, i): R =>
+              row === null || typeof row !== 'object'
+                ? { id: ids[i], found: false, record: null, errors: [NOT_FOUND] }
+                : { id: ids[i], found: true, record: reviveRecord(model, row as Record<string, unknown>) as RecordOf<M> },
+            );
+            return { results, attempts: 1 };
+          }),
+        );
+    },
+  };
+}
+
+export function fetchSpec<M extends SObjectModel<any>>(model: M): OperationSpec<FetchResult<RecordOf<M>>> {
+  return {
+    maxBatchSize: DEFAULTS.maxFetchBatchSize,
+    defaultBatchSize: DEFAULTS.fetchBatchSize,
+    prepare: (input, index) => prepareFetchId(model, input, index),
+    kind: () => fetchKind(model),
+  };
+}
