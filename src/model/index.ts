@@ -11,3 +11,7 @@ export {
   formatDatetime, parseDatetime, normalizeTime, formatNumber, toBase64, isBlobPath, fromWireValue, toWireValue,
   toCsvValue,
 } from './wire.js';
+export { schemaFromDescribe, fieldSpecOf } from './describe.js';
+export type { DescribeFieldLike, DescribeSObjectLike, FieldSpec } from './describe.js';
+export { generateModelSource } from './generate.js';
+export type { GenerateOptions } from './generate.js';
