@@ -1,0 +1,23 @@
+import type { Observable } from 'rxjs';
+import { bulkIngest$, finalEvent, type BulkIngestOptions } from './bulkIngest.js';
+import type { BulkInput } from './input.js';
+import type { BulkTarget } from './rows.js';
+import type { BulkIngestEvent, BulkIngestFinal, BulkIngestResult } from './types.js';
+
+/**
+ * Deletes records (to the recycle bin) given records with Id or ids with a Bulk API 2.0 job; emits job states, upload progress and, last, every record's outcome.
+ *
+ * @example
+ * import { bulkDelete$ } from 'rxforce';
+ * bulkDelete$(Account, rows, { client }).pipe(filter(e => e.type === 'result')).subscribe(r => console.log(r.failed));
+ */
+export function bulkDelete$<R>(target: BulkTarget, records: BulkInput<R>, opts: BulkIngestOptions = {}): Observable<BulkIngestEvent<R>> {
+  return bulkIngest$(target, 'delete', records, opts);
+}
+
+/** Promise twin of `bulkDelete$`: the final result (or the summary with `results: 'stream'`). */
+export function bulkDelete<R>(target: BulkTarget, records: BulkInput<R>, opts?: BulkIngestOptions & { results?: 'collect' }): Promise<BulkIngestResult<R>>;
+export function bulkDelete<R>(target: BulkTarget, records: BulkInput<R>, opts: BulkIngestOptions): Promise<BulkIngestFinal<R>>;
+export function bulkDelete<R>(target: BulkTarget, records: BulkInput<R>, opts: BulkIngestOptions = {}): Promise<BulkIngestFinal<R>> {
+  return finalEvent(bulkDelete$(target, records, opts));
+}

@@ -1,0 +1,180 @@
+import {
+  concat, defer, distinctUntilChanged, EMPTY, lastValueFrom, map, mergeMap, Observable, of, switchMap, tap, throwError,
+} from 'rxjs';
+import { resolveClient } from '../../client/client.js';
+import { BulkJobFailedError, BulkTimeoutError } from './errors.js';
+import { BulkIngestJob } from './ingestJob.js';
+import { isArrayInput, puller, type BulkInput } from './input.js';
+import { pollWithBackoff, withTimeout } from './poll.js';
+import { Reconciler } from './reconcile.js';
+import { objectName, RowEncoder, wireFields, type BulkTarget } from './rows.js';
+import { isTerminal, type BulkIngestEvent, type BulkIngestFinal, type BulkJobOptions, type IngestOperation, type JobInfo } from './types.js';
+import { MAX_PART_BYTES, uploadParts$ } from './upload.js';
+
+export interface BulkIngestOptions extends BulkJobOptions {
+  /** Raw bytes of CSV per PUT. Default and maximum 100 MB (Salesforce: 150 MB after base64). */
+  partSizeBytes?: number;
+  /** `Sforce-Auto-Assign`-style assignment rule for Case and Lead inserts. */
+  assignmentRuleId?: string;
+  /**
+   * `collect` (default): the final `result` matches every input record to its outcome (inputs are kept in memory).
+   * `stream`: result rows are emitted page by page as parsed and inputs are not kept — constant memory for jobs of
+   * millions of records; the last emission is a `summary` with counts.
+   */
+  results?: 'collect' | 'stream';
+  /**
+   * The CSV header. Default: the union of the columns of every record for an array; for an iterable, async
+   * iterable or Observable, the union over its first `headerSample` records (a later record with another column
+   * fails with a ValidationError rather than losing the value).
+   */
+  columns?: string[];
+  /** Records read ahead to decide the header of a streamed input. Default 1,000. */
+  headerSample?: number;
+}
+
+interface Encoded<R> { record: R; cells: string[] }
+
+/**
+ * Runs one Bulk API 2.0 ingest job: create, upload in parts, close, poll with backoff, read the results.
+ * Unsubscribing before a terminal state aborts the job (unless `abortOnUnsubscribe: false`).
+ */
+export function bulkIngest$<R>(
+  target: BulkTarget,
+  operation: IngestOperation,
+  input: BulkInput<R>,
+  opts: BulkIngestOptions & { externalIdField?: string } = {},
+): Observable<BulkIngestEvent<R>> {
+  return defer(() => {
+    const client = resolveClient(opts.client);
+    const scheduler = opts.scheduler ?? client.scheduler;
+    const sobject = objectName(target);
+    const dialect = { columnDelimiter: opts.columnDelimiter, lineEnding: opts.lineEnding };
+    const collect = (opts.results ?? 'collect') === 'collect';
+    const partSizeBytes = Math.min(opts.partSizeBytes ?? MAX_PART_BYTES, MAX_PART_BYTES);
+    const pull = puller(input);
+    let index = 0;
+    const wiresOf = (records: R[]) => records.map(record => ({ record, wire: wireFields(target, record, operation, index++) }));
+
+    // Read ahead (all of an array, so bad input fails before any request) to fix the header.
+    const sampleSize = isArrayInput(input) ? Number.MAX_SAFE_INTEGER : opts.headerSample ?? 1_000;
+    const prepared$ = pull(Math.max(1, sampleSize)).pipe(map(first => {
+      const wires = wiresOf(first);
+      const columns = operation === 'delete' || operation === 'hardDelete' ? ['Id']
+        : opts.columns ?? RowEncoder.unionOf(wires.map(w => w.wire));
+      if (wires.length === 0) throw new BulkInputError(sobject, 'there are no records');
+      if (columns.length === 0) throw new BulkInputError(sobject, 'the records carry no fields');
+      const encoder = new RowEncoder(columns, sobject);
+      const encodedFirst: Encoded<R>[] = wires.map((w, i) => ({ record: w.record, cells: encoder.encode(w.wire, i) }));
+      return { encoder, encodedFirst };
+    }));
+
+    let job: BulkIngestJob | undefined;
+    let lastState: JobInfo | undefined;
+
+    const run$ = prepared$.pipe(switchMap(({ encoder, encodedFirst }) => {
+      const reconciler = collect ? new Reconciler<R>(encoder.columns) : undefined;
+      let buffered = encodedFirst;
+      const pullRows = (max: number): Observable<string[][]> => {
+        const take = (batch: Encoded<R>[]) => batch.map(e => { reconciler?.add(e.record, e.cells); return e.cells; });
+        if (buffered.length > 0) {
+          const batch = buffered.slice(0, max);
+          buffered = buffered.slice(max);
+          return of(take(batch));
+        }
+        return pull(max).pipe(map(records => {
+          const start = index;
+          return take(wiresOf(records).map((w, i) => ({ record: w.record, cells: encoder.encode(w.wire, start + i) })));
+        }));
+      };
+
+      return BulkIngestJob.create$({
+        object: sobject, operation, externalIdFieldName: opts.externalIdField,
+        columnDelimiter: opts.columnDelimiter, lineEnding: opts.lineEnding, assignmentRuleId: opts.assignmentRuleId,
+      }, { client, scheduler }).pipe(switchMap(created => {
+        job = created;
+        const jobEvent = (info: JobInfo): BulkIngestEvent<R> => ({ type: 'job', job: info });
+        const states$ = withTimeout(
+          pollWithBackoff(() => created.info$(), isTerminal, opts.polling, scheduler, { immediate: false }),
+          created.id, () => created.info, opts.timeoutMs, scheduler,
+        ).pipe(
+          distinctUntilChanged((a, b) => a.state === b.state && a.numberRecordsProcessed === b.numberRecordsProcessed
+            && a.numberRecordsFailed === b.numberRecordsFailed),
+        );
+        return concat(
+          of(jobEvent(created.info!)),
+          uploadParts$({ pull: pullRows, header: encoder.columns, dialect, partSizeBytes, put: csv => created.upload$(csv) })
+            .pipe(map(p => ({ type: 'upload' as const, ...p }))),
+          created.close$().pipe(map(jobEvent)),
+          states$.pipe(mergeMap(info => {
+            lastState = info;
+            if (!isTerminal(info)) return of(jobEvent(info));
+            if (info.state === 'Failed') return concat(of(jobEvent(info)), throwError(() => new BulkJobFailedError(info)));
+            return concat(of(jobEvent(info)), results$(created, info, reconciler));
+          })),
+        );
+      }));
+    }));
+
+    return new Observable<BulkIngestEvent<R>>(subscriber => {
+      let ended = false;
+      const sub = run$.subscribe({
+        next: e => subscriber.next(e),
+        error: err => {
+          ended = true;
+          // A job this subscription started and cannot finish is aborted; a timeout or a failed job is left as is.
+          if (job && !(err instanceof BulkTimeoutError) && !(err instanceof BulkJobFailedError) && !(lastState && isTerminal(lastState))) abortQuietly(job);
+          subscriber.error(err);
+        },
+        complete: () => { ended = true; subscriber.complete(); },
+      });
+      return () => {
+        sub.unsubscribe();
+        if (!ended && job && (opts.abortOnUnsubscribe ?? true) && !(lastState && isTerminal(lastState))) abortQuietly(job);
+      };
+    });
+  });
+}
+
+/** Best effort: the subscriber is gone, so there is nobody to report a failed abort to. */
+function abortQuietly(job: BulkIngestJob): void {
+  job.abort$().subscribe({ error: () => undefined });
+}
+
+/** Reads the result files and emits the final accounting (collect) or the rows as they come (stream). */
+function results$<R>(job: BulkIngestJob, info: JobInfo, reconciler: Reconciler<R> | undefined): Observable<BulkIngestEvent<R>> {
+  const unprocessed$ = info.state === 'JobComplete' ? EMPTY : job.unprocessed$();
+  if (reconciler) {
+    return concat(
+      job.successfulResults$().pipe(tap(rows => reconciler.successes(rows))),
+      job.failedResults$().pipe(tap(rows => reconciler.failures(rows))),
+      unprocessed$.pipe(tap(rows => reconciler.unprocessedRows(rows))),
+    ).pipe(
+      mergeMap(() => EMPTY),
+      (src: Observable<never>) => concat(src, defer(() => {
+        reconciler.finish();
+        return of<BulkIngestEvent<R>>({
+          type: 'result', job: info,
+          successful: reconciler.successful, failed: reconciler.failed, unprocessed: reconciler.unprocessed,
+        });
+      })),
+    );
+  }
+  const counts = { successful: 0, failed: 0, unprocessed: 0 };
+  return concat(
+    job.successfulResults$().pipe(map(rows => { counts.successful += rows.length; return { type: 'successful' as const, rows }; })),
+    job.failedResults$().pipe(map(rows => { counts.failed += rows.length; return { type: 'failed' as const, rows }; })),
+    unprocessed$.pipe(map(rows => { counts.unprocessed += rows.length; return { type: 'unprocessed' as const, rows }; })),
+    defer(() => of({ type: 'summary' as const, job: info, ...counts })),
+  );
+}
+
+/** Nothing to upload: Salesforce fails a job without data, so refuse it before creating one. */
+export class BulkInputError extends Error {
+  override readonly name = 'BulkInputError';
+  constructor(sobject: string, reason: string) { super(`Nothing to upload to ${sobject}: ${reason}`); }
+}
+
+/** The last emission: `result` (collect) or `summary` (stream). */
+export function finalEvent<R>(events$: Observable<BulkIngestEvent<R>>): Promise<BulkIngestFinal<R>> {
+  return lastValueFrom(events$) as Promise<BulkIngestFinal<R>>;
+}

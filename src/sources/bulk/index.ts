@@ -1,0 +1,14 @@
+export * from './types.js';
+export * from './errors.js';
+export { BulkIngestJob, listIngestJobs$, listIngestJobs, type IngestJobSpec, type IngestJobOptions } from './ingestJob.js';
+export { BulkQueryJob, type QueryJobOptions } from './queryJob.js';
+export { bulkIngest$, BulkInputError, type BulkIngestOptions } from './bulkIngest.js';
+export * from './bulkInsert.js';
+export * from './bulkUpdate.js';
+export * from './bulkUpsert.js';
+export * from './bulkDelete.js';
+export * from './bulkHardDelete.js';
+export * from './bulkQuery.js';
+export type { BulkInput } from './input.js';
+export type { BulkTarget } from './rows.js';
+export { MAX_PART_BYTES } from './upload.js';

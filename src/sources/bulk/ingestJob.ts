@@ -1,0 +1,161 @@
+import { defer, EMPTY, expand, from, lastValueFrom, map, mergeMap, Observable, toArray, type SchedulerLike } from 'rxjs';
+import { resolveClient, type SalesforceClient } from '../../client/client.js';
+import type { ColumnDelimiter, LineEnding } from '../../util/csv.js';
+import { csvRows$, streamResponses } from './body.js';
+import { pollWithBackoff, withTimeout } from './poll.js';
+import { isTerminal, type IngestOperation, type JobInfo, type PollingConfig, type ResultRow } from './types.js';
+
+/** What `POST /jobs/ingest` takes. */
+export interface IngestJobSpec {
+  object: string;
+  operation: IngestOperation;
+  externalIdFieldName?: string;
+  columnDelimiter?: ColumnDelimiter;
+  lineEnding?: LineEnding;
+  assignmentRuleId?: string;
+}
+
+export interface IngestJobOptions {
+  client?: SalesforceClient | string;
+  scheduler?: SchedulerLike;
+}
+
+export interface PollOptions {
+  polling?: Partial<PollingConfig>;
+  timeoutMs?: number;
+}
+
+/**
+ * A Bulk API 2.0 ingest job on the server, for step-by-step use and for resuming one by id.
+ *
+ * @example
+ * const job = await BulkIngestJob.create({ object: 'Account', operation: 'insert' }, { client });
+ * await lastValueFrom(job.upload$('Name\nAcme\n'));
+ * await lastValueFrom(job.close$());
+ * const done = await lastValueFrom(job.poll$());
+ */
+export class BulkIngestJob {
+  /** The last job info seen. */
+  info: JobInfo | undefined;
+
+  private constructor(readonly client: SalesforceClient, readonly id: string, info: JobInfo | undefined, private readonly scheduler?: SchedulerLike) {
+    this.info = info;
+  }
+
+  /** Creates the job (state Open). Cold: one job per subscription. */
+  static create$(spec: IngestJobSpec, opts: IngestJobOptions = {}): Observable<BulkIngestJob> {
+    return defer(() => {
+      const client = resolveClient(opts.client);
+      const body: Record<string, unknown> = { object: spec.object, operation: spec.operation, contentType: 'CSV' };
+      if (spec.externalIdFieldName) body.externalIdFieldName = spec.externalIdFieldName;
+      if (spec.columnDelimiter) body.columnDelimiter = spec.columnDelimiter;
+      if (spec.lineEnding) body.lineEnding = spec.lineEnding;
+      if (spec.assignmentRuleId) body.assignmentRuleId = spec.assignmentRuleId;
+      return client.request$<JobInfo>({ method: 'POST', path: 'jobs/ingest', data: body }).pipe(
+        map(res => new BulkIngestJob(client, res.data.id, res.data, opts.scheduler ?? client.scheduler)),
+      );
+    });
+  }
+
+  static create(spec: IngestJobSpec, opts: IngestJobOptions = {}): Promise<BulkIngestJob> {
+    return lastValueFrom(BulkIngestJob.create$(spec, opts));
+  }
+
+  /** A handle on an existing job (to resume polling or read results); sends nothing. */
+  static attach(id: string, opts: IngestJobOptions = {}): BulkIngestJob {
+    const client = resolveClient(opts.client);
+    return new BulkIngestJob(client, id, undefined, opts.scheduler ?? client.scheduler);
+  }
+
+  private get path(): string { return `jobs/ingest/${this.id}`; }
+
+  /** `PUT …/batches` with one part of CSV (≤ 100 MB raw; several parts are allowed while the job is Open). */
+  upload$(csv: string | Uint8Array): Observable<void> {
+    return defer(() => this.client.request$({
+      method: 'PUT', path: `${this.path}/batches`, data: csv, headers: { 'Content-Type': 'text/csv' }, responseType: 'text',
+    })).pipe(map(() => undefined));
+  }
+
+  /** Marks the upload complete: processing starts only then. */
+  close$(): Observable<JobInfo> { return this.patchState$('UploadComplete'); }
+
+  /** Stops the job; records not yet processed stay unprocessed. */
+  abort$(): Observable<JobInfo> { return this.patchState$('Aborted'); }
+
+  /** Deletes the job and its data (only in a terminal state). */
+  delete$(): Observable<void> {
+    return defer(() => this.client.request$({ method: 'DELETE', path: this.path })).pipe(map(() => undefined));
+  }
+
+  /** `GET /jobs/ingest/{id}`. */
+  info$(): Observable<JobInfo> {
+    return defer(() => this.client.request$<JobInfo>({ method: 'GET', path: this.path })).pipe(
+      map(res => (this.info = res.data)),
+    );
+  }
+
+  /**
+   * Job info now and after each backoff wait until a terminal state (emitted too). With `timeoutMs`, ends in a
+   * `BulkTimeoutError` carrying the id and the last state; the job is left alone.
+   */
+  poll$(opts: PollOptions = {}): Observable<JobInfo> {
+    const polled = pollWithBackoff(() => this.info$(), isTerminal, opts.polling, this.scheduler);
+    if (opts.timeoutMs === undefined) return polled;
+    return withTimeout(polled, this.id, () => this.info, opts.timeoutMs, this.scheduler);
+  }
+
+  /** `successfulResults/` rows as they are parsed, a page per emission. */
+  successfulResults$(): Observable<ResultRow[]> {
+    return this.results$('successfulResults', r => ({ id: r.sf__Id ?? '', created: r.sf__Created === 'true', row: strip(r) }));
+  }
+
+  /** `failedResults/` rows, with `error` as `CODE:message`. */
+  failedResults$(): Observable<ResultRow[]> {
+    return this.results$('failedResults', r => ({ id: r.sf__Id ?? '', error: r.sf__Error ?? '', row: strip(r) }));
+  }
+
+  /** `unprocessedrecords/`: rows never attempted (aborted or failed jobs). */
+  unprocessed$(): Observable<ResultRow[]> {
+    return this.results$('unprocessedrecords', r => ({ id: '', row: strip(r) }));
+  }
+
+  private results$(resource: string, toRow: (r: Record<string, string>) => ResultRow): Observable<ResultRow[]> {
+    return defer(() => this.client.request$({
+      method: 'GET', path: `${this.path}/${resource}/`, responseType: streamResponses ? 'stream' : 'text',
+    })).pipe(
+      mergeMap(res => csvRows$(res.data, { columnDelimiter: this.info?.columnDelimiter })),
+      map(rows => rows.map(toRow)),
+    );
+  }
+
+  private patchState$(state: 'UploadComplete' | 'Aborted'): Observable<JobInfo> {
+    return defer(() => this.client.request$<JobInfo>({ method: 'PATCH', path: this.path, data: { state }, idempotent: true })).pipe(
+      map(res => (this.info = res.data)),
+    );
+  }
+}
+
+/** Result columns without Salesforce's `sf__` ones: the original columns as uploaded. */
+function strip(r: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(r)) if (!k.startsWith('sf__')) out[k] = r[k];
+  return out;
+}
+
+interface JobList { done: boolean; nextRecordsUrl?: string | null; records: JobInfo[] }
+
+/** Every ingest job of the org, following `nextRecordsUrl`. */
+export function listIngestJobs$(opts: { client?: SalesforceClient | string } = {}): Observable<JobInfo> {
+  return defer(() => {
+    const client = resolveClient(opts.client);
+    const page$ = (url?: string) => client.request$<JobList>(url ? { method: 'GET', url } : { method: 'GET', path: 'jobs/ingest' });
+    return page$().pipe(
+      expand(res => (res.data.done || !res.data.nextRecordsUrl ? EMPTY : page$(res.data.nextRecordsUrl))),
+      mergeMap(res => from(res.data.records ?? [])),
+    );
+  });
+}
+
+export function listIngestJobs(opts: { client?: SalesforceClient | string } = {}): Promise<JobInfo[]> {
+  return lastValueFrom(listIngestJobs$(opts).pipe(toArray()));
+}

@@ -1,0 +1,93 @@
+import { Observable, type Subscription } from 'rxjs';
+import { stringifyRows, utf8Length, type CsvDialect } from '../../util/csv.js';
+
+/** ≤ 150 MB per upload after base64 on Salesforce's side, so ≤ 100 MB of raw CSV per PUT. */
+export const MAX_PART_BYTES = 100 * 1024 * 1024;
+
+/** Rows stringified per csv-stringify call: big enough to amortise the call, small enough to stay cheap to redo. */
+const BATCH_ROWS = 500;
+
+export interface UploadProgress { bytes: number; records: number }
+
+/**
+ * Streams rows into CSV parts of at most `partSizeBytes` (each with the header) and PUTs them one at a time: the
+ * next rows are read only once the previous part is uploaded, so memory holds one part whatever the input size.
+ * Emits cumulative progress after each PUT.
+ */
+export function uploadParts$(opts: {
+  pull: (max: number) => Observable<string[][]>;
+  header: readonly string[];
+  dialect: CsvDialect;
+  partSizeBytes: number;
+  put: (csv: string) => Observable<unknown>;
+}): Observable<UploadProgress> {
+  return new Observable<UploadProgress>(subscriber => {
+    const headerText = stringifyRows([opts.header], opts.dialect);
+    const headerBytes = utf8Length(headerText);
+    let chunks: string[] = [];
+    let partBytes = 0;
+    let partRecords = 0;
+    const total = { bytes: 0, records: 0 };
+    let inner: Subscription | undefined;
+    let closed = false;
+    let exhausted = false;
+    const full: { csv: string; bytes: number; records: number }[] = [];
+
+    const seal = () => {
+      if (partRecords === 0) return;
+      full.push({ csv: headerText + chunks.join(''), bytes: headerBytes + partBytes, records: partRecords });
+      chunks = []; partBytes = 0; partRecords = 0;
+    };
+    const add = (rows: string[][]) => {
+      const text = stringifyRows(rows, opts.dialect);
+      const bytes = utf8Length(text);
+      if (headerBytes + partBytes + bytes <= opts.partSizeBytes) {
+        chunks.push(text); partBytes += bytes; partRecords += rows.length;
+        return;
+      }
+      if (rows.length > 1) { for (const row of rows) add([row]); return; }
+      seal();                                   // this row starts a new part (alone if it is bigger than a part)
+      chunks.push(text); partBytes += bytes; partRecords += 1;
+    };
+
+    // Trampolined so synchronous sources (arrays, a synchronous transport) do not grow the stack per batch.
+    const loop = () => {
+      for (;;) {
+        if (closed) return;
+        let sync = true;
+        let again = false;
+        let step: Observable<unknown>;
+        if (full.length > 0) {
+          const part = full.shift()!;
+          step = new Observable<void>(s => opts.put(part.csv).subscribe({
+            error: e => s.error(e),
+            complete: () => {
+              total.bytes += part.bytes; total.records += part.records;
+              subscriber.next({ ...total });
+              s.complete();
+            },
+          }));
+        } else if (!exhausted) {
+          step = new Observable<void>(s => opts.pull(BATCH_ROWS).subscribe({
+            next: rows => {
+              if (rows.length === 0) { exhausted = true; seal(); } else add(rows);
+            },
+            error: e => s.error(e),
+            complete: () => s.complete(),
+          }));
+        } else {
+          subscriber.complete();
+          return;
+        }
+        inner = step.subscribe({
+          error: e => subscriber.error(e),
+          complete: () => { if (sync) again = true; else loop(); },
+        });
+        sync = false;
+        if (!again) return;
+      }
+    };
+    loop();
+    return () => { closed = true; inner?.unsubscribe(); };
+  });
+}

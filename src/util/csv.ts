@@ -1,0 +1,147 @@
+/**
+ * CSV codec for Bulk API 2.0: values → cells, rows → text, and text arriving in chunks → rows.
+ *
+ * Browser-safe: csv-stringify's and csv-parse's self-contained browser builds are imported statically. In Node the
+ * native-Buffer build of csv-parse parses about four times faster than the browser build (which carries a Buffer
+ * polyfill), so it is loaded lazily behind `webpackIgnore`; until it has loaded (one microtask after import), the
+ * portable parser answers — the output is the same either way.
+ */
+import { stringify } from 'csv-stringify/browser/esm/sync';
+import { parse as portableParse } from 'csv-parse/browser/esm/sync';
+
+type ParseFn = (input: string, options: Record<string, unknown>) => string[][];
+
+let parseImpl: ParseFn = portableParse as ParseFn;
+const nodeProcess = (globalThis as { process?: { versions?: { node?: string } } }).process;
+if (nodeProcess?.versions?.node && typeof (globalThis as { Buffer?: unknown }).Buffer === 'function') {
+  const specifier = 'csv-parse/sync';
+  import(/* webpackIgnore: true */ specifier).then(
+    (m: { parse: ParseFn }) => { parseImpl = m.parse; },
+    () => undefined,
+  );
+}
+
+/** Salesforce's names for the column delimiters a job may use. */
+export type ColumnDelimiter = 'COMMA' | 'TAB' | 'PIPE' | 'SEMICOLON' | 'CARET' | 'BACKQUOTE';
+export type LineEnding = 'LF' | 'CRLF';
+
+export const DELIMITERS: Readonly<Record<ColumnDelimiter, string>> = {
+  COMMA: ',', TAB: '\t', PIPE: '|', SEMICOLON: ';', CARET: '^', BACKQUOTE: '`',
+};
+
+/** What Bulk API 2.0 reads as "set this field to null"; an empty cell means "leave it alone" on update. */
+export const CSV_NULL = '#N/A';
+
+export interface CsvDialect {
+  columnDelimiter?: ColumnDelimiter;
+  lineEnding?: LineEnding;
+}
+
+/**
+ * One value as a bulk CSV cell: null → `#N/A`, undefined → empty (ignored), Date → ISO 8601 UTC with milliseconds,
+ * arrays (multipicklists) → `;`-joined, booleans → `true`/`false`.
+ */
+export function toCsvCell(value: unknown): string {
+  if (value === undefined) return '';
+  if (value === null) return CSV_NULL;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(v => String(v)).join(';');
+  return JSON.stringify(value);
+}
+
+/**
+ * Flattens parent references to relationship columns: `{ Account: { External_Id__c: 'x' } }` →
+ * `{ 'Account.External_Id__c': 'x' }`. `attributes` blocks (REST metadata) are dropped; Dates and arrays stay values.
+ */
+export function flattenRecord(record: Record<string, unknown>, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
+  for (const [key, value] of Object.entries(record)) {
+    if (key === 'attributes') continue;
+    if (value !== null && typeof value === 'object' && !(value instanceof Date) && !Array.isArray(value)) {
+      flattenRecord(value as Record<string, unknown>, `${prefix}${key}.`, out);
+    } else {
+      out[`${prefix}${key}`] = value;
+    }
+  }
+  return out;
+}
+
+/** Rows of cells (strings) → CSV text, quoting cells that hold the delimiter, a quote, CR or LF. */
+export function stringifyRows(rows: readonly (readonly string[])[], dialect: CsvDialect = {}): string {
+  if (rows.length === 0) return '';
+  return stringify(rows as string[][], {
+    delimiter: DELIMITERS[dialect.columnDelimiter ?? 'COMMA'],
+    record_delimiter: dialect.lineEnding === 'CRLF' ? 'windows' : 'unix',
+  });
+}
+
+/** Whole CSV text → rows of cells (header included). */
+export function parseCsv(text: string, dialect: CsvDialect = {}): string[][] {
+  if (text.length === 0) return [];
+  return parseImpl(text, { delimiter: DELIMITERS[dialect.columnDelimiter ?? 'COMMA'], bom: true, relax_column_count: true });
+}
+
+/** UTF-8 byte length without encoding the string (parts are sized in bytes, as Salesforce counts them). */
+export function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff) { n += 2; i++; }   // surrogate pair: 4 bytes for 2 code units
+    else n += 2;
+  }
+  return n;
+}
+
+/**
+ * Incremental CSV parser: feed text as it arrives, get the rows completed so far. A record ends at a newline outside
+ * quotes; since a doubled quote toggles the state twice, counting quotes is enough to know where that is.
+ */
+export class CsvChunkParser {
+  private pending = '';
+  private scanned = 0;
+  private inQuotes = false;
+
+  constructor(private readonly dialect: CsvDialect = {}) {}
+
+  /** Appends text; returns every row completed by it. */
+  push(chunk: string): string[][] {
+    this.pending += chunk;
+    let cut = -1;
+    const text = this.pending;
+    let i = this.scanned;
+    while (i < text.length) {
+      if (this.inQuotes) {
+        const q = text.indexOf('"', i);
+        if (q < 0) { i = text.length; break; }
+        this.inQuotes = false;
+        i = q + 1;
+      } else {
+        const q = text.indexOf('"', i);
+        const nl = text.indexOf('\n', i);
+        if (nl >= 0 && (q < 0 || nl < q)) { cut = nl; i = nl + 1; continue; }
+        if (q < 0) { i = text.length; break; }
+        this.inQuotes = true;
+        i = q + 1;
+      }
+    }
+    if (cut < 0) { this.scanned = i; return []; }
+    const complete = text.slice(0, cut + 1);
+    this.pending = text.slice(cut + 1);
+    this.scanned = i - (cut + 1);
+    return parseCsv(complete, this.dialect);
+  }
+
+  /** Ends the input; returns the last row if it had no trailing newline. */
+  end(): string[][] {
+    const rest = this.pending;
+    this.pending = '';
+    this.scanned = 0;
+    if (rest.length === 0) return [];
+    if (this.inQuotes) throw new SyntaxError('CSV ended inside a quoted value');
+    return parseCsv(rest, this.dialect);
+  }
+}
