@@ -1,4 +1,5 @@
 /** Pieces the ingest and query routes share: error bodies, state changes, job lists, JSON bodies. */
+import { parseJsonObject } from '../http.js';
 import { SfHttpError, type RouteContext } from '../types.js';
 import { listInfo } from './jobInfo.js';
 import { touch, type BulkEngine, type Job, type JobState } from './jobs.js';
@@ -8,14 +9,9 @@ export const jobNotFound = (): SfHttpError => new SfHttpError(404, 'NOT_FOUND', 
 /** A request the job's state does not allow (code as Bulk API 2.0 names it; messages unconfirmed). */
 export const invalidState = (message: string): SfHttpError => new SfHttpError(400, 'INVALIDJOBSTATE', message);
 
+/** A JSON object body, or 400 JSON_PARSER_ERROR as REST words it. */
 export function parseJson(data: Buffer): Record<string, unknown> {
-  try {
-    const v: unknown = JSON.parse(data.toString('utf8') || 'null');
-    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-  } catch {
-    // fall through
-  }
-  throw new SfHttpError(400, 'JSON_PARSER_ERROR', 'The request body is not a JSON object');
+  return parseJsonObject(data);
 }
 
 export function noContent(ctx: RouteContext): void {
