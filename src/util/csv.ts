@@ -68,12 +68,16 @@ export function flattenRecord(record: Record<string, unknown>, prefix = '', out:
   return out;
 }
 
+const LINE_BREAK = /[\r\n]/;
+
 /** Rows of cells (strings) → CSV text, quoting cells that hold the delimiter, a quote, CR or LF. */
 export function stringifyRows(rows: readonly (readonly string[])[], dialect: CsvDialect = {}): string {
   if (rows.length === 0) return '';
   return stringify(rows as string[][], {
     delimiter: DELIMITERS[dialect.columnDelimiter ?? 'COMMA'],
     record_delimiter: dialect.lineEnding === 'CRLF' ? 'windows' : 'unix',
+    // csv-stringify only quotes the configured record delimiter; a lone CR or LF must be quoted too
+    quoted_match: LINE_BREAK,
   });
 }
 
