@@ -4,6 +4,7 @@
  * with more than 200 rows on a page returns its first 200 with its own `nextRecordsUrl` (our choice: Salesforce
  * pages large child sets the same way, the exact threshold is unconfirmed).
  */
+import { registerRouteFactory } from '../routes-registry.js';
 import type { OrgStore, RouteContext, RouteHandler } from '../types.js';
 import { SfHttpError } from '../types.js';
 import { compileQuery, type QueryResult } from './engine.js';
@@ -90,7 +91,7 @@ function pageChildren(ctx: RouteContext, locators: QueryLocators, rec: Record<st
     if (!Array.isArray(child.records) || child.records.length <= CHILD_PAGE_SIZE) continue;
     const all = child.records;
     const result: QueryResult = { totalSize: all.length, page: (offset, size) => all.slice(offset, offset + size) };
-    const id = locators.open(ctx.session.userId, { result, batchSize: CHILD_PAGE_SIZE, tooling }, false);
+    const id = locators.open(ctx.session.userId, { result, batchSize: DEFAULT_BATCH_SIZE, tooling }, false);
     rec[key] = {
       totalSize: all.length, done: false, nextRecordsUrl: `${base}/${id}-${CHILD_PAGE_SIZE}`,
       records: all.slice(0, CHILD_PAGE_SIZE),
@@ -100,3 +101,6 @@ function pageChildren(ctx: RouteContext, locators: QueryLocators, rec: Record<st
 
 /** The query resources with Salesforce's locator limits (15 min idle, 10 per user). */
 export const queryRoutes = createQueryRoutes();
+
+// Each started emulator gets its own locators, on the emulator's clock.
+registerRouteFactory(host => createQueryRoutes({ scheduler: { now: () => host.now() } }));
