@@ -62,9 +62,11 @@ export function touch(job: Job): void {
 export interface BulkOptions {
   /** Records processed per second, so jobs really pass through InProgress (default 50,000). */
   recordsPerSecond: number;
+  /** Fault injection: true when this record should fail with UNABLE_TO_LOCK_ROW. */
+  rollLock: () => boolean;
 }
 
-export const DEFAULT_BULK_OPTIONS: BulkOptions = { recordsPerSecond: 50_000 };
+export const DEFAULT_BULK_OPTIONS: BulkOptions = { recordsPerSecond: 50_000, rollLock: () => false };
 
 /** The bulk side of one emulated org: jobs in creation order and a private temp directory for their data. */
 export class BulkEngine {
@@ -103,11 +105,13 @@ export class BulkEngine {
 
 const engines = new WeakMap<OrgStore, BulkEngine>();
 
-/** The engine of an org's store, created on first use. */
+/** The engine of an org's store, created on first use (options apply only then). */
 export function bulkEngineFor(store: OrgStore, options?: Partial<BulkOptions>): BulkEngine {
   let engine = engines.get(store);
   if (!engine) {
-    engine = new BulkEngine(store, { ...DEFAULT_BULK_OPTIONS, ...options });
+    const rate = options?.recordsPerSecond;
+    engine = new BulkEngine(store, { ...DEFAULT_BULK_OPTIONS, ...options,
+      recordsPerSecond: rate !== undefined && rate > 0 ? rate : DEFAULT_BULK_OPTIONS.recordsPerSecond });
     engines.set(store, engine);
   }
   return engine;

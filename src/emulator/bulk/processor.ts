@@ -83,6 +83,14 @@ function csvFailureMessage(e: CsvError): string {
   return `InvalidBatch : Failed to parse CSV: ${e.message}`;
 }
 
+/** A row whose value count differs from the header fails on its own (wording unconfirmed). */
+const wrongCount = (got: number, want: number): RowOutcome => ({ ok: false, id: '',
+  error: `INVALID_FIELD:Number of values (${got}) does not match the number of columns in the header (${want})` });
+
+/** The injected lock contention Salesforce reports when parallel chunks touch the same parent. */
+const lockFailure = (): RowOutcome => ({ ok: false, id: '',
+  error: 'UNABLE_TO_LOCK_ROW:unable to obtain exclusive access to this record or 1 records' });
+
 /** Runs one ingest job from UploadComplete to JobComplete, Failed or Aborted. */
 export async function processIngest(engine: BulkEngine, job: IngestJob): Promise<void> {
   const started = performance.now();
@@ -108,10 +116,9 @@ export async function processIngest(engine: BulkEngine, job: IngestJob): Promise
       try {
         for await (const values of parser as AsyncIterable<string[]>) {
           if (row++ === -1) continue;
-          const outcome: RowOutcome = values.length === columns[u].length
-            ? applyRow(ctx, values)
-            // Wording unconfirmed: a row whose value count differs from the header fails on its own.
-            : { ok: false, id: '', error: `INVALID_FIELD:Number of values (${values.length}) does not match the number of columns in the header (${columns[u].length})` };
+          const outcome: RowOutcome = values.length !== columns[u].length ? wrongCount(values.length, columns[u].length)
+            : engine.options.rollLock() ? lockFailure()
+              : applyRow(ctx, values);
           results.add(outcome, map ? map.map(i => (i >= 0 ? values[i] ?? '' : '')) : values);
           job.position = { upload: u, row };
           const pause = pacer.tick();
