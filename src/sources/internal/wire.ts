@@ -11,7 +11,8 @@ export function wireFor(model: SObjectModel<any>, record: object, op: WriteOp, o
   if (!blobField || typeof Blob === 'undefined' || !(value instanceof Blob)) {
     return model.toWire(record, op, { onlyChanges });
   }
-  const wire = model.toWire({ ...record, [blobField]: undefined }, op);
+  const wire = model.toWire({ ...record, [blobField]: new Uint8Array(0) }, op); // placeholder bytes pass validation
+  delete wire[blobField];
   if (!onlyChanges) return wire;
   const changed = new Set(changedFields(model, record));
   const kept: Record<string, unknown> = {};
