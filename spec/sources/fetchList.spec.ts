@@ -1,0 +1,65 @@
+import { filter, lastValueFrom, map, tap } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { ValidationError } from '../../src/client/errors.js';
+import type { TransportRequest } from '../../src/client/types.js';
+import { fetchList, fetchList$ } from '../../src/sources/fetchList.js';
+import { Account, fakeClient, fakeId, response } from '../operators/support/fakeTransport.js';
+
+const idsOf = (req: TransportRequest) => (req.data as { ids: string[] }).ids;
+/** Answers every id but those in `missing`, which Salesforce reports as null. */
+const rows = (req: TransportRequest, missing: Set<string> = new Set()) =>
+  idsOf(req).map((id) => (missing.has(id) ? null : { attributes: { type: 'Account', url: `/x/${id}` }, Id: id, Name: `N ${id}` }));
+
+describe('fetchList$', () => {
+  let scheduler: TestScheduler;
+  beforeEach(() => {
+    scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+  });
+
+  it('POSTs ≤ 2,000 ids a request with the model fields, `concurrency` at a time', () => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const answers: ReturnType<typeof cold>[] = [];
+      const { client, sent } = fakeClient(scheduler, (req, n) => (answers[n] = cold('--r|', { r: response(req, rows(req)) })));
+      const ids = Array.from({ length: 4500 }, (_v, i) => fakeId(i + 1));
+      const events$ = fetchList$(Account, ids, { client, concurrency: 2 });
+      const done: number[][] = [];
+      const progressAt = tap((e: { type: string; done: number }) => e.type === 'progress' && done.push([scheduler.now(), e.done]));
+      expectObservable(events$.pipe(progressAt, map((e) => e.type), filter((t) => t === 'complete'))).toBe('------(c|)', { c: 'complete' });
+      scheduler.flush();
+      expect(done).toEqual([[2, 2000], [2, 4000], [5, 4500]]);
+      expect(sent.map((s) => s.size)).toEqual([2000, 2000, 500]);
+      expect(sent[0].req.method).toBe('POST');
+      expect(sent[0].req.url).toMatch(/\/composite\/sobjects\/Account$/);
+      expect((sent[0].req.data as { fields: string[] }).fields).toEqual(Account.fieldNames);
+      expectSubscriptions(answers.map((a) => a.subscriptions).flat()).toBe(['^--!', '^--!', '---^--!']);
+    });
+  });
+
+  it('reports ids Salesforce answers null for as not found, in input order', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const missing = new Set([fakeId(2)]);
+      const { client } = fakeClient(scheduler, (req) => cold('-r|', { r: response(req, rows(req, missing)) }));
+      const events$ = fetchList$(Account, [fakeId(1), fakeId(2), fakeId(3)], { client });
+      expectObservable(events$.pipe(map((e) => (e.type === 'progress' ? [e.done, e.failed] : e.results)))).toBe('-p(c|)', {
+        p: [3, 1],
+        c: [
+          { id: fakeId(1), found: true, record: jasmine.objectContaining({ Id: fakeId(1), Name: `N ${fakeId(1)}` }) },
+          { id: fakeId(2), found: false, record: null, errors: [jasmine.objectContaining({ statusCode: 'NOT_FOUND' })] },
+          { id: fakeId(3), found: true, record: jasmine.objectContaining({ Id: fakeId(3) }) },
+        ],
+      });
+    });
+  });
+
+  it('refuses a batchSize over 2,000 and bad ids before any request', async () => {
+    const { client, sent } = fakeClient(scheduler, () => {
+      throw new Error('no request expected');
+    });
+    const tooBig = await lastValueFrom(fetchList$(Account, [fakeId(1)], { client, batchSize: 2001 })).catch((e: unknown) => e);
+    expect((tooBig as ValidationError).field).toBe('batchSize');
+    const badId = await fetchList(Account, [fakeId(1), fakeId(2), '001xyz'], { client }).catch((e: unknown) => e);
+    expect(badId).toEqual(jasmine.any(ValidationError));
+    expect((badId as ValidationError).recordIndex).toBe(2);
+    expect(sent.length).toBe(0);
+  });
+});
