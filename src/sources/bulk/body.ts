@@ -1,9 +1,12 @@
 import { Observable } from 'rxjs';
 import { CsvChunkParser, type CsvDialect } from '../../util/csv.js';
 
-/** Whether responses can be read as streams here: Node gives a Readable; browsers get text (axios XHR has no stream). */
-export const streamResponses: boolean =
-  typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+/**
+ * Whether result bodies are requested as streams (Node Readable) rather than text. Off for now: the client's axios
+ * transport aborts its request when the response Observable completes, which cancels a body still streaming. Every
+ * reader below already handles streams; flip this once the transport keeps the socket until the body is read.
+ */
+export const streamResponses = false;
 
 /**
  * A response body as text chunks, whatever its shape: a string, bytes, a Node Readable or any async iterable of
