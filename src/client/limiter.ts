@@ -3,7 +3,7 @@
  * their own concurrency still respect the client-wide cap. Queued work is dropped on unsubscribe; a slot is released
  * when the work completes, errors or is unsubscribed.
  */
-import { Observable, type Subscription } from 'rxjs';
+import { finalize, Observable, type Subscription } from 'rxjs';
 
 export class Limiter {
   private running = 0;
@@ -34,10 +34,11 @@ export class Limiter {
       const start = () => {
         holding = true;
         this.running++;
-        inner = work().subscribe({
+        // released in finalize, after the work's own teardown, so the next request never overlaps the last one
+        inner = work().pipe(finalize(release)).subscribe({
           next: v => subscriber.next(v),
-          error: e => { release(); subscriber.error(e); },
-          complete: () => { release(); subscriber.complete(); },
+          error: e => subscriber.error(e),
+          complete: () => subscriber.complete(),
         });
       };
       if (this.running < this.maxConcurrent && this.queue.length === 0) start();

@@ -1,7 +1,7 @@
 /** OAuth 2.0 web-server flow: exchange the callback's code, then refresh with the refresh token it yields. */
 import { AuthenticationError } from '../errors.js';
 import type { LoginFlow } from '../types.js';
-import { flowObject, loginBase, required, tokenRequest } from './oauth.js';
+import { flowObject, loginBase, remember, required, tokenRequest } from './oauth.js';
 import { refreshGrant } from './refreshToken.js';
 
 export interface AuthorizationCodeLoginParams {
@@ -22,6 +22,7 @@ export interface AuthorizationCodeLoginParams {
 export function authorizationCodeLogin(params: AuthorizationCodeLoginParams): LoginFlow {
   required('authorizationCodeLogin', params, 'code', 'redirectUri', 'consumerKey');
   const loginUrl = loginBase(params.loginUrl);
+  remember(params.code, params.codeVerifier, params.consumerSecret);
   let refreshToken: string | undefined;
   let exchanged = false;
   return flowObject({

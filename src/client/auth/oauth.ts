@@ -1,5 +1,6 @@
 /** The shared half of every OAuth 2.0 flow: POST a form to the token endpoint and read the token response. */
 import { AuthenticationError } from '../errors.js';
+import { rememberSecret } from '../redact.js';
 import { assertSecureUrl } from '../secureUrl.js';
 import type { LoginContext, Session } from '../types.js';
 
@@ -75,4 +76,9 @@ export function flowObject<T extends { kind: string }>(flow: T, describe: string
   Object.defineProperty(flow, 'toString', { value: () => describe, enumerable: false });
   Object.defineProperty(flow, 'toJSON', { value: () => ({ kind: flow.kind, describe }), enumerable: false });
   return flow;
+}
+
+/** Registers the secrets a flow holds so no later error or log line can show them. */
+export function remember(...secrets: Array<string | undefined>): void {
+  for (const s of secrets) rememberSecret(s);
 }

@@ -1,6 +1,6 @@
 /** OAuth 2.0 username-password flow. */
 import type { LoginFlow } from '../types.js';
-import { flowObject, loginBase, required, tokenRequest } from './oauth.js';
+import { flowObject, loginBase, remember, required, tokenRequest } from './oauth.js';
 
 export interface PasswordLoginParams {
   loginUrl?: string;
@@ -20,6 +20,7 @@ export interface PasswordLoginParams {
 export function passwordLogin(params: PasswordLoginParams): LoginFlow {
   required('passwordLogin', params, 'username', 'password', 'consumerKey');
   const loginUrl = loginBase(params.loginUrl);
+  remember(params.password, params.securityToken, params.consumerSecret);
   return flowObject({
     kind: 'password',
     login: ctx => tokenRequest(ctx, loginUrl, {

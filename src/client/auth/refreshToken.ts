@@ -1,6 +1,6 @@
 /** OAuth 2.0 refresh token flow. */
 import type { LoginFlow, Session } from '../types.js';
-import { flowObject, loginBase, required, tokenRequest } from './oauth.js';
+import { flowObject, loginBase, remember, required, tokenRequest } from './oauth.js';
 
 export interface RefreshTokenLoginParams {
   loginUrl?: string;
@@ -18,6 +18,7 @@ export interface RefreshTokenLoginParams {
 export function refreshTokenLogin(params: RefreshTokenLoginParams): LoginFlow {
   required('refreshTokenLogin', params, 'refreshToken', 'consumerKey');
   const loginUrl = loginBase(params.loginUrl);
+  remember(params.refreshToken, params.consumerSecret);
   let current = params.refreshToken;
   return flowObject({
     kind: 'refresh_token',

@@ -2,7 +2,7 @@
 import { AuthenticationError } from '../errors.js';
 import type { LoginFlow, Session } from '../types.js';
 import { escapeXml, xmlInner, xmlText } from '../xml.js';
-import { flowObject, loginBase, required } from './oauth.js';
+import { flowObject, loginBase, remember, required } from './oauth.js';
 
 export interface SoapLoginParams {
   loginUrl?: string;
@@ -21,6 +21,7 @@ export interface SoapLoginParams {
 export function soapLogin(params: SoapLoginParams): LoginFlow {
   required('soapLogin', params, 'username', 'password');
   const loginUrl = loginBase(params.loginUrl);
+  remember(params.password, params.securityToken);
   const version = params.apiVersion ?? '62.0';
   return flowObject({
     kind: 'soap',

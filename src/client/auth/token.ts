@@ -1,5 +1,6 @@
 /** A ready access token: no login call, and no way to refresh when it expires. */
 import { assertSecureUrl } from '../secureUrl.js';
+import { remember } from './oauth.js';
 import type { LoginFlow, Session } from '../types.js';
 
 export interface TokenLoginParams {
@@ -15,6 +16,7 @@ export interface TokenLoginParams {
 export function tokenLogin(params: TokenLoginParams): LoginFlow {
   const instanceUrl = assertSecureUrl(params.instanceUrl);
   if (!params.accessToken) throw new TypeError('tokenLogin needs an accessToken');
+  remember(params.accessToken);
   const session: Session = { accessToken: params.accessToken, instanceUrl };
   return {
     kind: 'token',
