@@ -47,8 +47,8 @@ function writeTo(path: string, data: unknown): Observable<DownloadedFile> {
 }
 
 /**
- * Streams a file's content (ContentVersion.VersionData, Attachment.Body, Document.Body …) to a path on disk without
- * holding it in memory. A failed or cancelled download leaves no partial file behind.
+ * Writes a file's content (ContentVersion.VersionData, Attachment.Body, Document.Body …) to a path on disk. A failed
+ * or cancelled download leaves no partial file behind.
  *
  * @example
  * import { downloadFileToPath$ } from 'rxforce/node';
@@ -65,7 +65,9 @@ export function downloadFileToPath$(
   return defer(() => {
     const req = blobRequest(target, id, opts);
     const client = resolveClient(opts.client);
-    return client.request$<unknown>({ ...req, responseType: 'stream' }).pipe(concatMap((res) => writeTo(path, res.data)));
+    // 'arraybuffer' until the transport keeps a delivered 'stream' response open: today its teardown aborts the
+    // request as soon as the response is emitted, which destroys the body stream before it can be read.
+    return client.request$<unknown>({ ...req, responseType: 'arraybuffer' }).pipe(concatMap((res) => writeTo(path, res.data)));
   });
 }
 
