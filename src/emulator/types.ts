@@ -138,7 +138,34 @@ export interface RouteContext {
   body(): Promise<Buffer>;
   json(status: number, body: unknown, headers?: Record<string, string>): void;
   text(status: number, body: string | Buffer, contentType: string, headers?: Record<string, string>): void;
+  /** The running emulator (always set by the server; optional so unit specs can build contexts by hand). */
+  host?: EmulatorHost;
+  /** `http://host:port` as the client reached the emulator (always set by the server). */
+  baseUrl?: string;
 }
 
 /** A route module (query, bulk) tells the server which requests it takes. Returns false when it does not match. */
 export type RouteHandler = (ctx: RouteContext) => Promise<boolean> | boolean;
+
+/**
+ * What a running emulator offers its route modules (`ctx.host`, and the argument of a route factory registered with
+ * `registerRouteFactory`). Bulk uses it for its background processing: `every()` runs a callback on an interval
+ * while the server runs (cleared on stop), `options.bulkRecordsPerSecond` paces job processing, `faults.rollLock()`
+ * injects UNABLE_TO_LOCK_ROW per record.
+ */
+export interface EmulatorHost {
+  readonly store: OrgStore;
+  readonly options: { readonly bulkRecordsPerSecond: number; readonly seed?: number };
+  /** Seeded [0,1) source (deterministic runs with the `seed` option). */
+  random(): number;
+  /** Epoch ms (the emulator's clock). */
+  now(): number;
+  readonly faults: { rollLock(): boolean };
+  /** Runs fn every ms milliseconds until the emulator stops or the returned function is called. */
+  every(ms: number, fn: () => void): () => void;
+  /** Runs fn when the emulator stops (after the server has closed). */
+  onStop(fn: () => void | Promise<void>): void;
+}
+
+/** Builds a per-emulator route handler (a module keeping per-org state, such as bulk jobs). */
+export type RouteFactory = (host: EmulatorHost) => RouteHandler;

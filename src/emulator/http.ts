@@ -1,0 +1,56 @@
+/** Small HTTP helpers for node:http: bounded body reading, JSON parsing with Salesforce's parser error. */
+import type { IncomingMessage } from 'node:http';
+import { SfHttpError } from './types.js';
+
+/** ContentVersion bodies may reach 2 GB on Salesforce; the emulator holds bodies in memory, so it stops at 512 MB. */
+export const MAX_BODY_BYTES = 512 * 1024 * 1024;
+/** A plain JSON body is capped at 50 MB. */
+export const MAX_JSON_BYTES = 50 * 1024 * 1024;
+
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        reject(new SfHttpError(413, 'REQUEST_ENTITY_TOO_LARGE', `Request body exceeds ${limit} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** Parses a JSON body the way the REST API reports broken input (400 JSON_PARSER_ERROR). */
+export function parseJson(body: Buffer): unknown {
+  const text = body.toString('utf8');
+  if (body.length > MAX_JSON_BYTES) throw new SfHttpError(413, 'REQUEST_ENTITY_TOO_LARGE', 'JSON body exceeds 50 MB');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const where = /position (\d+)/.exec(String(e))?.[1] ?? '0';
+    throw new SfHttpError(400, 'JSON_PARSER_ERROR', `Unexpected character ('${text[+where] ?? ''}'): was expecting ` +
+      `a valid JSON value at [line:1, column:${+where + 1}]`);
+  }
+}
+
+/** A JSON object body, or 400 JSON_PARSER_ERROR naming what it got instead. */
+export function parseJsonObject(body: Buffer): Record<string, unknown> {
+  const v = parseJson(body);
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+    throw new SfHttpError(400, 'JSON_PARSER_ERROR', `Cannot deserialize instance of sObject from ${Array.isArray(v)
+      ? 'START_ARRAY' : 'VALUE_STRING'} value ${JSON.stringify(v)?.slice(0, 40)} at [line:1, column:1]`);
+  }
+  return v as Record<string, unknown>;
+}
+
+export function errorBody(e: SfHttpError): unknown[] {
+  return [e.fields ? { message: e.message, errorCode: e.errorCode, fields: e.fields } : { message: e.message,
+    errorCode: e.errorCode }];
+}
+
+export const notFound = () => new SfHttpError(404, 'NOT_FOUND', 'The requested resource does not exist');

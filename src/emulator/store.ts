@@ -1,0 +1,476 @@
+/**
+ * The org's data: one Map per object (insertion order = scan order), indexes on unique and external id fields so
+ * selective lookups stay O(1) at a million rows, Salesforce's validation and error codes, an undo log for
+ * allOrNone transactions and an optional write-ahead journal. Rows are plain objects holding only wire values.
+ */
+import { formatDatetime } from './dates.js';
+import { keyPrefixOf, makeId, normalizeId, serialOf } from './ids.js';
+import type { Journal, JournalEntry } from './persist/journal.js';
+import { derive, onCreated } from './derived.js';
+import type { DmlResult, FieldSchema, ObjectSchema, OrgStore, RecordError, SchemaRegistry, StoredRecord } from './types.js';
+import { coerce } from './validate.js';
+
+const ID_POD = '5g0';
+const SYSTEM_FIELDS = new Set(['Id', 'IsDeleted', 'CreatedDate', 'CreatedById', 'LastModifiedDate', 'LastModifiedById',
+  'SystemModstamp']);
+
+interface Table {
+  schema: ObjectSchema;
+  rows: Map<string, StoredRecord>;
+  live: number;
+  /** Lower-cased field name → lower-cased value → ids (unique and external id fields). */
+  indexes: Map<string, Map<string, string[]>>;
+  required: FieldSchema[];
+  defaults: [string, unknown][];
+}
+
+export interface StoreOptions {
+  journal?: Journal;
+  now?: () => number;
+}
+
+const err = (statusCode: string, message: string, fields: string[] = []): RecordError => ({ statusCode, message, fields });
+const failed = (id: string | null, ...errors: RecordError[]): DmlResult => ({ success: false, id, errors });
+
+export class Store implements OrgStore {
+  private readonly tables = new Map<string, Table>();
+  private readonly blobs = new Map<string, Buffer>();
+  private serial = 1;
+  private undo: (() => void)[] | null = null;
+  private pending: JournalEntry[] | null = null;
+  private readonly now: () => number;
+  private readonly journal?: Journal;
+  /** The user DML runs as (CreatedById, default OwnerId). The server sets it per request. */
+  actingUserId = '';
+
+  constructor(readonly schema: SchemaRegistry, opts: StoreOptions = {}) {
+    this.now = opts.now ?? Date.now;
+    this.journal = opts.journal;
+    for (const s of schema.all()) this.table(s);
+  }
+
+  private table(s: ObjectSchema): Table {
+    let t = this.tables.get(s.keyPrefix);
+    if (!t) {
+      const indexes = new Map<string, Map<string, string[]>>();
+      for (const f of s.fields) if ((f.unique || f.externalId) && f.type !== 'id') indexes.set(f.name.toLowerCase(), new Map());
+      t = {
+        schema: s, rows: new Map(), live: 0, indexes,
+        required: s.fields.filter(f => !f.nillable && f.createable && !f.defaultedOnCreate),
+        defaults: s.fields.flatMap(f => f.type === 'boolean' ? [[f.name, false] as [string, unknown]]
+          : f.defaultedOnCreate && f.picklistValues.length ? [[f.name, (f.picklistValues.find(p => p.defaultValue)
+            ?? f.picklistValues[0]).value] as [string, unknown]] : []),
+      };
+      this.tables.set(s.keyPrefix, t);
+    }
+    return t;
+  }
+
+  private tableOf(sobject: string): Table | undefined {
+    const s = this.schema.get(sobject);
+    return s && this.table(s);
+  }
+
+  private tableOfId(id: string): Table | undefined {
+    return this.tables.get(keyPrefixOf(id));
+  }
+
+  get(id: string, opts: { includeDeleted?: boolean } = {}): StoredRecord | undefined {
+    const norm = normalizeId(id);
+    const rec = norm && this.tableOfId(norm)?.rows.get(norm);
+    return rec && (!rec.IsDeleted || opts.includeDeleted) ? rec : undefined;
+  }
+
+  *scan(sobject: string, opts: { includeDeleted?: boolean } = {}): Iterable<StoredRecord> {
+    const t = this.tableOf(sobject);
+    if (!t) return;
+    for (const rec of t.rows.values()) if (!rec.IsDeleted || opts.includeDeleted) yield rec;
+  }
+
+  findBy(sobject: string, field: string, value: unknown): StoredRecord[] {
+    const t = this.tableOf(sobject);
+    if (!t || value === null || value === undefined) return [];
+    const f = t.schema.fieldMap.get(field.toLowerCase());
+    if (!f) return [];
+    if (f.type === 'id') {
+      const rec = this.get(String(value));
+      return rec && t.rows.has(rec.Id) ? [rec] : [];
+    }
+    const index = t.indexes.get(f.name.toLowerCase());
+    if (index) return (index.get(String(value).toLowerCase()) ?? []).map(id => t.rows.get(id)!).filter(r => !r.IsDeleted);
+    const wanted = String(value).toLowerCase();
+    const out: StoredRecord[] = [];
+    for (const rec of t.rows.values()) {
+      const v = rec[f.name];
+      if (!rec.IsDeleted && v !== null && v !== undefined && String(v).toLowerCase() === wanted) out.push(rec);
+    }
+    return out;
+  }
+
+  count(sobject: string, opts: { includeDeleted?: boolean } = {}): number {
+    const t = this.tableOf(sobject);
+    return !t ? 0 : opts.includeDeleted ? t.rows.size : t.live;
+  }
+
+  /** Validates input fields: canonical names, coerced values, reference checks. */
+  private prepare(t: Table, fields: Record<string, unknown>, mode: 'insert' | 'update', selfId?: string):
+    { values: Record<string, unknown>; blob?: Buffer } | RecordError[] {
+    const values: Record<string, unknown> = {};
+    const errors: RecordError[] = [];
+    const readOnly: string[] = [];
+    let blob: Buffer | undefined;
+    for (const key of Object.keys(fields)) {
+      if (key === 'attributes') continue;
+      const f = t.schema.fieldMap.get(key.toLowerCase());
+      if (!f) {
+        errors.push(err('INVALID_FIELD', `No such column '${key}' on sobject of type ${t.schema.name}`, [key]));
+        continue;
+      }
+      if (f.name === 'Id') {
+        if (mode === 'insert') errors.push(err('INVALID_FIELD_FOR_INSERT_UPDATE', 'cannot specify Id in an insert call', ['Id']));
+        else if (normalizeId(fields[key]) !== selfId) errors.push(err('MALFORMED_ID', `Id in body does not match the record: ${String(fields[key])}`, ['Id']));
+        continue;
+      }
+      if (mode === 'insert' ? !f.createable : !f.updateable) {
+        readOnly.push(f.name);
+        continue;
+      }
+      const c = coerce(f, fields[key]);
+      if (!c.ok) {
+        errors.push(c.error);
+        continue;
+      }
+      if (f.type === 'base64') {
+        if (c.value !== null) blob = Buffer.from(c.value as string, 'base64');
+        continue;
+      }
+      if (f.type === 'reference' && c.value !== null) {
+        const refErr = this.checkReference(f, c.value as string);
+        if (refErr) {
+          errors.push(refErr);
+          continue;
+        }
+      }
+      values[f.name] = c.value;
+    }
+    if (readOnly.length) {
+      errors.push(err('INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to create/update fields: ${readOnly.join(', ')}. Please check ` +
+        'the security settings of this field and verify that it is read/write for your profile or permission set.', readOnly));
+    }
+    return errors.length ? errors : { values, blob };
+  }
+
+  /** A lookup must point at a live record of one of the referenced objects. */
+  private checkReference(f: FieldSchema, id: string): RecordError | undefined {
+    const t = this.tableOfId(id);
+    if (!t || !f.referenceTo.some(r => r.toLowerCase() === t.schema.name.toLowerCase())) {
+      return err('FIELD_INTEGRITY_EXCEPTION', `${f.label}: id value of incorrect type: ${id}`, [f.name]);
+    }
+    const rec = t.rows.get(id);
+    if (!rec) return err('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', [f.name]);
+    if (rec.IsDeleted) return err('ENTITY_IS_DELETED', 'entity is deleted', [f.name]);
+    return undefined;
+  }
+
+  private checkUnique(t: Table, values: Record<string, unknown>, selfId?: string): RecordError | undefined {
+    for (const [name, index] of t.indexes) {
+      const f = t.schema.fieldMap.get(name)!;
+      if (!f.unique) continue;
+      const v = values[f.name];
+      if (v === null || v === undefined) continue;
+      const other = (index.get(String(v).toLowerCase()) ?? []).find(id => id !== selfId && !t.rows.get(id)!.IsDeleted);
+      if (other) return err('DUPLICATE_VALUE', `duplicate value found: ${f.name} duplicates value on record with id: ${other}`);
+    }
+    return undefined;
+  }
+
+  insert(sobject: string, fields: Record<string, unknown>): DmlResult {
+    const t = this.tableOf(sobject);
+    if (!t) return failed(null, err('INVALID_TYPE', `sObject type '${sobject}' is not supported.`));
+    if (!t.schema.createable) return failed(null, err('INVALID_TYPE', `entity type ${t.schema.name} does not support insert`));
+    const prepared = this.prepare(t, fields, 'insert');
+    if (Array.isArray(prepared)) return failed(null, ...prepared);
+    const { values, blob } = prepared;
+    const missing = t.required.filter(f => values[f.name] === null || values[f.name] === undefined)
+      .filter(f => !(f.type === 'base64' && blob));
+    if (missing.length) {
+      const names = missing.map(f => f.name);
+      return failed(null, err('REQUIRED_FIELD_MISSING', `Required fields are missing: [${names.join(', ')}]`, names));
+    }
+    const dup = this.checkUnique(t, values);
+    if (dup) return failed(null, dup);
+    const now = formatDatetime(this.now());
+    const user = this.actingUserId;
+    const rec: StoredRecord = { Id: makeId(t.schema.keyPrefix, this.serial++, ID_POD), IsDeleted: false };
+    for (const [k, v] of t.defaults) rec[k] = v;
+    if (t.schema.fieldMap.has('ownerid')) rec.OwnerId = user || null;
+    Object.assign(rec, { CreatedDate: now, CreatedById: user || null, LastModifiedDate: now,
+      LastModifiedById: user || null, SystemModstamp: now });
+    for (const k of Object.keys(values)) if (values[k] !== null || !(k in rec)) rec[k] = values[k];
+    const derivedErr = derive(this, t.schema, rec, blob);
+    if (derivedErr) return failed(null, derivedErr);
+    this.put(t, rec);
+    this.log({ o: 'i', r: rec });
+    if (blob) this.setBlob(rec.Id, blob);
+    onCreated(this, t.schema, rec);
+    return { success: true, id: rec.Id };
+  }
+
+  update(sobject: string | undefined, id: string, fields: Record<string, unknown>): DmlResult {
+    const norm = normalizeId(id);
+    if (!norm) return failed(null, err('MALFORMED_ID', `malformed id ${id}`, ['Id']));
+    const t = this.tableOfId(norm);
+    const expected = sobject === undefined ? undefined : this.schema.get(sobject);
+    if (!t || (expected && expected !== t.schema)) {
+      const label = expected?.label ?? 'Record';
+      return failed(norm, err('MALFORMED_ID', `${label} ID: id value of incorrect type: ${id}`, ['Id']));
+    }
+    const rec = t.rows.get(norm);
+    if (!rec) return failed(norm, err('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id'));
+    if (rec.IsDeleted) return failed(norm, err('ENTITY_IS_DELETED', 'entity is deleted'));
+    if (!t.schema.updateable) return failed(norm, err('INVALID_TYPE', `entity type ${t.schema.name} does not support update`));
+    const prepared = this.prepare(t, fields, 'update', norm);
+    if (Array.isArray(prepared)) return failed(norm, ...prepared);
+    const { values, blob } = prepared;
+    const requiredNulled = t.required.filter(f => f.name in values && values[f.name] === null).map(f => f.name);
+    if (requiredNulled.length) {
+      return failed(norm, err('REQUIRED_FIELD_MISSING', `Required fields are missing: [${requiredNulled.join(', ')}]`, requiredNulled));
+    }
+    const dup = this.checkUnique(t, values, norm);
+    if (dup) return failed(norm, dup);
+    const now = formatDatetime(this.now());
+    const next: Record<string, unknown> = { ...values, LastModifiedDate: now, LastModifiedById: this.actingUserId || null,
+      SystemModstamp: now };
+    const draft = { ...rec, ...next } as StoredRecord;
+    const derivedErr = derive(this, t.schema, draft, blob);
+    if (derivedErr) return failed(norm, derivedErr);
+    for (const k of Object.keys(draft)) if (draft[k] !== rec[k]) next[k] = draft[k];
+    this.apply(t, rec, next);
+    this.log({ o: 'u', id: norm, f: next });
+    if (blob) this.setBlob(norm, blob);
+    return { success: true, id: norm };
+  }
+
+  upsert(sobject: string, externalIdField: string, value: string, fields: Record<string, unknown>): DmlResult {
+    const t = this.tableOf(sobject);
+    if (!t) return failed(null, err('INVALID_TYPE', `sObject type '${sobject}' is not supported.`));
+    const f = t.schema.fieldMap.get(externalIdField.toLowerCase());
+    if (!f || !(f.externalId || f.type === 'id' || f.idLookup)) {
+      return failed(null, err('INVALID_FIELD', `Provided external ID field does not exist or is not accessible: ${externalIdField}`));
+    }
+    const matches = this.findBy(t.schema.name, f.name, value);
+    if (matches.length > 1) {
+      return failed(null, err('DUPLICATE_EXTERNAL_ID', `${f.name}: more than one record found for external id field: ` +
+        `[${matches.map(m => m.Id).join(', ')}]`, [f.name]));
+    }
+    const body = { ...fields };
+    for (const k of Object.keys(body)) if (k.toLowerCase() === f.name.toLowerCase()) delete body[k];
+    if (matches.length === 1) {
+      const r = this.update(t.schema.name, matches[0].Id, body);
+      return r.success ? { ...r, created: false } : r;
+    }
+    if (f.type === 'id') return failed(null, err('NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${value}`));
+    const r = this.insert(t.schema.name, { ...body, [f.name]: value });
+    return r.success ? { ...r, created: true } : r;
+  }
+
+  delete(id: string, opts: { hard?: boolean } = {}): DmlResult {
+    const norm = normalizeId(id);
+    if (!norm) return failed(null, err('MALFORMED_ID', `malformed id ${id}`));
+    const t = this.tableOfId(norm);
+    const rec = t?.rows.get(norm);
+    if (!t || !rec) return failed(norm, err('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id'));
+    if (!t.schema.deletable) return failed(norm, err('INVALID_TYPE', `entity type ${t.schema.name} does not support delete`));
+    if (opts.hard) {
+      const blob = this.blobs.get(norm);
+      this.remove(t, rec);
+      this.blobs.delete(norm);
+      this.onUndo(() => {
+        this.put(t, rec);
+        if (blob) this.blobs.set(norm, blob);
+      });
+      this.log({ o: 'h', id: norm });
+      return { success: true, id: norm };
+    }
+    if (rec.IsDeleted) return failed(norm, err('ENTITY_IS_DELETED', 'entity is deleted'));
+    const now = formatDatetime(this.now());
+    const next = { IsDeleted: true, SystemModstamp: now, LastModifiedDate: now, LastModifiedById: this.actingUserId || null };
+    this.apply(t, rec, next);
+    this.log({ o: 'u', id: norm, f: next });
+    return { success: true, id: norm };
+  }
+
+  transaction<T>(fn: () => T): T {
+    if (this.undo) return fn();
+    this.undo = [];
+    this.pending = [];
+    let committed = false;
+    try {
+      const result = fn();
+      committed = (result as unknown) !== false;
+      return result;
+    } finally {
+      const undo = this.undo;
+      const pending = this.pending;
+      this.undo = null;
+      this.pending = null;
+      if (committed) for (const e of pending) this.journal?.append(e);
+      else for (let i = undo.length - 1; i >= 0; i--) undo[i]();
+    }
+  }
+
+  blob(id: string): Buffer | undefined {
+    const norm = normalizeId(id);
+    return norm ? this.blobs.get(norm) : undefined;
+  }
+
+  setBlob(id: string, data: Buffer): void {
+    const norm = normalizeId(id) ?? id;
+    const before = this.blobs.get(norm);
+    this.blobs.set(norm, data);
+    this.onUndo(() => (before ? this.blobs.set(norm, before) : this.blobs.delete(norm)));
+    this.log({ o: 'b', id: norm, d: data.toString('base64') });
+  }
+
+  /** Writes pending journal lines to disk (the server calls it before answering). */
+  flush(): void {
+    this.journal?.flush();
+  }
+
+  /** Every row and blob, for journal compaction. */
+  *snapshot(): Iterable<JournalEntry> {
+    for (const t of this.tables.values()) for (const r of t.rows.values()) yield { o: 'i', r };
+    for (const [id, d] of this.blobs) yield { o: 'b', id, d: d.toString('base64') };
+  }
+
+  /** Applies a journal entry (replay on start); idempotent so a journal replayed over its own snapshot is harmless. */
+  replay(e: JournalEntry): void {
+    switch (e.o) {
+      case 'i': {
+        const t = this.tableOfId(e.r.Id);
+        if (!t) return;
+        const old = t.rows.get(e.r.Id);
+        if (old) this.remove(t, old);
+        this.put(t, { ...e.r });
+        if (e.r.Id.slice(3, 6) === ID_POD) this.serial = Math.max(this.serial, serialOf(e.r.Id) + 1);
+        return;
+      }
+      case 'u': {
+        const t = this.tableOfId(e.id);
+        const rec = t?.rows.get(e.id);
+        if (t && rec) this.applyRaw(t, rec, e.f);
+        return;
+      }
+      case 'h': {
+        const t = this.tableOfId(e.id);
+        const rec = t?.rows.get(e.id);
+        if (t && rec) this.remove(t, rec);
+        this.blobs.delete(e.id);
+        return;
+      }
+      case 'b':
+        this.blobs.set(e.id, Buffer.from(e.d, 'base64'));
+    }
+  }
+
+  /** Inserts a row as is (seed data such as the org's users), bypassing validation. */
+  seedRecord(rec: StoredRecord): void {
+    const t = this.tableOfId(rec.Id);
+    if (!t || t.rows.has(rec.Id)) return;
+    this.put(t, rec);
+    this.log({ o: 'i', r: rec });
+  }
+
+  private log(e: JournalEntry): void {
+    if (this.pending) this.pending.push(e);
+    else this.journal?.append(e);
+  }
+
+  private onUndo(fn: () => void): void {
+    this.undo?.push(fn);
+  }
+
+  private put(t: Table, rec: StoredRecord): void {
+    t.rows.set(rec.Id, rec);
+    if (!rec.IsDeleted) t.live++;
+    this.index(t, rec, true);
+    this.onUndo(() => this.remove(t, rec));
+  }
+
+  private remove(t: Table, rec: StoredRecord): void {
+    if (!t.rows.delete(rec.Id)) return;
+    if (!rec.IsDeleted) t.live--;
+    this.index(t, rec, false);
+  }
+
+  private index(t: Table, rec: StoredRecord, add: boolean): void {
+    for (const [name, index] of t.indexes) {
+      const f = t.schema.fieldMap.get(name)!;
+      const v = rec[f.name];
+      if (v === null || v === undefined) continue;
+      const key = String(v).toLowerCase();
+      const ids = index.get(key);
+      if (add) {
+        if (ids) ids.push(rec.Id);
+        else index.set(key, [rec.Id]);
+      } else if (ids) {
+        const i = ids.indexOf(rec.Id);
+        if (i >= 0) ids.splice(i, 1);
+        if (!ids.length) index.delete(key);
+      }
+    }
+  }
+
+  /** Changes fields of a stored row, keeping indexes and counts right, with an undo step. */
+  private apply(t: Table, rec: StoredRecord, next: Record<string, unknown>): void {
+    const before: Record<string, unknown> = {};
+    for (const k of Object.keys(next)) before[k] = k in rec ? rec[k] : undefined;
+    this.applyRaw(t, rec, next);
+    this.onUndo(() => this.applyRaw(t, rec, before));
+  }
+
+  private applyRaw(t: Table, rec: StoredRecord, next: Record<string, unknown>): void {
+    this.index(t, rec, false);
+    const wasDeleted = rec.IsDeleted;
+    for (const k of Object.keys(next)) {
+      if (next[k] === undefined) delete rec[k];
+      else rec[k] = next[k];
+    }
+    if (wasDeleted !== rec.IsDeleted) t.live += rec.IsDeleted ? -1 : 1;
+    this.index(t, rec, true);
+  }
+
+  /** Creates a row the org makes itself (a ContentDocument for a new ContentVersion), without API validation. */
+  internalInsert(sobject: string, values: Record<string, unknown>): StoredRecord {
+    const t = this.tableOf(sobject)!;
+    const now = formatDatetime(this.now());
+    const user = this.actingUserId || null;
+    const rec: StoredRecord = { Id: makeId(t.schema.keyPrefix, this.serial++, ID_POD), IsDeleted: false };
+    for (const [k, v] of t.defaults) rec[k] = v;
+    if (t.schema.fieldMap.has('ownerid')) rec.OwnerId = user;
+    Object.assign(rec, { CreatedDate: now, CreatedById: user, LastModifiedDate: now, LastModifiedById: user,
+      SystemModstamp: now }, values);
+    this.put(t, rec);
+    this.log({ o: 'i', r: rec });
+    return rec;
+  }
+
+  /** Sets fields the org maintains itself (read-only to the API). */
+  internalSet(id: string, values: Record<string, unknown>): void {
+    const t = this.tableOfId(id);
+    const rec = t?.rows.get(id);
+    if (!t || !rec) return;
+    this.apply(t, rec, values);
+    this.log({ o: 'u', id, f: values });
+  }
+
+  /** Rows ever created for an object (auto-number fields count on from it). */
+  created(sobject: string): number {
+    return this.tableOf(sobject)?.rows.size ?? 0;
+  }
+
+  /** True for fields the store maintains itself. */
+  static isSystemField(name: string): boolean {
+    return SYSTEM_FIELDS.has(name);
+  }
+}
