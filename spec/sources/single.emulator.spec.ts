@@ -1,0 +1,97 @@
+import { ResourceNotFoundError, ValidationError } from '../../src/client/errors.js';
+import type { SalesforceClient } from '../../src/client/client.js';
+import type { Emulator } from '../../src/emulator/index.js';
+import { deleteRecord } from '../../src/sources/delete.js';
+import { describe as describeSObject } from '../../src/sources/describe.js';
+import { describeGlobal } from '../../src/sources/describeGlobal.js';
+import { downloadFile } from '../../src/sources/downloadFile.js';
+import { fetch } from '../../src/sources/fetch.js';
+import { reload } from '../../src/sources/reload.js';
+import { save } from '../../src/sources/save.js';
+import { saveUpsert } from '../../src/sources/saveUpsert.js';
+import { Account, ContentVersion } from './support/fixtures.js';
+import { startOrg } from './support/emulator.js';
+
+describe('single-record operations against the emulator', () => {
+  let emulator: Emulator;
+  let client: SalesforceClient;
+
+  beforeAll(async () => {
+    ({ emulator, client } = await startOrg());
+    await describeGlobal({ client }); // log in and discover the version once, so request counts below are exact
+  });
+  afterAll(async () => {
+    await emulator.stop();
+  });
+
+  it('inserts, reads, updates only what changed, and deletes a record', async () => {
+    const created = { Name: 'Round Trip', Industry: 'Energy' as const };
+    const inserted = await save(Account, created, { client });
+    expect(inserted.created).toBeTrue();
+
+    const account = await fetch(Account, inserted.id, { client });
+    expect(account.Name).toBe('Round Trip');
+    expect(account.CreatedDate).toBeInstanceOf(Date);
+
+    account.Industry = 'Banking';
+    const updated = await save(Account, account, { client, onlyChanges: true });
+    expect(updated).toEqual({ id: inserted.id, success: true, created: false });
+    expect(emulator.store.get(inserted.id)!.Industry).toBe('Banking');
+
+    await deleteRecord(Account, inserted.id, { client });
+    await expectAsync(fetch(Account, inserted.id, { client })).toBeRejectedWithError(ResourceNotFoundError);
+  });
+
+  it('sends nothing for an unchanged record with onlyChanges', async () => {
+    const { id } = await save(Account, { Name: 'Still' }, { client });
+    const account = await fetch(Account, id, { client });
+    const before = emulator.stats.apiRequests;
+    const result = await save(Account, account, { client, onlyChanges: true });
+    expect(result.unchanged).toBeTrue();
+    expect(emulator.stats.apiRequests).toBe(before);
+  });
+
+  it('sends nothing when validation fails', async () => {
+    const before = emulator.stats.requests;
+    await expectAsync(save(Account, { Name: 'x'.repeat(300) }, { client })).toBeRejectedWithError(ValidationError);
+    await expectAsync(fetch(Account, '001-bad', { client })).toBeRejectedWithError(ValidationError);
+    expect(emulator.stats.requests).toBe(before);
+  });
+
+  it('upserts: created the first time, updated the second', async () => {
+    const first = await saveUpsert(Account, { Name: 'Ext', External_Id__c: 'EXT-42' }, 'External_Id__c', { client });
+    const second = await saveUpsert(Account, { Name: 'Ext renamed', External_Id__c: 'EXT-42' }, 'External_Id__c', { client });
+    expect(first.created).toBeTrue();
+    expect(second.created).toBeFalse();
+    expect(second.id).toBe(first.id);
+    expect(emulator.store.get(first.id)!.Name).toBe('Ext renamed');
+  });
+
+  it('reloads a record with the values another writer saved', async () => {
+    const { id } = await save(Account, { Name: 'Before' }, { client });
+    const account = await fetch(Account, id, { client });
+    emulator.store.update('Account', id, { Name: 'After' });
+    await reload(Account, account, { client });
+    expect(account.Name).toBe('After');
+  });
+
+  it('uploads 300 KB of random bytes as ContentVersion VersionData and downloads them byte-exact', async () => {
+    const bytes = new Uint8Array(300 * 1024);
+    for (let i = 0; i < bytes.length; i += 65536) globalThis.crypto.getRandomValues(bytes.subarray(i, i + 65536));
+    const version = { Title: 'Random', PathOnClient: 'random.bin', VersionData: bytes };
+    const { id } = await save(ContentVersion, version, { client });
+    const read = await fetch(ContentVersion, id, { client });
+    expect(read.VersionData).toMatch(new RegExp(`/sobjects/ContentVersion/${id}/VersionData$`));
+    const downloaded = await downloadFile(ContentVersion, id, { client });
+    expect(downloaded.length).toBe(bytes.length);
+    expect(Buffer.compare(Buffer.from(downloaded), Buffer.from(bytes))).toBe(0);
+  });
+
+  it('describes an object and the org', async () => {
+    const account = await describeSObject(Account, { client });
+    expect(account?.name).toBe('Account');
+    expect(account?.fields.find((f) => f.name === 'Name')?.type).toBe('string');
+    const global = await describeGlobal({ client });
+    expect(global?.sobjects.find((o) => o.name === 'Account')?.keyPrefix).toBe('001');
+  });
+});
