@@ -116,7 +116,8 @@ describe('list operators against the emulator', () => {
 
   it('fails with a ValidationError before any request', async () => {
     const before = emu.stats.apiRequests;
-    const error = await lastValueFrom(from([{ Name: 'ok' }, { Name: 42 }]).pipe(insertRecords(Account, { client }))).catch((e: unknown) => e);
+    const bad = [{ Name: 'ok' }, { Name: 42 }] as unknown as { Name: string }[];
+    const error = await lastValueFrom(from(bad).pipe(insertRecords(Account, { client }))).catch((e: unknown) => e);
     expect(error).toEqual(jasmine.any(ValidationError));
     expect((error as ValidationError).recordIndex).toBe(1);
     expect((error as ValidationError).field).toBe('Name');
