@@ -92,7 +92,7 @@ export class Faults {
 function clean(patch: Partial<FaultConfig>): Partial<FaultConfig> {
   const out: Partial<FaultConfig> = {};
   for (const [k, v] of Object.entries(patch) as [keyof FaultConfig, number | undefined][]) {
-    if (v === undefined) continue;
+    if (v === undefined || !(k in FAULT_DEFAULTS)) continue;
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new TypeError(`Invalid fault setting ${k}: ${v}`);
     if (k.endsWith('Rate') && v > 1) throw new TypeError(`Invalid fault setting ${k}: ${v} (a share between 0 and 1)`);
     out[k] = v;

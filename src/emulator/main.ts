@@ -1,0 +1,73 @@
+/** `rxforce emulator`: starts the local org from command-line flags and runs until SIGINT/SIGTERM. */
+import { startEmulator, type EmulatorOptions } from './index.js';
+
+const NUMERIC_FLAGS: Record<string, keyof EmulatorOptions> = {
+  '--port': 'port', '--latency': 'latencyMs', '--jitter': 'jitterMs', '--fail-rate': 'failRate',
+  '--reset-rate': 'resetRate', '--lock-rate': 'lockRate', '--session-ttl-requests': 'sessionTtlRequests',
+  '--session-ttl-seconds': 'sessionTtlSeconds', '--daily-api-limit': 'dailyApiLimit',
+  '--max-concurrent': 'maxConcurrent', '--bulk-rate': 'bulkRecordsPerSecond', '--seed': 'seed',
+};
+const STRING_FLAGS: Record<string, 'host' | 'dataDir' | 'schemaFile'> = {
+  '--host': 'host', '--data-dir': 'dataDir', '--schema': 'schemaFile',
+};
+
+export const USAGE = `Usage: rxforce emulator [options]
+  --port N                  port (0 = any free port; default 0)
+  --host H                  interface to bind (default 127.0.0.1)
+  --latency MS --jitter MS  added latency per request
+  --data-dir DIR            persist the org in DIR (journal + snapshot)
+  --schema FILE             custom objects and fields (JSON)
+  --fail-rate P --reset-rate P --lock-rate P   fault shares between 0 and 1
+  --session-ttl-requests N --session-ttl-seconds S
+  --daily-api-limit N --max-concurrent N --bulk-rate N --seed N`;
+
+/** Parses flags (`--flag value` or `--flag=value`); throws on an unknown flag or a bad number. */
+export function parseEmulatorArgs(argv: string[]): EmulatorOptions {
+  const opts: Record<string, unknown> = {};
+  for (let i = 0; i < argv.length; i++) {
+    let flag = argv[i];
+    let value: string | undefined;
+    const eq = flag.indexOf('=');
+    if (eq > 0) {
+      value = flag.slice(eq + 1);
+      flag = flag.slice(0, eq);
+    } else {
+      value = argv[++i];
+    }
+    if (value === undefined) throw new Error(`Missing value for ${flag}\n${USAGE}`);
+    if (NUMERIC_FLAGS[flag]) {
+      const n = Number(value);
+      if (!Number.isFinite(n) || n < 0) throw new Error(`Invalid number for ${flag}: ${value}`);
+      opts[NUMERIC_FLAGS[flag]] = n;
+    } else if (STRING_FLAGS[flag]) {
+      opts[STRING_FLAGS[flag]] = value;
+    } else {
+      throw new Error(`Unknown option ${flag}\n${USAGE}`);
+    }
+  }
+  return opts as EmulatorOptions;
+}
+
+/**
+ * Starts the emulator; the first line printed is `rxforce emulator listening on URL` (the real port when 0).
+ * Resolves once the emulator has stopped after SIGINT/SIGTERM (or when `signal` aborts).
+ */
+export async function runEmulatorCli(argv: string[], io: { log(line: string): void; signal?: AbortSignal } =
+  { log: line => console.log(line) }): Promise<void> {
+  const emu = await startEmulator(parseEmulatorArgs(argv));
+  io.log(`rxforce emulator listening on ${emu.url}`);
+  const c = emu.credentials;
+  io.log(`  username ${c.username} · consumer key ${c.consumerKey} (password: see the README)`);
+  await new Promise<void>(resolve => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      io.signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+    io.signal?.addEventListener('abort', done);
+  });
+  await emu.stop();
+}
