@@ -26,6 +26,7 @@ export function axiosTransport(options: AxiosTransportOptions = {}): Transport {
   return (req: TransportRequest) => new Observable<SfResponse<unknown>>(subscriber => {
     const controller = new AbortController();
     let closed = false;
+    let answered = false;
     instance.request({
       ...extra,
       method: req.method,
@@ -43,6 +44,8 @@ export function axiosTransport(options: AxiosTransportOptions = {}): Transport {
     }).then(
       res => {
         if (closed) return;
+        // the body is delivered: from here a stream belongs to the consumer, so teardown must not abort it
+        answered = true;
         subscriber.next(toResponse(res, req));
         subscriber.complete();
       },
@@ -55,7 +58,7 @@ export function axiosTransport(options: AxiosTransportOptions = {}): Transport {
     return () => {
       // listeners go first, so the abort below never surfaces as an error
       closed = true;
-      controller.abort();
+      if (!answered) controller.abort();
     };
   });
 }

@@ -1,0 +1,121 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import nock from 'nock';
+import { firstValueFrom } from 'rxjs';
+import { SalesforceClient } from '../../src/client/client.js';
+import { NetworkError, ResourceNotFoundError, ServerUnavailableError } from '../../src/client/errors.js';
+import { axiosTransport } from '../../src/client/transport.js';
+
+const host = 'https://acme.my.salesforce.com';
+const transport = axiosTransport();
+
+describe('axios transport', () => {
+  beforeEach(() => nock.disableNetConnect());
+  afterEach(() => { nock.cleanAll(); nock.enableNetConnect(); });
+
+  it('parses JSON bodies and lower-cases headers', async () => {
+    nock(host).get('/services/data/v62.0/limits').reply(200, { DailyApiRequests: { Max: 15000, Remaining: 14998 } },
+      { 'Sforce-Limit-Info': 'api-usage=2/15000' });
+    const res = await firstValueFrom(transport({ method: 'GET', url: `${host}/services/data/v62.0/limits`, headers: {}, responseType: 'json' }));
+    expect(res.status).toBe(200);
+    expect(res.data).toEqual({ DailyApiRequests: { Max: 15000, Remaining: 14998 } });
+    expect(res.headers['sforce-limit-info']).toBe('api-usage=2/15000');
+    expect(res.url).toBe('/services/data/v62.0/limits');
+  });
+
+  it('gives 204 an undefined body and treats 304 as an answer', async () => {
+    nock(host).patch('/x').reply(204).get('/y').reply(304);
+    const patched = await firstValueFrom(transport({ method: 'PATCH', url: `${host}/x`, headers: {}, data: { Name: 'n' }, responseType: 'json' }));
+    expect(patched.status).toBe(204);
+    expect(patched.data).toBeUndefined();
+    const notModified = await firstValueFrom(transport({ method: 'GET', url: `${host}/y`, headers: { 'If-Modified-Since': 'Wed, 21 Oct 2015 07:28:00 GMT' }, responseType: 'json' }));
+    expect(notModified.status).toBe(304);
+  });
+
+  it('reads text, bytes and streams', async () => {
+    nock(host).get('/csv').reply(200, '"Id","Name"\n"001","A"\n', { 'Content-Type': 'text/csv' })
+      .get('/blob').reply(200, Buffer.from([0, 1, 2, 255]))
+      .get('/stream').reply(200, 'streamed body');
+    const text = await firstValueFrom(transport({ method: 'GET', url: `${host}/csv`, headers: {}, responseType: 'text' }));
+    expect(text.data).toBe('"Id","Name"\n"001","A"\n');
+    const bytes = await firstValueFrom(transport({ method: 'GET', url: `${host}/blob`, headers: {}, responseType: 'arraybuffer' }));
+    expect([...new Uint8Array(bytes.data as ArrayBuffer)]).toEqual([0, 1, 2, 255]);
+    const stream = await firstValueFrom(transport({ method: 'GET', url: `${host}/stream`, headers: {}, responseType: 'stream' }));
+    let body = '';
+    for await (const chunk of stream.data as AsyncIterable<Buffer>) body += chunk.toString();
+    expect(body).toBe('streamed body');
+  });
+
+  it('turns non-2xx into typed errors, also when a stream was asked for', async () => {
+    nock(host).get('/missing').reply(404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }])
+      .get('/down').reply(503, '<html><body>Down for maintenance</body></html>', { 'Content-Type': 'text/html' });
+    const missing = await firstValueFrom(transport({ method: 'GET', url: `${host}/missing`, headers: {}, responseType: 'stream' })).catch(e => e);
+    expect(missing).toBeInstanceOf(ResourceNotFoundError);
+    expect(missing.errorCode).toBe('NOT_FOUND');
+    const down = await firstValueFrom(transport({ method: 'GET', url: `${host}/down`, headers: {}, responseType: 'json' })).catch(e => e);
+    expect(down).toBeInstanceOf(ServerUnavailableError);
+    expect(down.message).toBe('Down for maintenance');
+  });
+
+  it('keeps the code of a connection reset', async () => {
+    nock(host).get('/reset').replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    const err = await firstValueFrom(transport({ method: 'GET', url: `${host}/reset`, headers: {}, responseType: 'json' })).catch(e => e);
+    expect(err).toBeInstanceOf(NetworkError);
+    expect(err.code).toBe('ECONNRESET');
+    expect(err.sent).toBeTrue();
+  });
+
+  it('retries transient answers of an idempotent request, one scope per attempt', async () => {
+    nock(host).get('/services/data/v62.0/sobjects/Account/describe').reply(503, '')
+      .get('/services/data/v62.0/sobjects/Account/describe').reply(502, '')
+      .get('/services/data/v62.0/sobjects/Account/describe').reply(200, { name: 'Account' });
+    const client = new SalesforceClient({ login: { accessToken: 'x', instanceUrl: host }, apiVersion: '62.0', retry: { baseDelayMs: 1 } });
+    const res = await client.request({ method: 'GET', path: 'sobjects/Account/describe' });
+    expect(res.data).toEqual({ name: 'Account' });
+    expect(nock.isDone()).toBeTrue();
+  });
+});
+
+describe('axios transport on a real socket', () => {
+  let server: http.Server;
+  let base: string;
+  let closedEarly: Promise<boolean>;
+
+  beforeEach(async () => {
+    let resolveClosed: (v: boolean) => void = () => undefined;
+    closedEarly = new Promise(r => { resolveClosed = r; });
+    server = http.createServer((req, res) => {
+      const timer = setTimeout(() => { res.end('{}'); resolveClosed(false); }, 2000);
+      req.on('close', () => { if (!res.writableEnded) { clearTimeout(timer); resolveClosed(true); } });
+    });
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterEach(async () => {
+    server.closeAllConnections();
+    await new Promise(r => server.close(r));
+  });
+
+  it('aborts the HTTP request on unsubscribe, without an error', async () => {
+    const events: string[] = [];
+    const sub = transport({ method: 'GET', url: `${base}/slow`, headers: {}, responseType: 'json' })
+      .subscribe({ next: () => events.push('next'), error: () => events.push('error'), complete: () => events.push('complete') });
+    await new Promise(r => setTimeout(r, 50));
+    sub.unsubscribe();
+    expect(await closedEarly).toBeTrue();
+    await new Promise(r => setTimeout(r, 20));
+    expect(events).toEqual([]);
+  });
+
+  it('reports ECONNREFUSED as a NetworkError that was provably not sent', async () => {
+    const port = (server.address() as AddressInfo).port;
+    server.closeAllConnections();
+    await new Promise(r => server.close(r));
+    server = http.createServer();
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', r)); // for afterEach
+    const err = await firstValueFrom(transport({ method: 'POST', url: `http://127.0.0.1:${port}/x`, headers: {}, data: {}, responseType: 'json' })).catch(e => e);
+    expect(err).toBeInstanceOf(NetworkError);
+    expect(err.code).toBe('ECONNREFUSED');
+    expect(err.sent).toBeFalse();
+  });
+});
