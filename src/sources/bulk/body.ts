@@ -8,6 +8,9 @@ import { CsvChunkParser, type CsvDialect } from '../../util/csv.js';
  */
 export const streamResponses = false;
 
+/** Characters of a text body handed to the CSV parser at once. */
+const TEXT_SLICE = 256 * 1024;
+
 /**
  * A response body as text chunks, whatever its shape: a string, bytes, a Node Readable or any async iterable of
  * chunks, or a WHATWG ReadableStream. Unsubscribing stops reading (and destroys a Node stream).
@@ -15,7 +18,12 @@ export const streamResponses = false;
 export function textChunks$(body: unknown): Observable<string> {
   return new Observable<string>(subscriber => {
     if (body === undefined || body === null) { subscriber.complete(); return; }
-    if (typeof body === 'string') { subscriber.next(body); subscriber.complete(); return; }
+    if (typeof body === 'string') {
+      // sliced so a big text body is parsed (and its rows released) a piece at a time
+      for (let i = 0; i < body.length && !subscriber.closed; i += TEXT_SLICE) subscriber.next(body.slice(i, i + TEXT_SLICE));
+      subscriber.complete();
+      return;
+    }
     const decoder = new TextDecoder('utf-8');
     const decode = (chunk: unknown, last = false): string =>
       typeof chunk === 'string' ? chunk
