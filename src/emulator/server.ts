@@ -42,7 +42,8 @@ export function createFront(opts: FrontOptions): (req: IncomingMessage, res: Ser
   }
 
   /** Authenticated `/services/data/vXX.X/…` requests: session, daily and concurrent limits, then routing. */
-  async function api(req: IncomingMessage, res: ServerResponse, reply: Reply, url: URL, version: string, path: string) {
+  async function api(req: IncomingMessage, res: ServerResponse, reply: Reply, url: URL, version: string, path: string,
+    delay: number) {
     if (!API_VERSIONS.some(v => v.version === version)) throw notFound();
     const token = bearer(req.headers.authorization);
     const session: SessionInfo | undefined = token ? core.sessions.use(token) : undefined;
@@ -66,6 +67,8 @@ export function createFront(opts: FrontOptions): (req: IncomingMessage, res: Ser
     }
     inFlight++;
     try {
+      // latency counts as time in flight, so slow requests use up the concurrency limit as on Salesforce
+      if (delay > 0) await opts.sleep(delay);
       core.store.actingUserId = session.userId;
       let bodyPromise: Promise<Buffer> | undefined;
       const ctx: RouteContext = {
@@ -97,9 +100,12 @@ export function createFront(opts: FrontOptions): (req: IncomingMessage, res: Ser
     return await sobjectRoutes(ctx, core) || await collectionRoutes(ctx, core);
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse, reply: Reply): Promise<void> {
+  async function route(req: IncomingMessage, res: ServerResponse, reply: Reply, delay: number): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const p = url.pathname;
+    const m = DATA_RE.exec(p);
+    if (m) return api(req, res, reply, url, m[1], m[2] ?? '', delay);
+    if (delay > 0) await opts.sleep(delay);
     if (p === '/services/oauth2/token') return handleToken(core, req, await readBody(req), reply);
     if (p === '/services/oauth2/authorize') return handleAuthorize(core, req, url, await readBody(req), reply);
     if (p === '/services/oauth2/revoke') {
@@ -113,8 +119,6 @@ export function createFront(opts: FrontOptions): (req: IncomingMessage, res: Ser
       reply.json(200, versionsBody());
       return;
     }
-    const m = DATA_RE.exec(p);
-    if (m) return api(req, res, reply, url, m[1], m[2] ?? '');
     throw notFound();
   }
 
@@ -137,12 +141,11 @@ export function createFront(opts: FrontOptions): (req: IncomingMessage, res: Ser
         return;
       }
       const delay = core.faults.delayMs();
-      if (delay > 0) await opts.sleep(delay);
       try {
         if (!applyCors(req, reply, opts.corsOrigins)) {
           const failure = core.faults.rollFailure();
           if (failure) reply.text(failure.status, failure.html, 'text/html;charset=UTF-8');
-          else await route(req, res, reply);
+          else await route(req, res, reply, delay);
         }
       } catch (e) {
         toReply(e, reply);
