@@ -6,10 +6,13 @@ import { count } from '../../src/sources/count.js';
 import { describeGlobal } from '../../src/sources/describeGlobal.js';
 import { query, query$ } from '../../src/sources/query.js';
 import { queryAll } from '../../src/sources/queryAll.js';
+import { defineSObject, sf } from '../../src/model/index.js';
+import { count as countOf, max, select } from '../../src/soql/index.js';
 import { Account } from './support/fixtures.js';
 import { startOrg } from './support/emulator.js';
 
 const INDUSTRIES = ['Energy', 'Banking', 'Technology'] as const;
+const AccountWithOwner = defineSObject('Account', { Id: sf.id(), Name: sf.string(), OwnerId: sf.reference('User').optional() });
 
 describe('query$ against the emulator', () => {
   let emulator: Emulator;
@@ -62,12 +65,33 @@ describe('query$ against the emulator', () => {
     expect(requests).toBe(5);
   });
 
-  it('revives typed records from a builder with a model', async () => {
-    const builder = { model: Account, toSoql: () => "SELECT Id, Name, Industry, AnnualRevenue, CreatedDate FROM Account WHERE Name = 'Paged 0042'" };
-    const [record] = await query(builder, { client });
+  it('revives typed records from select(Model)', async () => {
+    const [record] = await query(select(Account).where({ Name: 'Paged 0042' }), { client });
     expect(record!.AnnualRevenue).toBe(42);
+    expect(record!.Industry).toBe('Energy');
     expect(record!.CreatedDate).toBeInstanceOf(Date);
     expect('attributes' in record!).toBeFalse();
+  });
+
+  it('types the rows of fields() and keeps parent records plain', async () => {
+    const rows = await query(select(AccountWithOwner).fields('Name', 'Owner.Name').where({ Name: 'Paged 0001' }), { client });
+    const name: string = rows[0]!.Name;
+    expect(name).toBe('Paged 0001');
+    expect(rows[0]!.Owner).toEqual({ Name: jasmine.any(String) });
+  });
+
+  it('counts a builder through its count() form and aggregates through aggregate()', async () => {
+    const paged = select(Account).where({ Name: { startsWith: 'Paged ' } });
+    expect(await count(paged, { client })).toBe(5000);
+    const rows = await query(paged.groupBy('Industry').aggregate({ n: countOf('Id'), top: max('AnnualRevenue') }).orderBy('Industry'), {
+      client,
+    });
+    expect(rows.map((r) => [r.Industry, r.n, r.top])).toEqual([
+      ['Banking', 1667, 4999],
+      ['Energy', 1667, 4998],
+      ['Technology', 1666, 4997],
+    ]);
+    expect(rows.every((r) => !('attributes' in r))).toBeTrue();
   });
 
   it('counts with SELECT COUNT()', async () => {

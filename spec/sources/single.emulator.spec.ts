@@ -1,6 +1,10 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ResourceNotFoundError, ValidationError } from '../../src/client/errors.js';
 import type { SalesforceClient } from '../../src/client/client.js';
 import type { Emulator } from '../../src/emulator/index.js';
+import { downloadFileToPath } from '../../src/node/download.js';
 import { deleteRecord } from '../../src/sources/delete.js';
 import { describe as describeSObject } from '../../src/sources/describe.js';
 import { describeGlobal } from '../../src/sources/describeGlobal.js';
@@ -85,6 +89,15 @@ describe('single-record operations against the emulator', () => {
     const downloaded = await downloadFile(ContentVersion, id, { client });
     expect(downloaded.length).toBe(bytes.length);
     expect(Buffer.compare(Buffer.from(downloaded), Buffer.from(bytes))).toBe(0);
+
+    const dir = await mkdtemp(join(tmpdir(), 'rxforce-cv-'));
+    try {
+      const streamed = await downloadFileToPath(ContentVersion, id, join(dir, 'random.bin'), { client });
+      expect(streamed.bytes).toBe(bytes.length);
+      expect(Buffer.compare(await readFile(streamed.path), Buffer.from(bytes))).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('describes an object and the org', async () => {

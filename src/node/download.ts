@@ -20,7 +20,7 @@ function toReadable(data: unknown): Readable {
   throw new TypeError('Blob response was not a stream');
 }
 
-/** Streams a body to a file; unsubscribing stops the copy and removes the partial file. */
+/** Streams a body to a file; unsubscribing stops the copy (closing the connection) and removes the partial file. */
 function writeTo(path: string, data: unknown): Observable<DownloadedFile> {
   return new Observable<DownloadedFile>((subscriber) => {
     const controller = new AbortController();
@@ -47,8 +47,8 @@ function writeTo(path: string, data: unknown): Observable<DownloadedFile> {
 }
 
 /**
- * Writes a file's content (ContentVersion.VersionData, Attachment.Body, Document.Body …) to a path on disk. A failed
- * or cancelled download leaves no partial file behind.
+ * Streams a file's content (ContentVersion.VersionData, Attachment.Body, Document.Body …) to a path on disk without
+ * holding it in memory. A failed or cancelled download leaves no partial file behind.
  *
  * @example
  * import { downloadFileToPath$ } from 'rxforce/node';
@@ -65,9 +65,7 @@ export function downloadFileToPath$(
   return defer(() => {
     const req = blobRequest(target, id, opts);
     const client = resolveClient(opts.client);
-    // 'arraybuffer' until the transport keeps a delivered 'stream' response open: today its teardown aborts the
-    // request as soon as the response is emitted, which destroys the body stream before it can be read.
-    return client.request$<unknown>({ ...req, responseType: 'arraybuffer' }).pipe(concatMap((res) => writeTo(path, res.data)));
+    return client.request$<unknown>({ ...req, responseType: 'stream' }).pipe(concatMap((res) => writeTo(path, res.data)));
   });
 }
 

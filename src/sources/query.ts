@@ -1,9 +1,10 @@
 import { concatMap, from, lastValueFrom, toArray, type Observable } from 'rxjs';
 import type { RecordOf, SObjectModel } from '../model/index.js';
+import type { QueryBuilder } from '../soql/index.js';
 import { pages$, type QueryOptions } from './pages.js';
 import type { QueryBuilderLike, QueryInput } from './internal/querySource.js';
 
-/** A builder whose model is known, so its records are typed. */
+/** Any builder-like object whose model is known, so its records are typed by the model. */
 export type TypedQuery<M extends SObjectModel<any>> = QueryBuilderLike & { readonly model: M };
 
 /**
@@ -24,6 +25,7 @@ export type TypedQuery<M extends SObjectModel<any>> = QueryBuilderLike & { reado
  * @param q a SOQL string or a query builder
  * @returns a cold Observable of records
  */
+export function query$<R>(q: QueryBuilder<any, R>, opts?: QueryOptions): Observable<R>;
 export function query$<M extends SObjectModel<any>>(q: TypedQuery<M>, opts?: QueryOptions): Observable<RecordOf<M>>;
 export function query$<T = Record<string, unknown>>(q: QueryInput, opts?: QueryOptions): Observable<T>;
 export function query$(q: QueryInput, opts: QueryOptions = {}): Observable<unknown> {
@@ -31,6 +33,7 @@ export function query$(q: QueryInput, opts: QueryOptions = {}): Observable<unkno
 }
 
 /** Promise twin of {@link query$}: every record, in an array. */
+export function query<R>(q: QueryBuilder<any, R>, opts?: QueryOptions): Promise<R[]>;
 export function query<M extends SObjectModel<any>>(q: TypedQuery<M>, opts?: QueryOptions): Promise<RecordOf<M>[]>;
 export function query<T = Record<string, unknown>>(q: QueryInput, opts?: QueryOptions): Promise<T[]>;
 export function query(q: QueryInput, opts: QueryOptions = {}): Promise<unknown[]> {

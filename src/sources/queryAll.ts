@@ -1,5 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { RecordOf, SObjectModel } from '../model/index.js';
+import type { QueryBuilder } from '../soql/index.js';
 import type { QueryOptions } from './pages.js';
 import { query, query$, type TypedQuery } from './query.js';
 import type { QueryInput } from './internal/querySource.js';
@@ -15,6 +16,7 @@ export type QueryAllOptions = Omit<QueryOptions, 'all'>;
  * import { queryAll$ } from 'rxforce';
  * queryAll$('SELECT Id FROM Account WHERE IsDeleted = true', { client }).subscribe(r => console.log(r.Id));
  */
+export function queryAll$<R>(q: QueryBuilder<any, R>, opts?: QueryAllOptions): Observable<R>;
 export function queryAll$<M extends SObjectModel<any>>(q: TypedQuery<M>, opts?: QueryAllOptions): Observable<RecordOf<M>>;
 export function queryAll$<T = Record<string, unknown>>(q: QueryInput, opts?: QueryAllOptions): Observable<T>;
 export function queryAll$(q: QueryInput, opts: QueryAllOptions = {}): Observable<unknown> {
@@ -22,6 +24,7 @@ export function queryAll$(q: QueryInput, opts: QueryAllOptions = {}): Observable
 }
 
 /** Promise twin of {@link queryAll$}. */
+export function queryAll<R>(q: QueryBuilder<any, R>, opts?: QueryAllOptions): Promise<R[]>;
 export function queryAll<M extends SObjectModel<any>>(q: TypedQuery<M>, opts?: QueryAllOptions): Promise<RecordOf<M>[]>;
 export function queryAll<T = Record<string, unknown>>(q: QueryInput, opts?: QueryAllOptions): Promise<T[]>;
 export function queryAll(q: QueryInput, opts: QueryAllOptions = {}): Promise<unknown[]> {

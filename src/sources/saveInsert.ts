@@ -38,7 +38,7 @@ export function saveInsert$<M extends SObjectModel<any>>(
       ),
       map((res): SaveResult => {
         const id = res.data.id;
-        if ('Id' in model.fields && Object.isExtensible(record)) (record as Record<string, unknown>).Id = id;
+        if (model.field('Id') && Object.isExtensible(record)) (record as Record<string, unknown>).Id = id;
         markSynced(record);
         return { id, success: true, created: true };
       }),

@@ -15,8 +15,8 @@ interface UpsertResponse {
 
 /** The external id field as the model names it, checked before any request. */
 function externalIdOf(model: SObjectModel<any>, record: object, externalIdField: string): { field: string; value: string } {
-  const name = Object.keys(model.fields).find((f) => f.toLowerCase() === externalIdField.toLowerCase());
-  const def = name === undefined ? undefined : model.fields[name];
+  const def = model.field(externalIdField);
+  const name = def?.name;
   if (name === undefined || !def) {
     throw invalid(`${model.apiName} has no field ${externalIdField}`, { sobject: model.apiName, field: externalIdField });
   }
@@ -69,7 +69,7 @@ export function saveUpsert$<M extends SObjectModel<any>>(
         const created = res.status === 201 ? true : res.status === 204 ? false : data.created === true;
         const knownId = (record as Record<string, unknown>).Id;
         const id = data.id ?? (typeof knownId === 'string' ? knownId : '');
-        if (id && 'Id' in model.fields && Object.isExtensible(record)) (record as Record<string, unknown>).Id = id;
+        if (id && model.field('Id') && Object.isExtensible(record)) (record as Record<string, unknown>).Id = id;
         markSynced(record);
         return { id, success: true, created };
       }),
