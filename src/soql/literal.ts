@@ -11,9 +11,16 @@ const ESCAPES: Record<string, string> = {
   '\\': '\\\\', "'": "\\'", '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f',
 };
 
-/** The body of a quoted SOQL string: backslash, quotes and control characters escaped. */
+/**
+ * The body of a quoted SOQL string: backslash, quotes and control characters escaped. Other control characters and
+ * the Unicode line/paragraph separators (U+2028, U+2029), which some SOQL lexers treat as line ends, are written as
+ * `\uXXXX` (unconfirmed: the escape list Salesforce documents names only the short forms; `\u` is the plausible
+ * Java-style one and what our emulator reads).
+ */
 export function escapeSoqlString(s: string): string {
-  return s.replace(/[\\'"\n\r\t\b\f]/g, c => ESCAPES[c]!);
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return s.replace(/[\\'"\n\r\t\b\f]|[\u0000-\u001f\u007f\u0085\u2028\u2029]/g,
+    c => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Like `escapeSoqlString`, and `%` / `_` escaped so they match themselves inside LIKE. */
