@@ -120,6 +120,20 @@ describe('query$ against the emulator', () => {
     expect(all.map((r) => [r.Id, r.IsDeleted])).toEqual([[id, true]]);
   });
 
+  it('completes child subqueries past their first page with followSubqueries', async () => {
+    const parent = emulator.store.insert('Account', { Name: 'Many Contacts' }).id!;
+    for (let i = 0; i < 450; i++) emulator.store.insert('Contact', { LastName: `Child ${i}`, AccountId: parent });
+    const soql = "SELECT Id, (SELECT Id FROM Contacts) FROM Account WHERE Name = 'Many Contacts'";
+    type Row = { Contacts: { done: boolean; totalSize: number; records: unknown[] } };
+    const [partial] = await query<Row>(soql, { client });
+    expect(partial!.Contacts.done).toBeFalse();
+    expect(partial!.Contacts.records.length).toBeLessThan(450);
+    const [full] = await query<Row>(soql, { client, followSubqueries: true });
+    expect(full!.Contacts.done).toBeTrue();
+    expect(full!.Contacts.records.length).toBe(450);
+    expect(new Set(full!.Contacts.records.map((r) => (r as { Id: string }).Id)).size).toBe(450);
+  });
+
   it('reads with for await through eachValueFrom', async () => {
     let n = 0;
     for await (const record of eachValueFrom(query$<{ Name: string }>("SELECT Name FROM Account WHERE Name LIKE 'Paged 1%'", { client }))) {
