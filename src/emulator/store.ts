@@ -39,6 +39,7 @@ export class Store implements OrgStore {
   private undo: (() => void)[] | null = null;
   private pending: JournalEntry[] | null = null;
   private readonly now: () => number;
+  private stamp: [number, string] = [NaN, ''];
   private readonly journal?: Journal;
   /** The user DML runs as (CreatedById, default OwnerId). The server sets it per request. */
   actingUserId = '';
@@ -199,7 +200,7 @@ export class Store implements OrgStore {
     }
     const dup = this.checkUnique(t, values);
     if (dup) return failed(null, dup);
-    const now = formatDatetime(this.now());
+    const now = this.timestamp();
     const user = this.actingUserId;
     const rec: StoredRecord = { Id: makeId(t.schema.keyPrefix, this.serial++, ID_POD), IsDeleted: false };
     for (const [k, v] of t.defaults) rec[k] = v;
@@ -238,7 +239,7 @@ export class Store implements OrgStore {
     }
     const dup = this.checkUnique(t, values, norm);
     if (dup) return failed(norm, dup);
-    const now = formatDatetime(this.now());
+    const now = this.timestamp();
     const next: Record<string, unknown> = { ...values, LastModifiedDate: now, LastModifiedById: this.actingUserId || null,
       SystemModstamp: now };
     const draft = { ...rec, ...next } as StoredRecord;
@@ -293,7 +294,7 @@ export class Store implements OrgStore {
       return { success: true, id: norm };
     }
     if (rec.IsDeleted) return failed(norm, err('ENTITY_IS_DELETED', 'entity is deleted'));
-    const now = formatDatetime(this.now());
+    const now = this.timestamp();
     const next = { IsDeleted: true, SystemModstamp: now, LastModifiedDate: now, LastModifiedById: this.actingUserId || null };
     this.apply(t, rec, next);
     this.log({ o: 'u', id: norm, f: next });
@@ -381,6 +382,13 @@ export class Store implements OrgStore {
     this.log({ o: 'i', r: rec });
   }
 
+  /** The current datetime in wire form (cached per millisecond: bulk inserts share it). */
+  private timestamp(): string {
+    const ms = this.now();
+    if (this.stamp[0] !== ms) this.stamp = [ms, formatDatetime(ms)];
+    return this.stamp[1];
+  }
+
   private log(e: JournalEntry): void {
     if (this.pending) this.pending.push(e);
     else this.journal?.append(e);
@@ -394,7 +402,7 @@ export class Store implements OrgStore {
     t.rows.set(rec.Id, rec);
     if (!rec.IsDeleted) t.live++;
     this.index(t, rec, true);
-    this.onUndo(() => this.remove(t, rec));
+    if (this.undo) this.undo.push(() => this.remove(t, rec));
   }
 
   private remove(t: Table, rec: StoredRecord): void {
@@ -423,10 +431,14 @@ export class Store implements OrgStore {
 
   /** Changes fields of a stored row, keeping indexes and counts right, with an undo step. */
   private apply(t: Table, rec: StoredRecord, next: Record<string, unknown>): void {
+    if (!this.undo) {
+      this.applyRaw(t, rec, next);
+      return;
+    }
     const before: Record<string, unknown> = {};
     for (const k of Object.keys(next)) before[k] = k in rec ? rec[k] : undefined;
     this.applyRaw(t, rec, next);
-    this.onUndo(() => this.applyRaw(t, rec, before));
+    this.undo.push(() => this.applyRaw(t, rec, before));
   }
 
   private applyRaw(t: Table, rec: StoredRecord, next: Record<string, unknown>): void {
@@ -443,7 +455,7 @@ export class Store implements OrgStore {
   /** Creates a row the org makes itself (a ContentDocument for a new ContentVersion), without API validation. */
   internalInsert(sobject: string, values: Record<string, unknown>): StoredRecord {
     const t = this.tableOf(sobject)!;
-    const now = formatDatetime(this.now());
+    const now = this.timestamp();
     const user = this.actingUserId || null;
     const rec: StoredRecord = { Id: makeId(t.schema.keyPrefix, this.serial++, ID_POD), IsDeleted: false };
     for (const [k, v] of t.defaults) rec[k] = v;
