@@ -2,11 +2,12 @@ import { Observable } from 'rxjs';
 import { CsvChunkParser, type CsvDialect } from '../../util/csv.js';
 
 /**
- * Whether result bodies are requested as streams (Node Readable) rather than text. Off for now: the client's axios
- * transport aborts its request when the response Observable completes, which cancels a body still streaming. Every
- * reader below already handles streams; flip this once the transport keeps the socket until the body is read.
+ * Whether result bodies are requested as streams rather than text: in Node, so a result file of any size is parsed as
+ * it arrives in constant memory. Browsers' XHR adapter has no streamed responses, so they read text (parsed a slice at
+ * a time).
  */
-export const streamResponses = false;
+export const streamResponses: boolean =
+  typeof process !== 'undefined' && typeof process.versions === 'object' && !!process.versions.node;
 
 /** Characters of a text body handed to the CSV parser at once. */
 const TEXT_SLICE = 256 * 1024;
