@@ -1,0 +1,31 @@
+import { parseEmulatorArgs, runEmulatorCli } from '../../../src/emulator/main.js';
+import { raw } from './helpers.js';
+
+describe('emulator CLI', () => {
+  it('parses every flag, in both spellings', () => {
+    expect(parseEmulatorArgs(['--port', '0', '--host=127.0.0.1', '--latency', '5', '--jitter', '2', '--data-dir', '/tmp/x',
+      '--fail-rate', '0.1', '--reset-rate=0.2', '--lock-rate', '0.3', '--session-ttl-requests', '9',
+      '--session-ttl-seconds', '60', '--daily-api-limit', '500', '--max-concurrent', '4', '--bulk-rate', '1000']))
+      .toEqual({ port: 0, host: '127.0.0.1', latencyMs: 5, jitterMs: 2, dataDir: '/tmp/x', failRate: 0.1, resetRate: 0.2,
+        lockRate: 0.3, sessionTtlRequests: 9, sessionTtlSeconds: 60, dailyApiLimit: 500, maxConcurrent: 4,
+        bulkRecordsPerSecond: 1000 });
+    expect(() => parseEmulatorArgs(['--nope', '1'])).toThrowError(/Unknown option --nope/);
+    expect(() => parseEmulatorArgs(['--port', 'abc'])).toThrowError(/Invalid number/);
+  });
+
+  it('prints the listening URL first, serves, and stops on abort', async () => {
+    const lines: string[] = [];
+    const abort = new AbortController();
+    let listening!: () => void;
+    const ready = new Promise<void>(r => { listening = r; });
+    const done = runEmulatorCli(['--port', '0'], { log: line => { lines.push(line); listening(); }, signal: abort.signal });
+    await ready;
+    const url = /^rxforce emulator listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(lines[0])![1];
+    expect(url).not.toMatch(/:0$/);
+    expect((await raw(`${url}/services/data/`)).status).toBe(200);
+    abort.abort();
+    await done;
+    await expectAsync(raw(`${url}/services/data/`)).toBeRejected();
+    expect(lines.join('\n')).not.toContain('rxforce-local-secret');
+  });
+});
