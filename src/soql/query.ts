@@ -128,7 +128,7 @@ export class QueryBuilder<M extends AnyModel, R> {
   }
 
   /** ORDER BY; call again for more keys. A key may be an aggregate or an aggregate's alias. */
-  orderBy(key: FieldPathOf<M> | Aggregate, dir: SortDirection = 'asc', nulls?: NullsOrder): QueryBuilder<M, R> {
+  orderBy(key: FieldPathOf<M> | Aggregate | (keyof R & string), dir: SortDirection = 'asc', nulls?: NullsOrder): QueryBuilder<M, R> {
     if (dir !== 'asc' && dir !== 'desc') throw this.fail(`sort direction must be 'asc' or 'desc', got ${JSON.stringify(dir)}`);
     if (nulls !== undefined && nulls !== 'nullsFirst' && nulls !== 'nullsLast') throw this.fail(`nulls must be 'nullsFirst' or 'nullsLast'`);
     if (typeof key === 'string' && !IDENT.test(key)) this.check(key);
