@@ -20,3 +20,4 @@ export { insertList$, insertList } from './sources/insertList.js';
 export { updateList$, updateList } from './sources/updateList.js';
 export { upsertList$, upsertList } from './sources/upsertList.js';
 export { deleteList$, deleteList } from './sources/deleteList.js';
+import './sources/builderSugar.js';
