@@ -6,7 +6,7 @@ import { select } from '../../src/soql/index.js';
 import { startOrg } from './support/emulator.js';
 
 const Account = defineSObject('Account', {
-  Id: sf.id({ readonly: true }),
+  Id: sf.id(),
   Name: sf.string({ length: 255 }),
   AnnualRevenue: sf.currency().nullable().optional(),
 });
