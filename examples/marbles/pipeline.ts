@@ -1,0 +1,31 @@
+/**
+ * A pipeline a user might write on rxforce: find Accounts without an Industry, tag them, save them through sObject
+ * Collections, and report progress as it goes. `pipeline.spec.ts` marble-tests it with `rxforce/testing`.
+ *
+ * In an app this file imports from 'rxforce'; inside the repository it imports the source.
+ */
+import { filter, map, type Observable, tap } from 'rxjs';
+import { defineSObject, query$, select, sf, updateRecords, type RecordOf, type SalesforceClient } from '../../src/index.js';
+
+export const Account = defineSObject('Account', {
+  Id: sf.id(),
+  Name: sf.string({ length: 255 }),
+  Industry: sf.picklist(['Technology', 'Energy', 'Other']).nullable().optional(),
+});
+export type Account = RecordOf<typeof Account>;
+
+/** What the pipeline reports: records processed so far (saved or failed) per batch, then a summary. */
+export type TagEvent = { type: 'saved'; done: number; failed: number } | { type: 'summary'; tagged: number; failed: string[] };
+
+/** Sets `Industry = 'Other'` on every Account that has none, 200 records a request. */
+export function tagUnclassified$(client: SalesforceClient, batchSize = 200): Observable<TagEvent> {
+  return query$(select(Account).where({ Industry: null }), { client }).pipe(
+    // changed in place, so onlyChanges sends just Industry (the record object is the one the query returned)
+    tap(account => { account.Industry = 'Other'; }),
+    updateRecords(Account, { client, batchSize, concurrency: 2, onlyChanges: true }),
+    map((e): TagEvent => (e.type === 'progress'
+      ? { type: 'saved', done: e.done, failed: e.failed }
+      : { type: 'summary', tagged: e.done - e.failed, failed: e.results.filter(r => !r.success).map(r => r.errors[0]?.statusCode ?? 'UNKNOWN') })),
+    filter(e => e.type === 'summary' || e.done + e.failed > 0),
+  );
+}
