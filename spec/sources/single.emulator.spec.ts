@@ -14,18 +14,22 @@ import { reload } from '../../src/sources/reload.js';
 import { save } from '../../src/sources/save.js';
 import { saveUpsert } from '../../src/sources/saveUpsert.js';
 import { Account, ContentVersion } from './support/fixtures.js';
-import { startOrg } from './support/emulator.js';
+import { startOrg, withoutNock } from './support/emulator.js';
 
 describe('single-record operations against the emulator', () => {
   let emulator: Emulator;
   let client: SalesforceClient;
 
+  let restoreNock: () => void;
+
   beforeAll(async () => {
+    restoreNock = withoutNock();
     ({ emulator, client } = await startOrg());
     await describeGlobal({ client }); // log in and discover the version once, so request counts below are exact
   });
   afterAll(async () => {
     await emulator.stop();
+    restoreNock();
   });
 
   it('inserts, reads, updates only what changed, and deletes a record', async () => {
