@@ -2,3 +2,4 @@
 export * from './sfCliLogin.js';
 export * from './download.js';
 export * from './bulkCsv.js';
+export * from './files.js';

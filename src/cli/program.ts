@@ -1,0 +1,154 @@
+/** The `rxforce` command: commander wiring; `run(argv, io)` resolves with the exit code and never throws. */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { runEmulatorCli } from '../emulator/main.js';
+import { runDemo } from './demo.js';
+import { CliError, describeError, EXIT } from './errors.js';
+import { runDescribe, runGenerate, runLimits } from './inspect.js';
+import { note, type CliIo } from './io.js';
+import { LOAD_OPERATIONS, runLoad } from './load.js';
+import type { LoadOperation } from './loadColumns.js';
+import { OUTPUT_FORMATS, runQuery, type OutputFormat } from './query.js';
+import { loadSeed } from './seed.js';
+import { openTarget, type Target, type TargetFlags } from './target.js';
+
+const positiveInt = (name: string) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number ≥ 1`);
+  return n;
+};
+
+/** Connection flags, on every command that talks to an org. */
+function withTarget(cmd: Command): Command {
+  return cmd
+    .option('--emulator', 'use an embedded emulator seeded with the demo org')
+    .option('--target-org <alias>', 'an org the sf CLI knows (sf org display)')
+    .option('--login-url <url>', 'login URL (env SF_LOGIN_URL; default https://login.salesforce.com)')
+    .option('--username <name>', 'username (env SF_USERNAME)')
+    .option('--password <password>', 'password (env SF_PASSWORD)')
+    .option('--security-token <token>', 'security token appended to the password (env SF_SECURITY_TOKEN)')
+    .option('--client-id <key>', 'connected app consumer key (env SF_CLIENT_ID)')
+    .option('--client-secret <secret>', 'connected app consumer secret (env SF_CLIENT_SECRET)')
+    .option('--instance-url <url>', 'instance URL for an access token (env SF_INSTANCE_URL)')
+    .option('--access-token <token>', 'an existing access token (env SF_ACCESS_TOKEN)')
+    .option('--api-version <v>', 'pin the API version, e.g. 62.0');
+}
+
+/** Opens the org, runs `fn`, and always closes what was opened. An embedded emulator gets the demo seed first. */
+async function withOrg<T>(flags: TargetFlags, io: CliIo, fn: (t: Target) => Promise<T>): Promise<T> {
+  const target = await openTarget(flags, io);
+  try {
+    if (target.emulator) await loadSeed(target.client, { ...io, stderrIsTTY: false });
+    return await fn(target);
+  } finally {
+    await target.close();
+  }
+}
+
+export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command('rxforce')
+    .description('Salesforce from the command line: queries, loads, describe, models, and a local org emulator')
+    .version('0.1.0')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: s => io.stdout.write(s),
+      writeErr: s => io.stderr.write(s),
+      outputError: (s, write) => write(`rxforce: ${s.replace(/^error: /, '')}`),
+    });
+
+  withTarget(program.command('query')
+    .description('run a SOQL query and stream its rows (table on a terminal, CSV when piped)')
+    .argument('<soql>', 'the SOQL query')
+    .option('--bulk', 'run as a Bulk API 2.0 query job')
+    .option('--all', 'include deleted and archived rows (queryAll)')
+    .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS as string[]))
+    .option('--out <file>', 'write to this file instead of stdout'))
+    .action(async (soql: string, o: TargetFlags & { bulk?: boolean; all?: boolean; format?: OutputFormat; out?: string }) => {
+      const n = await withOrg(o, io, t => runQuery(t.client, soql, o, io));
+      if (o.out) note(io, `${n} row${n === 1 ? '' : 's'} written to ${o.out}`);
+    });
+
+  withTarget(program.command('load')
+    .description('insert, update, upsert or delete records from a CSV, JSON or NDJSON file')
+    .addArgument(program.createArgument('<operation>', 'insert | update | upsert | delete').choices(LOAD_OPERATIONS as string[]))
+    .argument('<sobject>', 'object API name, e.g. Account')
+    .argument('<file>', 'records file (.csv, .json, .ndjson)')
+    .option('--external-id <field>', 'external id field for upsert')
+    .option('--bulk', 'use Bulk API 2.0 (default)')
+    .option('--rest', 'use sObject Collections (200 records a request)')
+    .option('--batch-size <n>', 'records per collections request (≤ 200)', positiveInt('--batch-size'))
+    .option('--concurrency <n>', 'collections requests in flight', positiveInt('--concurrency'))
+    .option('--results <dir>', 'write successful.csv, failed.csv and unprocessed.csv here'))
+    .action(async (op: LoadOperation, sobject: string, file: string, o: TargetFlags & { externalId?: string; bulk?: boolean;
+      rest?: boolean; batchSize?: number; concurrency?: number; results?: string }) => {
+      if (o.bulk && o.rest) throw new CliError('--bulk and --rest exclude each other');
+      const s = await withOrg(o, io, t => runLoad(t.client, op, sobject, file, o, io));
+      note(io, `${sobject} ${op}: ${s.total} rows — ${s.successful} successful, ${s.failed} failed, ${s.unprocessed} unprocessed`
+        + `${s.jobId ? ` (bulk job ${s.jobId})` : ''}${o.results ? `; results in ${o.results}` : ''}`);
+      setExit(s.exitCode);
+    });
+
+  withTarget(program.command('describe')
+    .description('fields of an object')
+    .argument('<sobject>', 'object API name')
+    .option('--json', 'print the describe result as JSON'))
+    .action(async (sobject: string, o: TargetFlags & { json?: boolean }) => {
+      await withOrg(o, io, t => runDescribe(t.client, sobject, o.json === true, io));
+    });
+
+  withTarget(program.command('generate')
+    .description('write typed models (defineSObject) for objects, from describe')
+    .argument('<sobjects...>', 'object API names')
+    .requiredOption('--out <file>', 'TypeScript file to write'))
+    .action(async (sobjects: string[], o: TargetFlags & { out: string }) => {
+      await withOrg(o, io, t => runGenerate(t.client, sobjects, o.out, io));
+    });
+
+  withTarget(program.command('limits')
+    .description("the org's limits (used and remaining)")
+    .option('--json', 'print as JSON'))
+    .action(async (o: TargetFlags & { json?: boolean }) => {
+      await withOrg(o, io, t => runLimits(t.client, o.json === true, io));
+    });
+
+  program.command('emulator')
+    .description('run the local org emulator until interrupted (rxforce emulator --help for its flags)')
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument('[flags...]')
+    .action(async (flags: string[]) => {
+      if (flags.includes('--help') || flags.includes('-h')) {
+        const { USAGE } = await import('../emulator/main.js');
+        io.stdout.write(`${USAGE}\n`);
+        return;
+      }
+      await runEmulatorCli(flags, { log: line => io.stdout.write(`${line}\n`) });
+    });
+
+  program.command('demo')
+    .description('the tour: an embedded emulator (50 ms latency), a seeded org, the main features end to end')
+    .action(async () => {
+      setExit(await runDemo(io));
+    });
+
+  return program;
+}
+
+/** Runs the command line (without `node` and the script); resolves with the exit code. */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram(io, c => { code = c; });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    const { line, exitCode } = describeError(err);
+    io.stderr.write(`${line}\n`);
+    return exitCode;
+  }
+}
