@@ -17,3 +17,4 @@ export { pages$, type QueryOptions, type QueryPage } from './pages.js';
 export { query$, query, type TypedQuery } from './query.js';
 export { queryAll$, queryAll, type QueryAllOptions } from './queryAll.js';
 export { count$, count, type CountOptions } from './count.js';
+export { AMBIGUOUS_REQUEST, NOT_ATTEMPTED, REQUEST_FAILED } from './collections/results.js';

@@ -4,6 +4,8 @@ import type { ListSaveResult, SaveError } from './types.js';
 /** Per-record status codes rxforce adds for records whose request failed or was never sent. */
 export const REQUEST_FAILED = 'REQUEST_FAILED';
 export const NOT_ATTEMPTED = 'NOT_ATTEMPTED';
+/** A create whose connection dropped after it was sent: the records may or may not exist, so it is never re-sent. */
+export const AMBIGUOUS_REQUEST = 'AMBIGUOUS_REQUEST';
 /** Salesforce's per-record code for a row another transaction holds; worth re-sending that record alone. */
 export const UNABLE_TO_LOCK_ROW = 'UNABLE_TO_LOCK_ROW';
 export const ALL_OR_NONE_ROLLED_BACK = 'ALL_OR_NONE_OPERATION_ROLLED_BACK';
@@ -17,6 +19,18 @@ export function requestFailed(id: string | null, error: unknown): ListSaveResult
   const statusCode = isSalesforceError(error) ? error.errorCode : REQUEST_FAILED;
   const fields = isSalesforceError(error) ? (error.fields ?? []) : [];
   return { id, success: false, errors: [{ statusCode, message: messageOf(error), fields }] };
+}
+
+/**
+ * The result of a record whose create request may have reached the org (the connection dropped after sending):
+ * re-sending could duplicate it, so the caller reconciles (query by an external id) or upserts instead.
+ */
+export function ambiguous(error: unknown): ListSaveResult {
+  return {
+    id: null,
+    success: false,
+    errors: [{ statusCode: AMBIGUOUS_REQUEST, message: `The create may or may not have been saved: ${messageOf(error)}`, fields: [] }],
+  };
 }
 
 /** The result of a record never sent because an earlier batch failed and `continueOnError` was off. */

@@ -1,12 +1,12 @@
 import { asyncScheduler, defer, map, mergeMap, of, catchError, throwError, timer, type Observable } from 'rxjs';
 import type { SalesforceClient } from '../../client/client.js';
-import { SalesforceApiError } from '../../client/errors.js';
+import { NetworkError, SalesforceApiError } from '../../client/errors.js';
 import type { SfRequest } from '../../client/types.js';
 import type { Batch, CollectionKind, Prepared } from './engine.js';
 import { saveInsert$ } from '../saveInsert.js';
 import { saveUpdate$ } from '../saveUpdate.js';
 import { saveUpsert$ } from '../saveUpsert.js';
-import { lockedPositions, notAttempted, parseSaveResults, requestFailed } from './results.js';
+import { ambiguous, lockedPositions, notAttempted, parseSaveResults, requestFailed } from './results.js';
 import type { ListSaveResult } from './types.js';
 
 export type SaveOp = 'insert' | 'update' | 'upsert' | 'delete';
@@ -82,10 +82,7 @@ export function saveKind(config: SaveKindConfig): CollectionKind<ListSaveResult>
     maxBatchSize: 200,
     chunked: config.op !== 'upsert',
     isSuccess: (r) => r.success,
-    failed: (item, error, never) => {
-      const id = idOf(item);
-      return never ? notAttempted(id, error) : requestFailed(id, error);
-    },
+    failed: (item, error, never) => failedResult(config, item, error, never),
     send$(client: SalesforceClient, batch: Batch) {
       let attempts = 0;
       const attempt$ = (items: Prepared[], n: number): Observable<ListSaveResult[]> =>
@@ -99,7 +96,10 @@ export function saveKind(config: SaveKindConfig): CollectionKind<ListSaveResult>
             if (again.length === 0) return of(results);
             const delay = config.lockRetryDelayMs * 2 ** (n - 1);
             return timer(delay, client.scheduler ?? asyncScheduler).pipe(
-              mergeMap(() => attempt$(again.map((p) => items[p]), n + 1)),
+              mergeMap(() => attempt$(again.map((p) => items[p]), n + 1).pipe(
+                // records saved by an earlier attempt stay saved: only the re-sent ones take the request's failure
+                catchError((error: unknown) => of(again.map((p) => failedResult(config, items[p], error, false)))),
+              )),
               map((retried) => {
                 const merged = results.slice();
                 again.forEach((p, k) => (merged[p] = retried[k]));
@@ -116,6 +116,15 @@ export function saveKind(config: SaveKindConfig): CollectionKind<ListSaveResult>
       );
     },
   };
+}
+
+/** The result of an item whose request failed (or, with `never`, was not sent). */
+function failedResult(config: SaveKindConfig, item: Prepared, error: unknown, never: boolean): ListSaveResult {
+  const id = idOf(item);
+  if (never) return notAttempted(id, error);
+  // a create that left the client and lost its answer may exist in the org: say so instead of "failed"
+  if (config.op === 'insert' && error instanceof NetworkError && error.sent) return ambiguous(error);
+  return requestFailed(id, error);
 }
 
 function idOf(item: Prepared): string | null {

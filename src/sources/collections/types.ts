@@ -9,8 +9,9 @@ export interface SaveError {
 
 /**
  * The outcome of one input record of a list save (the single-record `SaveResult` throws instead of failing). Every
- * input record gets exactly one: success, failure with the Salesforce error, `REQUEST_FAILED` (its batch's request failed; the error is in `message`) or `NOT_ATTEMPTED`
- * (never sent because an earlier batch failed and `continueOnError` was off).
+ * input record gets exactly one: success, failure with the Salesforce error, `REQUEST_FAILED` (its batch's request failed; the error is in `message`),
+ * `AMBIGUOUS_REQUEST` (a create whose connection dropped after sending: it may exist, and is never re-sent) or
+ * `NOT_ATTEMPTED` (never sent because an earlier batch failed and `continueOnError` was off).
  */
 export interface ListSaveResult {
   id: string | null;
