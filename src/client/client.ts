@@ -210,7 +210,10 @@ export class SalesforceClient {
     return {
       previous,
       post: async (url, body, headers) => {
-        const res = await lastValueFrom(this.send$({ method: 'POST', url, headers: { ...this.baseHeaders(), ...headers }, data: body, responseType: 'json' }));
+        // a token request creates nothing a second try could duplicate, so a dropped connection or a 503 from the
+        // login endpoint is retried like an idempotent call instead of failing every request waiting on the session
+        const res = await lastValueFrom(this.send$({ method: 'POST', url, headers: { ...this.baseHeaders(), ...headers }, data: body, responseType: 'json' })
+          .pipe(retryPolicy(resolveRetryConfig(this.options.retry), true, this.scheduler)));
         return { status: res.status, data: res.data, headers: res.headers };
       },
     };
