@@ -69,10 +69,14 @@ export class BulkIngestJob {
 
   private get path(): string { return `jobs/ingest/${this.id}`; }
 
-  /** `PUT …/batches` with one part of CSV (≤ 100 MB raw; several parts are allowed while the job is Open). */
+  /**
+   * `PUT …/batches` with one part of CSV (≤ 100 MB raw; several parts are allowed while the job is Open). Each PUT
+   * appends, so a PUT whose answer was lost is not re-sent: its rows could be loaded twice.
+   */
   upload$(csv: string | Uint8Array): Observable<void> {
     return defer(() => this.client.request$({
       method: 'PUT', path: `${this.path}/batches`, data: csv, headers: { 'Content-Type': 'text/csv' }, responseType: 'text',
+      idempotent: false,
     })).pipe(map(() => undefined));
   }
 
