@@ -1,0 +1,153 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { loginFlags, rxforce, scratchDir } from './support.js';
+
+const TRICKY_CSV = 'Name,Description,External_Id__c\n'
+  + '"Comma, Inc.","He said ""hi""\nand left, quickly",T-1\n'
+  + 'Zoë Ünïcode 日本,tab\there; emoji 🎉,T-2\n'
+  + 'Plain,,T-3\n';
+
+describe('rxforce load', () => {
+  let emu: Emulator;
+  let login: string[];
+  const tmp = scratchDir();
+
+  beforeAll(async () => {
+    emu = await startEmulator({ port: 0, seed: 3 });
+    login = loginFlags(emu);
+  });
+  afterAll(async () => {
+    await emu.stop();
+    tmp.remove();
+  });
+
+
+  it('loads a CSV with quotes, commas, newlines and unicode that queries back byte-exact (bulk)', async () => {
+    const file = tmp.path('tricky.csv');
+    writeFileSync(file, TRICKY_CSV);
+    const load = await rxforce(['load', 'insert', 'Account', file, '--results', tmp.path('tricky-results'), ...login]);
+    expect(load.code).withContext(load.stderr).toBe(0);
+    expect(load.stderr).toContain('3 rows — 3 successful, 0 failed, 0 unprocessed');
+
+    const out = tmp.path('back.csv');
+    const q = await rxforce(['query', "SELECT Name, Description, External_Id__c FROM Account WHERE External_Id__c LIKE 'T-%' ORDER BY External_Id__c",
+      '--out', out, ...login]);
+    expect(q.code).withContext(q.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(TRICKY_CSV);
+
+    const bulkOut = tmp.path('back-bulk.csv');
+    const b = await rxforce(['query', "SELECT Name, Description, External_Id__c FROM Account WHERE External_Id__c LIKE 'T-%'",
+      '--bulk', '--out', bulkOut, ...login]);
+    expect(b.code).withContext(b.stderr).toBe(0);
+    // bulk results come in no particular order: same bytes once sorted by record
+    const records = (text: string) => (parse(text) as string[][]).map(r => JSON.stringify(r)).sort();
+    const bulkText = readFileSync(bulkOut, 'utf8');
+    expect(Buffer.byteLength(bulkText)).toBe(Buffer.byteLength(TRICKY_CSV));
+    expect(bulkText.startsWith('Name,Description,External_Id__c\n')).toBeTrue();
+    expect(records(bulkText)).toEqual(records(TRICKY_CSV));
+
+    const ok = parse(readFileSync(tmp.path('tricky-results/successful.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(ok.map(r => r.Description)).toEqual(jasmine.arrayWithExactContents(['He said "hi"\nand left, quickly', 'tab\there; emoji 🎉', '']));
+    expect(ok.every(r => /^001/.test(r.sf__Id!) && r.sf__Created === 'true')).toBeTrue();
+  });
+
+  it('puts every row in exactly one result file and exits 1 when some fail (REST)', async () => {
+    const file = tmp.path('dupes.csv');
+    writeFileSync(file, 'Name,External_Id__c\nFirst,D-1\nSecond,D-1\nThird,D-2\n');
+    const res = await rxforce(['load', 'insert', 'Account', file, '--rest', '--batch-size', '2', '--results', tmp.path('dupes'), ...login]);
+    expect(res.code).toBe(1);
+    const read = (n: string) => parse(readFileSync(tmp.path(`dupes/${n}.csv`), 'utf8'), { columns: true }) as Record<string, string>[];
+    const ok = read('successful');
+    const failed = read('failed');
+    expect(ok.length + failed.length + read('unprocessed').length).toBe(3);
+    expect(failed.length).toBe(1);
+    expect(failed[0]!.sf__Error).toMatch(/^DUPLICATE_VALUE:/);
+    expect(Object.keys(failed[0]!)).toEqual(['Name', 'External_Id__c', 'sf__Error']);
+    expect(Object.keys(ok[0]!)).toEqual(['Name', 'External_Id__c', 'sf__Id', 'sf__Created']);
+  });
+
+  it('loads JSON and NDJSON, then updates, upserts and deletes from files', async () => {
+    const json = tmp.path('a.json');
+    writeFileSync(json, JSON.stringify([{ Name: 'Json One', External_Id__c: 'J-1', NumberOfEmployees: 12 }]));
+    const nd = tmp.path('a.ndjson');
+    writeFileSync(nd, '{"Name":"Nd One","External_Id__c":"J-2"}\n\n{"Name":"Nd Two","External_Id__c":"J-3"}\n');
+    expect((await rxforce(['load', 'insert', 'Account', json, '--rest', ...login])).code).toBe(0);
+    expect((await rxforce(['load', 'insert', 'Account', nd, ...login])).code).toBe(0);
+
+    const ids = await rxforce(['query', "SELECT Id, Name FROM Account WHERE External_Id__c IN ('J-1','J-2','J-3') ORDER BY Name", '--format', 'json', ...login]);
+    const rows = JSON.parse(ids.stdout) as { Id: string; Name: string }[];
+    expect(rows.map(r => r.Name)).toEqual(['Json One', 'Nd One', 'Nd Two']);
+
+    const upd = tmp.path('upd.csv');
+    writeFileSync(upd, `Id,Industry\n${rows.map(r => `${r.Id},Energy`).join('\n')}\n`);
+    expect((await rxforce(['load', 'update', 'Account', upd, '--rest', ...login])).code).toBe(0);
+    const ups = tmp.path('ups.csv');
+    writeFileSync(ups, 'External_Id__c,Name\nJ-1,Json Renamed\nJ-9,Json New\n');
+    const up = await rxforce(['load', 'upsert', 'Account', ups, '--external-id', 'External_Id__c', '--results', tmp.path('ups'), ...login]);
+    expect(up.code).withContext(up.stderr).toBe(0);
+    const created = (parse(readFileSync(tmp.path('ups/successful.csv'), 'utf8'), { columns: true }) as Record<string, string>[])
+      .map(r => [r.External_Id__c, r.sf__Created]);
+    expect(created).toEqual(jasmine.arrayWithExactContents([['J-1', 'false'], ['J-9', 'true']]));
+
+    const after = await rxforce(['query', "SELECT Name, Industry FROM Account WHERE External_Id__c LIKE 'J-%' ORDER BY External_Id__c", '--format', 'ndjson', ...login]);
+    expect(after.stdout.trim().split('\n').map(l => JSON.parse(l))).toEqual([
+      { Name: 'Json Renamed', Industry: 'Energy' }, { Name: 'Nd One', Industry: 'Energy' },
+      { Name: 'Nd Two', Industry: 'Energy' }, { Name: 'Json New', Industry: null }]);
+
+    const del = tmp.path('del.csv');
+    writeFileSync(del, `Id\n${rows.map(r => r.Id).join('\n')}\n`);
+    expect((await rxforce(['load', 'delete', 'Account', del, ...login])).code).toBe(0);
+    const left = await rxforce(['query', "SELECT Name FROM Account WHERE External_Id__c LIKE 'J-%'", '--format', 'csv', ...login]);
+    expect(left.stdout).toBe('Name\nJson New\n');
+  });
+
+  describe('bad input fails before any request, with exit code 2', () => {
+    async function expectRefused(args: string[], message: RegExp): Promise<void> {
+      const before = emu.stats.apiRequests;
+      const res = await rxforce([...args, ...login]);
+      expect(res.code).toBe(2);
+      expect(res.stderr).toMatch(/^rxforce: /);
+      expect(res.stderr).toMatch(message);
+      expect(res.stderr).not.toContain('    at ');
+      // describe calls only (no job, no collections request)
+      expect(emu.stats.apiRequests - before).toBeLessThanOrEqual(3);
+    }
+
+    it('an unknown column, named', async () => {
+      const file = tmp.path('unknown.csv');
+      writeFileSync(file, 'Name,Colour__c\nX,red\n');
+      await expectRefused(['load', 'insert', 'Account', file], /unknown column "Colour__c"/);
+    });
+
+    it('a broken CSV', async () => {
+      const file = tmp.path('broken.csv');
+      writeFileSync(file, 'Name,Industry\n"unterminated,Energy\n');
+      await expectRefused(['load', 'insert', 'Account', file], /broken CSV/);
+    });
+
+    it('an empty file', async () => {
+      const file = tmp.path('empty.csv');
+      writeFileSync(file, '');
+      await expectRefused(['load', 'insert', 'Account', file], /no (columns|records)/);
+    });
+
+    it('a row the model rejects (too long), with its row number', async () => {
+      const file = tmp.path('long.csv');
+      writeFileSync(file, `Name\nok\n${'x'.repeat(300)}\n`);
+      await expectRefused(['load', 'insert', 'Account', file], /row 2: .*Name/);
+    });
+
+    it('upsert without --external-id, and a read-only column', async () => {
+      const file = tmp.path('ro.csv');
+      writeFileSync(file, 'Name,CreatedDate\nX,2020-01-01T00:00:00.000Z\n');
+      await expectRefused(['load', 'upsert', 'Account', file], /--external-id/);
+      await expectRefused(['load', 'insert', 'Account', file], /CreatedDate.*not createable/);
+    });
+
+    it('an unknown file type and a missing file', async () => {
+      await expectRefused(['load', 'insert', 'Account', tmp.path('x.xlsx')], /unknown file type/);
+      await expectRefused(['load', 'insert', 'Account', tmp.path('missing.csv')], /no such file/);
+    });
+  });
+});
