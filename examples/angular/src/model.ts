@@ -1,0 +1,8 @@
+import { defineSObject, sf, type RecordOf } from '../../../src/index.js';
+
+export const Account = defineSObject('Account', {
+  Id: sf.id(),
+  Name: sf.string({ length: 255 }),
+  Industry: sf.string({ length: 255 }).nullable().optional(),
+});
+export type Account = RecordOf<typeof Account>;
