@@ -1,0 +1,88 @@
+/**
+ * Runs the benchmarks and writes bench/RESULTS.md.
+ *
+ *   npm run bench                    # every benchmark found
+ *   npm run bench -- lists query     # only these
+ *
+ * Each benchmark is a module `bench/<name>.ts` exporting `run(): Promise<BenchResult[]>`; a missing or failing one
+ * is reported in the file rather than stopping the others.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { gzipSync } from 'node:zlib';
+
+interface BenchResult { name: string; value: number; unit: string; ratio?: number }
+
+const ALL = ['lists', 'query', 'bulk', 'chaos', 'overhead', 'bundle'];
+const here = new URL('./', import.meta.url);
+
+const wanted = process.argv.slice(2).filter(a => !a.startsWith('-'));
+const unknown = wanted.filter(w => !ALL.includes(w));
+if (unknown.length) {
+  console.error(`rxforce bench: unknown benchmark ${unknown.join(', ')} (choose from ${ALL.join(', ')})`);
+  process.exit(2);
+}
+const names = wanted.length ? wanted : ALL;
+
+const sections: string[] = [];
+for (const name of names) {
+  const file = new URL(`${name}.ts`, here);
+  if (!existsSync(file)) {
+    sections.push(`## ${name}\n\nNot run: bench/${name}.ts does not exist yet.\n`);
+    continue;
+  }
+  console.error(`bench: ${name}…`);
+  const t0 = performance.now();
+  try {
+    const mod = await import(file.href) as { run(): Promise<BenchResult[]> };
+    const results = await mod.run();
+    const secs = ((performance.now() - t0) / 1000).toFixed(1);
+    sections.push(`## ${name}\n\n${table(results)}\n_${secs} s_\n`);
+    for (const r of results) console.error(`  ${r.name}: ${fmt(r.value)} ${r.unit}${r.ratio !== undefined ? ` (ratio ${r.ratio.toFixed(2)})` : ''}`);
+  } catch (e) {
+    sections.push(`## ${name}\n\nFailed: ${(e as Error).message.split('\n')[0]}\n`);
+    console.error(`  failed: ${(e as Error).message}`);
+  }
+}
+
+function table(results: BenchResult[]): string {
+  const rows = results.map(r => `| ${r.name} | ${fmt(r.value)} | ${r.unit} | ${r.ratio === undefined ? '' : r.ratio.toFixed(2)} |`);
+  return ['| measure | median | unit | ratio |', '|---|---:|---|---:|', ...rows].join('\n') + '\n';
+}
+
+function fmt(v: number): string {
+  return Number.isInteger(v) ? v.toLocaleString('en-US') : v.toLocaleString('en-US', { maximumFractionDigits: 2 });
+}
+
+function bundleLine(): string {
+  const umd = new URL('../dist/browser/rxforce.umd.js', here);
+  if (!existsSync(umd)) return '- browser bundle: not built (`npm run build`)';
+  const bytes = readFileSync(umd);
+  return `- browser bundle dist/browser/rxforce.umd.js: ${(bytes.length / 1024).toFixed(1)} KiB, ${(gzipSync(bytes).length / 1024).toFixed(1)} KiB gzipped`;
+}
+
+const cpu = cpus();
+const header = [
+  '# rxforce benchmarks',
+  '',
+  `Run with \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, against the local emulator (no network).`,
+  '',
+  `- machine: ${cpu[0]?.model.trim() ?? 'unknown cpu'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
+  `- node ${process.version} on ${process.platform}/${process.arch}`,
+  bundleLine(),
+  '',
+  'Ratios: for rxforce rows, the value divided by the baseline named in the row (jsforce@3.10.16, or the ideal bound);',
+  'above 1 is better for throughput, below 1 is better for memory and time.',
+  '',
+].join('\n');
+
+const out = new URL('RESULTS.md', here);
+const previous = wanted.length && existsSync(out) ? readFileSync(out, 'utf8') : '';
+let body = sections.join('\n');
+if (previous) {
+  // A partial run keeps the other sections of the last full run.
+  const kept = previous.split(/\n(?=## )/).slice(1).filter(s => !names.some(n => s.startsWith(`## ${n}\n`)));
+  body = [...kept.map(s => s.trimEnd() + '\n'), ...sections].join('\n');
+}
+writeFileSync(out, `${header}\n${body}`);
+console.error(`bench: wrote ${out.pathname}`);
