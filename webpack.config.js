@@ -10,6 +10,8 @@ const common = {
   devtool: 'source-map',
   resolve: {
     extensions: ['.ts', '.js'],
+    // ESM builds first so unused code (zod's locales) is tree-shaken out of the bundle.
+    conditionNames: ['browser', 'import', 'module', 'default'],
     extensionAlias: { '.js': ['.ts', '.js'] },
   },
   module: {
