@@ -10,6 +10,7 @@ import {
 import type { LoginContext, LoginFlow } from '../../src/client/types.js';
 import { axiosTransport } from '../../src/client/transport.js';
 import { firstValueFrom } from 'rxjs';
+import { useNock } from '../support/useNock.js';
 
 const login = 'https://login.salesforce.com';
 const instance = 'https://acme.my.salesforce.com';
@@ -36,6 +37,7 @@ const form = (c: Captured) => Object.fromEntries(new URLSearchParams(c.body));
 const loginWith = (flow: LoginFlow) => new SalesforceClient({ login: flow, apiVersion: '62.0' }).session();
 
 describe('login flows', () => {
+  useNock();
   beforeEach(() => nock.disableNetConnect());
   afterEach(() => { nock.cleanAll(); nock.enableNetConnect(); });
 

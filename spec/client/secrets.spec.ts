@@ -3,6 +3,7 @@ import nock from 'nock';
 import { SalesforceClient } from '../../src/client/client.js';
 import { passwordLogin, refreshTokenLogin, tokenLogin } from '../../src/client/auth/index.js';
 import { redact } from '../../src/client/redact.js';
+import { useNock } from '../support/useNock.js';
 
 const instance = 'https://acme.my.salesforce.com';
 // shaped like real Salesforce secrets
@@ -19,6 +20,7 @@ function expectClean(err: unknown, ...secrets: string[]): void {
 }
 
 describe('secrets never appear in errors', () => {
+  useNock();
   beforeEach(() => nock.disableNetConnect());
   afterEach(() => { nock.cleanAll(); nock.enableNetConnect(); });
 

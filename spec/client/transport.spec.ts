@@ -5,11 +5,13 @@ import { firstValueFrom } from 'rxjs';
 import { SalesforceClient } from '../../src/client/client.js';
 import { NetworkError, ResourceNotFoundError, ServerUnavailableError } from '../../src/client/errors.js';
 import { axiosTransport } from '../../src/client/transport.js';
+import { useNock } from '../support/useNock.js';
 
 const host = 'https://acme.my.salesforce.com';
 const transport = axiosTransport();
 
 describe('axios transport', () => {
+  useNock();
   beforeEach(() => nock.disableNetConnect());
   afterEach(() => { nock.cleanAll(); nock.enableNetConnect(); });
 
@@ -77,6 +79,7 @@ describe('axios transport', () => {
 });
 
 describe('axios transport on a real socket', () => {
+  useNock();
   let server: http.Server;
   let base: string;
   let closedEarly: Promise<boolean>;

@@ -6,6 +6,7 @@ import { saveUpdate } from '../../src/sources/saveUpdate.js';
 import { saveUpsert } from '../../src/sources/saveUpsert.js';
 import { defineSObject, sf } from '../../src/model/index.js';
 import { API, ContentVersion, nockClient, org } from './support/fixtures.js';
+import { useNock } from '../support/useNock.js';
 
 const VERSION_ID = '068D00000000001IAA';
 const Document = defineSObject('Document', { Id: sf.id(), Name: sf.string(), FolderId: sf.reference('Folder'), Body: sf.blob() });
@@ -20,6 +21,7 @@ function randomBytes(n: number): Uint8Array {
 }
 
 describe('blob uploads', () => {
+  useNock();
   beforeEach(() => nock.disableNetConnect());
   afterEach(() => {
     nock.cleanAll();

@@ -4,8 +4,10 @@ import { count, count$ } from '../../src/sources/count.js';
 import { pages$ } from '../../src/sources/pages.js';
 import { Account, API, nockClient, org } from './support/fixtures.js';
 import { accountRows, page } from './support/pages.js';
+import { useNock } from '../support/useNock.js';
 
 describe('count$', () => {
+  useNock();
   beforeEach(() => nock.disableNetConnect());
   afterEach(() => {
     nock.cleanAll();
@@ -40,6 +42,7 @@ describe('count$', () => {
 });
 
 describe('pages$', () => {
+  useNock();
   beforeEach(() => nock.disableNetConnect());
   afterEach(() => {
     nock.cleanAll();

@@ -4,8 +4,10 @@ import { ResourceNotFoundError, ValidationError } from '../../src/client/errors.
 import { delete$, deleteRecord } from '../../src/sources/delete.js';
 import * as promise from '../../src/sources/index.js';
 import { Account, ACCOUNT_ID, API, nockClient, org } from './support/fixtures.js';
+import { useNock } from '../support/useNock.js';
 
 describe('delete$', () => {
+  useNock();
   beforeEach(() => nock.disableNetConnect());
   afterEach(() => {
     nock.cleanAll();

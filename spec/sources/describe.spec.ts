@@ -4,6 +4,7 @@ import { ResourceNotFoundError } from '../../src/client/errors.js';
 import { describe as describeSObject, describe$ } from '../../src/sources/describe.js';
 import { describeGlobal } from '../../src/sources/describeGlobal.js';
 import { Account, ApexClass, API, nockClient, org } from './support/fixtures.js';
+import { useNock } from '../support/useNock.js';
 
 const ACCOUNT_DESCRIBE = {
   name: 'Account', label: 'Account', labelPlural: 'Accounts', keyPrefix: '001', custom: false, createable: true,
@@ -13,6 +14,7 @@ const ACCOUNT_DESCRIBE = {
 };
 
 describe('describe$', () => {
+  useNock();
   beforeEach(() => nock.disableNetConnect());
   afterEach(() => {
     nock.cleanAll();
@@ -52,6 +54,7 @@ describe('describe$', () => {
 });
 
 describe('describeGlobal$', () => {
+  useNock();
   beforeEach(() => nock.disableNetConnect());
   afterEach(() => {
     nock.cleanAll();

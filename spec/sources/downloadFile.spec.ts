@@ -6,6 +6,7 @@ import { ValidationError } from '../../src/client/errors.js';
 import { downloadFileToPath } from '../../src/node/download.js';
 import { downloadFile } from '../../src/sources/downloadFile.js';
 import { Account, ACCOUNT_ID, API, ContentVersion, nockClient, org } from './support/fixtures.js';
+import { useNock } from '../support/useNock.js';
 
 const VERSION_ID = '068D00000000001IAA';
 
@@ -16,6 +17,7 @@ function randomBytes(n: number): Uint8Array {
 }
 
 describe('downloadFile$', () => {
+  useNock();
   let dir = '';
   beforeEach(async () => {
     nock.disableNetConnect();

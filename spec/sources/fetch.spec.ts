@@ -4,8 +4,10 @@ import { ResourceNotFoundError, ValidationError } from '../../src/client/errors.
 import { changedFields } from '../../src/model/index.js';
 import { fetch, fetch$ } from '../../src/sources/fetch.js';
 import { Account, ACCOUNT_ID, ACCOUNT_ID_15, API, ApexClass, nockClient, org, wireAccount } from './support/fixtures.js';
+import { useNock } from '../support/useNock.js';
 
 describe('fetch$', () => {
+  useNock();
   beforeEach(() => nock.disableNetConnect());
   afterEach(() => {
     nock.cleanAll();

@@ -6,12 +6,14 @@ import { query, query$ } from '../../src/sources/query.js';
 import { queryAll } from '../../src/sources/queryAll.js';
 import { Account, ACCOUNT_ID, API, nockClient, org, wireAccount } from './support/fixtures.js';
 import { accountRows, page } from './support/pages.js';
+import { useNock } from '../support/useNock.js';
 
 const SOQL = 'SELECT Id, Name FROM Account';
 const NEXT = `${API}/query/01gD0000000001AAA-2000`;
 const NEXT2 = `${API}/query/01gD0000000001AAA-4000`;
 
 describe('query$', () => {
+  useNock();
   beforeEach(() => nock.disableNetConnect());
   afterEach(() => {
     nock.cleanAll();

@@ -2,8 +2,10 @@ import nock from 'nock';
 import { save, save$ } from '../../src/sources/save.js';
 import { lastValueFrom } from 'rxjs';
 import { Account, ACCOUNT_ID, API, nockClient, org, wireAccount } from './support/fixtures.js';
+import { useNock } from '../support/useNock.js';
 
 describe('save$', () => {
+  useNock();
   beforeEach(() => nock.disableNetConnect());
   afterEach(() => {
     nock.cleanAll();

@@ -4,8 +4,10 @@ import { ValidationError } from '../../src/client/errors.js';
 import { changedFields } from '../../src/model/index.js';
 import { saveInsert, saveInsert$ } from '../../src/sources/saveInsert.js';
 import { Account, ACCOUNT_ID, API, nockClient, org } from './support/fixtures.js';
+import { useNock } from '../support/useNock.js';
 
 describe('saveInsert$', () => {
+  useNock();
   beforeEach(() => nock.disableNetConnect());
   afterEach(() => {
     nock.cleanAll();

@@ -2,8 +2,10 @@ import nock from 'nock';
 import { ValidationError } from '../../src/client/errors.js';
 import { saveUpdate } from '../../src/sources/saveUpdate.js';
 import { Account, ACCOUNT_ID, API, nockClient, org, wireAccount } from './support/fixtures.js';
+import { useNock } from '../support/useNock.js';
 
 describe('saveUpdate$', () => {
+  useNock();
   beforeEach(() => nock.disableNetConnect());
   afterEach(() => {
     nock.cleanAll();

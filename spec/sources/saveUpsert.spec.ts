@@ -2,8 +2,10 @@ import nock from 'nock';
 import { MultipleChoicesError, ValidationError } from '../../src/client/errors.js';
 import { saveUpsert } from '../../src/sources/saveUpsert.js';
 import { Account, ACCOUNT_ID, API, nockClient, org } from './support/fixtures.js';
+import { useNock } from '../support/useNock.js';
 
 describe('saveUpsert$', () => {
+  useNock();
   beforeEach(() => nock.disableNetConnect());
   afterEach(() => {
     nock.cleanAll();
