@@ -16,5 +16,6 @@ export { downloadFile$, downloadFile, type DownloadFileOptions } from './downloa
 export { pages$, type QueryOptions, type QueryPage } from './pages.js';
 export { query$, query, type TypedQuery } from './query.js';
 export { queryAll$, queryAll, type QueryAllOptions } from './queryAll.js';
+export { queryPages, queryRecords, type QueryPagesOptions } from './queryPages.js';
 export { count$, count, type CountOptions } from './count.js';
 export { AMBIGUOUS_REQUEST, NOT_ATTEMPTED, REQUEST_FAILED } from './collections/results.js';

@@ -1,7 +1,8 @@
 import { defer, map, type Observable } from 'rxjs';
-import { resolveClient } from '../client/client.js';
+import { resolveClient, type SalesforceClient } from '../client/client.js';
+import type { SfRequest } from '../client/types.js';
 import type { SourceOptions } from './options.js';
-import { pageStream } from './internal/pageStream.js';
+import { pageStream, type RawQueryPage } from './internal/pageStream.js';
 import { modelOf, soqlOf, type QueryInput } from './internal/querySource.js';
 import { isAggregateRow, reviveRecord, stripAttributes } from './internal/revive.js';
 
@@ -49,6 +50,34 @@ function rowMapper(q: QueryInput): (raw: Record<string, unknown>) => unknown {
   return (raw) => (isAggregateRow(raw) ? stripAttributes(raw) : reviveRecord(model, raw));
 }
 
+/** What fetching a query's pages needs, worked out (and validated) before the first request. */
+export interface PagePlan<T> {
+  client: SalesforceClient;
+  first: SfRequest;
+  headers: Record<string, string> | undefined;
+  followSubqueries: boolean;
+  /** A raw page as the caller sees it: rows revived through the model when the builder has one. */
+  toPage(raw: RawQueryPage): QueryPage<T>;
+}
+
+/** @internal shared by {@link pages$} and {@link queryPages}. */
+export function planPages<T>(q: QueryInput, opts: QueryOptions): PagePlan<T> {
+  const soql = soqlOf(q);
+  const headers = queryHeaders(opts.batchSize);
+  const mapRow = rowMapper(q);
+  const client = resolveClient(opts.client);
+  const resource = `${opts.tooling ? 'tooling/' : ''}${opts.all ? 'queryAll' : 'query'}`;
+  return {
+    client, headers, followSubqueries: opts.followSubqueries ?? false,
+    first: { method: 'GET', path: resource, params: { q: soql }, headers },
+    toPage: (page) => {
+      const out: QueryPage<T> = { totalSize: page.totalSize, done: page.done, records: page.records.map(mapRow) as T[] };
+      if (page.nextRecordsUrl) out.nextRecordsUrl = page.nextRecordsUrl;
+      return out;
+    },
+  };
+}
+
 /**
  * A query's results page by page. The next page is requested only after the current one was delivered and only
  * while the subscriber is still subscribed; unsubscribing aborts the request in flight.
@@ -58,6 +87,11 @@ function rowMapper(q: QueryInput): (raw: Record<string, unknown>) => unknown {
  * and carry no `attributes`, nested parent records and subquery rows included; aggregate rows (`expr0`, aliases)
  * stay plain objects without `attributes`.
  *
+ * Delivered means handed to `next()`: like any push stream, this one cannot wait for a consumer that works
+ * asynchronously (a `concatMap` into a file writer, `eachValueFrom`), so pages such a consumer has not processed
+ * yet queue up downstream. At most one request is ever in flight and none is made ahead of the last delivered page;
+ * when the consumer must hold the next request back until it is ready, pull with {@link queryPages} instead.
+ *
  * @example
  * import { pages$ } from 'rxforce';
  * pages$('SELECT Id FROM Account', { client, batchSize: 500 }).subscribe(p => console.log(p.records.length, p.done));
@@ -66,17 +100,7 @@ function rowMapper(q: QueryInput): (raw: Record<string, unknown>) => unknown {
  */
 export function pages$<T = Record<string, unknown>>(q: QueryInput, opts: QueryOptions = {}): Observable<QueryPage<T>> {
   return defer(() => {
-    const soql = soqlOf(q);
-    const headers = queryHeaders(opts.batchSize);
-    const mapRow = rowMapper(q);
-    const client = resolveClient(opts.client);
-    const resource = `${opts.tooling ? 'tooling/' : ''}${opts.all ? 'queryAll' : 'query'}`;
-    return pageStream(client, { method: 'GET', path: resource, params: { q: soql }, headers }, headers, opts.followSubqueries ?? false).pipe(
-      map((page): QueryPage<T> => {
-        const out: QueryPage<T> = { totalSize: page.totalSize, done: page.done, records: page.records.map(mapRow) as T[] };
-        if (page.nextRecordsUrl) out.nextRecordsUrl = page.nextRecordsUrl;
-        return out;
-      }),
-    );
+    const plan = planPages<T>(q, opts);
+    return pageStream(plan.client, plan.first, plan.headers, plan.followSubqueries).pipe(map(plan.toPage));
   });
 }

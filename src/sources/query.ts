@@ -15,6 +15,11 @@ export type TypedQuery<M extends SObjectModel<any>> = QueryBuilderLike & { reado
  * Records of a SOQL string come as Salesforce sent them (`attributes` included); a builder with a model gives typed
  * records without `attributes`; aggregate rows (`expr0`, aliases) are plain objects. See {@link pages$}.
  *
+ * A push stream: page N+1 is requested once every record of page N has been emitted, not once an asynchronous
+ * consumer has finished with them, so a consumer slower than the network accumulates records downstream (as
+ * `eachValueFrom` does in its buffer). To hold each request back until the consumer is ready, pull with
+ * {@link queryRecords} or {@link queryPages}.
+ *
  * @example
  * import { query$, select } from 'rxforce';
  * import { eachValueFrom } from 'rxjs-for-await';

@@ -30,9 +30,7 @@ export function pageStream(
   return new Observable<RawQueryPage>((subscriber) => {
     const subscriptions = new Subscription();
     const load = (req: SfRequest): void => {
-      const page$ = client
-        .request$<RawQueryPage>(req)
-        .pipe(concatMap((res) => (followSubqueries ? withAllChildren$(client, res.data, headers) : of(res.data))));
+      const page$ = onePage$(client, req, headers, followSubqueries);
       subscriptions.add(
         page$.subscribe({
           next: (page) => {
@@ -48,6 +46,18 @@ export function pageStream(
     load(first);
     return subscriptions;
   });
+}
+
+/** One page of a query (`req`), its child subqueries completed first when `followSubqueries` is set. */
+export function onePage$(
+  client: SalesforceClient,
+  req: SfRequest,
+  headers: Record<string, string> | undefined,
+  followSubqueries: boolean,
+): Observable<RawQueryPage> {
+  return client
+    .request$<RawQueryPage>(req)
+    .pipe(concatMap((res) => (followSubqueries ? withAllChildren$(client, res.data, headers) : of(res.data))));
 }
 
 /**
