@@ -15,7 +15,7 @@ export interface FaultConfig {
   lockRate: number;
   /** A session dies after this many API requests (0 = never). */
   sessionTtlRequests: number;
-  /** A session dies this many seconds after it was issued (0 = never). */
+  /** A session dies after this many seconds without a request (idle timeout, as Salesforce's; 0 = never). */
   sessionTtlSeconds: number;
   /** DailyApiRequests maximum. */
   dailyApiLimit: number;

@@ -18,7 +18,8 @@ export const USAGE = `Usage: rxforce emulator [options]
   --data-dir DIR            persist the org in DIR (journal + snapshot)
   --schema FILE             custom objects and fields (JSON)
   --fail-rate P --reset-rate P --lock-rate P   fault shares between 0 and 1
-  --session-ttl-requests N --session-ttl-seconds S
+  --session-ttl-requests N  a session dies after N API requests
+  --session-ttl-seconds S   a session dies after S seconds idle (Salesforce's timeout)
   --daily-api-limit N --max-concurrent N --bulk-rate N --seed N`;
 
 /** Parses flags (`--flag value` or `--flag=value`); throws on an unknown flag or a bad number. */

@@ -218,7 +218,7 @@ describe('emulator session expiry', () => {
     }
   });
 
-  it('expires a session after its age in seconds (emulator clock)', async () => {
+  it('expires a session after seconds without a request, as Salesforce does (emulator clock)', async () => {
     let clock = Date.UTC(2024, 0, 1);
     const emu = await startEmulator({ port: 0, sessionTtlSeconds: 60, now: () => clock });
     try {
@@ -228,8 +228,15 @@ describe('emulator session expiry', () => {
         .json().access_token;
       const get = () => raw(`${emu.url}/services/data/v62.0/limits`, { headers: { Authorization: `Bearer ${t}` } });
       expect((await get()).status).toBe(200);
+      // each request keeps the session alive: 150 s after login, but never 60 s idle
+      for (let i = 0; i < 3; i++) {
+        clock += 50_000;
+        expect((await get()).status).withContext(`after ${(i + 1) * 50} s`).toBe(200);
+      }
       clock += 61_000;
-      expect((await get()).status).toBe(401);
+      const idle = await get();
+      expect(idle.status).toBe(401);
+      expect(idle.json()).toEqual([{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
     } finally {
       await emu.stop();
     }

@@ -1,11 +1,16 @@
-/** Access and refresh tokens: `00D…!…` opaque strings; expiry by request count or age, as configured. */
+/**
+ * Access and refresh tokens: `00D…!…` opaque strings; expiry by request count or idle time, as configured. Salesforce
+ * ends a session after the org's timeout of inactivity (Session Settings → Timeout Value), and every request keeps it
+ * alive, so the seconds count from the session's last use, not from its issue.
+ */
 import { randomBase62 } from '../ids.js';
 import type { OrgConfig, OrgUser } from '../org.js';
 import type { SessionInfo } from '../types.js';
 
 interface Session {
   user: OrgUser;
-  issuedAt: number;
+  /** When the session was issued or last used (emulator clock, ms). */
+  lastUsedAt: number;
   requests: number;
 }
 
@@ -18,7 +23,7 @@ export class Sessions {
 
   issue(user: OrgUser): string {
     const token = `${this.org.orgId.slice(0, 15)}!AQ${randomBase62(94, this.random)}`;
-    this.sessions.set(token, { user, issuedAt: this.now(), requests: 0 });
+    this.sessions.set(token, { user, lastUsedAt: this.now(), requests: 0 });
     return token;
   }
 
@@ -33,17 +38,19 @@ export class Sessions {
   }
 
   /**
-   * The session for an Authorization header value, counting one API request against its TTL, or undefined when it
-   * is unknown or expired (expired sessions are forgotten, as on Salesforce).
+   * The session for an Authorization header value, counting one API request against its TTL and restarting its idle
+   * timer, or undefined when it is unknown or expired (expired sessions are forgotten, as on Salesforce).
    */
   use(token: string, count = true): SessionInfo | undefined {
     const s = this.sessions.get(token);
     if (!s) return undefined;
     const { requests, seconds } = this.ttl();
-    if ((requests > 0 && s.requests >= requests) || (seconds > 0 && this.now() - s.issuedAt >= seconds * 1000)) {
+    const now = this.now();
+    if ((requests > 0 && s.requests >= requests) || (seconds > 0 && now - s.lastUsedAt >= seconds * 1000)) {
       this.sessions.delete(token);
       return undefined;
     }
+    s.lastUsedAt = now;
     if (count) s.requests++;
     return { userId: s.user.userId, orgId: this.org.orgId, username: s.user.username, accessToken: token };
   }
