@@ -16,7 +16,7 @@ import type { ListEvent, ListSaveResult } from '../sources/collections/types.js'
 import { describe } from '../sources/describe.js';
 import type { DescribeSObjectResult } from '../sources/describeTypes.js';
 import { flattenRecord, CSV_NULL } from '../util/csv.js';
-import { CliError, EXIT } from './errors.js';
+import { CliError, describeError, EXIT } from './errors.js';
 import type { CliIo } from './io.js';
 import { checkColumns, type LoadOperation } from './loadColumns.js';
 import { progressBar } from './progress.js';
@@ -69,20 +69,66 @@ export async function runLoad(client: SalesforceClient, op: LoadOperation, sobje
   const resultColumns = op === 'delete' && !opts.rest ? columns.filter(c => c.toLowerCase() === 'id') : columns;
   const results = await ResultFiles.open(opts.results, resultColumns);
   const bar = progressBar(io, opts.label ?? `${d.name} ${op}`, total);
-  let jobId: string | undefined;
+  const run: RunState = { sent: 0 };
+  let stopped: unknown;
   try {
-    if (opts.rest) await restLoad(client, model, op, file, format, opts, results, (n) => bar.update(n));
-    else jobId = await bulkLoad(client, d.name, op, file, format, columns, opts, results, (n) => bar.update(n));
+    if (opts.rest) await restLoad(client, model, op, file, format, opts, results, run, (n) => bar.update(n));
+    else await bulkLoad(client, d.name, op, file, format, columns, opts, results, run, (n) => bar.update(n));
+  } catch (err) {
+    stopped = err;
   } finally {
     bar.stop();
+  }
+  try {
+    if (stopped !== undefined) await accountForTheRest(file, format, results, run, stopped);
+  } finally {
     await results.close();
   }
   const c = results.counts;
-  if (c.successful + c.failed + c.unprocessed !== total) {
-    throw new CliError(`row accounting does not add up: ${total} rows read, ${c.successful} successful + ${c.failed} `
-      + `failed + ${c.unprocessed} unprocessed`, EXIT.failed);
+  const counts = `${c.successful} successful, ${c.failed} failed, ${c.unprocessed} unprocessed`;
+  if (stopped !== undefined) {
+    const reason = describeError(stopped).line.replace(/^rxforce: /, '');
+    throw new CliError(`${reason} (${d.name} ${op} stopped: ${counts}${run.jobId ? `, bulk job ${run.jobId}` : ''}`
+      + `${opts.results ? `; results in ${opts.results}` : ''})`, EXIT.failed);
   }
-  return { ...c, total, jobId, exitCode: c.failed + c.unprocessed > 0 ? EXIT.failed : EXIT.ok };
+  if (results.total !== total) {
+    throw new CliError(`row accounting does not add up: ${total} rows read, ${counts}`, EXIT.failed);
+  }
+  return { ...c, total, jobId: run.jobId, exitCode: c.failed + c.unprocessed > 0 ? EXIT.failed : EXIT.ok };
+}
+
+/** How far a load got: what the accounting of a load that stopped half way needs. */
+interface RunState {
+  jobId?: string;
+  /** Rows that may have reached the org (REST: the slices sent; bulk: every row once the upload began). */
+  sent: number;
+}
+
+/**
+ * A load that stopped (the org refused, the network gave up) still accounts for every row: rows that never left
+ * go to unprocessed.csv, rows that may have been saved go to failed.csv with an UNKNOWN_OUTCOME error naming the
+ * job, so nothing is lost silently and a re-run can be planned from the files.
+ */
+async function accountForTheRest(file: string, format: RecordFileFormat, results: ResultFiles, run: RunState,
+  err: unknown): Promise<void> {
+  const why = describeError(err).line.replace(/^rxforce: /, '');
+  const error = `UNKNOWN_OUTCOME: the load stopped before the org answered for this row (${why})`
+    + `${run.jobId ? `; see bulk job ${run.jobId}` : ''}`;
+  let index = 0;
+  const failed: Row[] = [];
+  const unprocessed: Row[] = [];
+  const flush = async () => {
+    await results.add('failed', failed.splice(0), false);
+    await results.add('unprocessed', unprocessed.splice(0), false);
+  };
+  for await (const row of flatRows(file, format)) {
+    const mayHaveReached = index++ < run.sent;
+    if (results.claim(row)) continue;
+    if (mayHaveReached) failed.push({ ...row, sf__Error: error });
+    else unprocessed.push(row);
+    if (failed.length + unprocessed.length >= 1_000) await flush();
+  }
+  await flush();
 }
 
 async function describeObject(client: SalesforceClient, name: string): Promise<DescribeSObjectResult> {
@@ -164,8 +210,7 @@ async function* flatRows(file: string, format: RecordFileFormat): AsyncGenerator
 
 /** Bulk API 2.0: rows go up as read; result rows are streamed into the result files. */
 async function bulkLoad(client: SalesforceClient, sobject: string, op: LoadOperation, file: string, format: RecordFileFormat,
-  columns: string[], opts: LoadOptions, results: ResultFiles, progress: (n: number) => void): Promise<string | undefined> {
-  let jobId: string | undefined;
+  columns: string[], opts: LoadOptions, results: ResultFiles, run: RunState, progress: (n: number) => void): Promise<void> {
   const events$: Observable<BulkIngestEvent<Row>> = bulkIngest$<Row>(sobject, op, flatRows(file, format), {
     client, results: 'stream', externalIdField: op === 'upsert' ? opts.externalId : undefined,
     columns: op === 'delete' ? undefined : columns, polling: { initialMs: 200, factor: 1.5, maxMs: 5_000 },
@@ -177,8 +222,10 @@ async function bulkLoad(client: SalesforceClient, sobject: string, op: LoadOpera
     const sub = events$.subscribe({
       next: e => {
         if (e.type === 'job') {
-          jobId = e.job.id;
+          run.jobId = e.job.id;
           if (typeof e.job.numberRecordsProcessed === 'number') progress(processed = Math.max(processed, e.job.numberRecordsProcessed));
+        } else if (e.type === 'upload') {
+          run.sent = Number.POSITIVE_INFINITY;
         } else if (e.type === 'successful') {
           chain = chain.then(() => results.add('successful', e.rows.map(r => resultRow(r, { sf__Id: r.id, sf__Created: String(r.created ?? false) }))));
         } else if (e.type === 'failed') {
@@ -192,12 +239,11 @@ async function bulkLoad(client: SalesforceClient, sobject: string, op: LoadOpera
       complete: () => chain.then(resolve, reject),
     });
   });
-  return jobId;
 }
 
 /** sObject Collections: the file in slices; each slice's results are in input order, matched to their rows. */
 async function restLoad(client: SalesforceClient, model: SObjectModel<any>, op: LoadOperation, file: string,
-  format: RecordFileFormat, opts: LoadOptions, results: ResultFiles, progress: (n: number) => void): Promise<void> {
+  format: RecordFileFormat, opts: LoadOptions, results: ResultFiles, run: RunState, progress: (n: number) => void): Promise<void> {
   const list = { client, batchSize: opts.batchSize ?? 200, concurrency: opts.concurrency ?? 5, continueOnError: true };
   const slice = Math.max(list.batchSize * list.concurrency * 4, 1_000);
   let done = 0;
@@ -211,6 +257,7 @@ async function restLoad(client: SalesforceClient, model: SObjectModel<any>, op: 
         : op === 'upsert' ? source.pipe(upsertRecords(model, opts.externalId!, list))
           : source.pipe(deleteRecords(list));
     const base = done;
+    run.sent = done + rows.length;
     let complete: Extract<ListEvent<ListSaveResult>, { type: 'complete' }> | undefined;
     await new Promise<void>((resolve, reject) => op$.subscribe({
       next: e => {
