@@ -5,7 +5,7 @@ export { SalesforceClient, resolveClient, latestVersion } from './client.js';
 export { axiosTransport, isSuccessStatus, type AxiosTransportOptions } from './transport.js';
 export { Limiter } from './limiter.js';
 export {
-  RETRY_DEFAULTS, resolveRetryConfig, retryPolicy, backoffDelay, retryAfterMs, isRetryable, isIdempotentMethod,
+  RETRY_DEFAULTS, type ResolvedRetryConfig, resolveRetryConfig, retryPolicy, backoffDelay, retryAfterMs, isRetryable, isIdempotentMethod,
   isNetworkError, isConcurrencyLimit, isTransientStatus,
 } from './retry.js';
 export { parseLimitInfo } from './apiUsage.js';

@@ -6,8 +6,11 @@ import { asyncScheduler, defer, type MonoTypeOperatorFunction, type Observable, 
 import { NetworkError, RequestLimitExceededError, SalesforceApiError } from './errors.js';
 import type { HttpMethod, RetryConfig } from './types.js';
 
+/** A config with every setting filled in (`onRetry` stays optional). */
+export type ResolvedRetryConfig = Required<Omit<RetryConfig, 'onRetry'>> & Pick<RetryConfig, 'onRetry'>;
+
 /** Defaults, in one place. */
-export const RETRY_DEFAULTS: Readonly<Required<RetryConfig>> = Object.freeze({
+export const RETRY_DEFAULTS: Readonly<ResolvedRetryConfig> = Object.freeze({
   maxAttempts: 4,
   baseDelayMs: 500,
   maxDelayMs: 30_000,
@@ -17,8 +20,8 @@ export const RETRY_DEFAULTS: Readonly<Required<RetryConfig>> = Object.freeze({
 });
 
 /** Merges overrides onto the defaults; `false` anywhere in the chain disables retries. */
-export function resolveRetryConfig(...layers: Array<Partial<RetryConfig> | false | undefined>): Required<RetryConfig> | false {
-  let config: Required<RetryConfig> = { ...RETRY_DEFAULTS, statuses: [...RETRY_DEFAULTS.statuses] };
+export function resolveRetryConfig(...layers: Array<Partial<RetryConfig> | false | undefined>): ResolvedRetryConfig | false {
+  let config: ResolvedRetryConfig = { ...RETRY_DEFAULTS, statuses: [...RETRY_DEFAULTS.statuses] };
   for (const layer of layers) {
     if (layer === false) return false;
     if (layer) config = { ...config, ...withoutUndefined(layer) };
@@ -64,7 +67,7 @@ export function retryAfterMs(e: unknown, now: number): number | undefined {
 }
 
 /** The delay before retry number `n` (1-based): `2 ** n * base` with full jitter, capped, and at least Retry-After. */
-export function backoffDelay(n: number, config: Required<RetryConfig>, retryAfter?: number, random: () => number = Math.random): number {
+export function backoffDelay(n: number, config: ResolvedRetryConfig, retryAfter?: number, random: () => number = Math.random): number {
   const ceiling = Math.min(config.maxDelayMs, 2 ** n * config.baseDelayMs);
   const delay = config.jitter === 'none' ? ceiling : Math.floor(random() * ceiling);
   return retryAfter === undefined ? delay : Math.max(delay, retryAfter);
@@ -74,7 +77,7 @@ export function backoffDelay(n: number, config: Required<RetryConfig>, retryAfte
  * Retries the source per the policy. State (start time) lives per subscription.
  * @param idempotent whether re-sending cannot change the org twice
  */
-export function retryPolicy<T>(config: Required<RetryConfig> | false, idempotent: boolean, scheduler?: SchedulerLike,
+export function retryPolicy<T>(config: ResolvedRetryConfig | false, idempotent: boolean, scheduler?: SchedulerLike,
   random?: () => number): MonoTypeOperatorFunction<T> {
   return source => {
     if (!config || config.maxAttempts <= 1) return source;
@@ -88,6 +91,7 @@ export function retryPolicy<T>(config: Required<RetryConfig> | false, idempotent
           const now = clock.now();
           const wait = backoffDelay(n, config, retryAfterMs(error, now), random);
           if (now - started + wait > config.maxTotalMs) return throwError(() => error);
+          config.onRetry?.({ retry: n, delayMs: wait, error });
           return timer(wait, clock);
         },
       }));

@@ -40,6 +40,11 @@ export interface SfResponse<T = unknown> {
   /** The request as finally sent (method and instance-relative url), for errors and logs — never a token. */
   method: HttpMethod;
   url: string;
+  /**
+   * The errors of earlier attempts when the retry policy re-sent this request; absent on a first-time answer. An
+   * earlier attempt that may have reached the org (a connection dropped after sending) can have done the work already.
+   */
+  retriedAfter?: unknown[];
 }
 
 /** What a login yields. */
@@ -87,6 +92,21 @@ export interface RetryConfig {
   statuses: number[];
   /** `full` (default): each delay is uniform in [0, 2 ** n * base]; `none`: exactly `2 ** n * base`. */
   jitter?: 'full' | 'none';
+  /**
+   * Called once per retry, before its backoff starts, with the error that caused it (for logs and counters: a sync
+   * daemon can count retries per hour). Not called for the first attempt nor when the policy gives up.
+   */
+  onRetry?: (retry: RetryEvent) => void;
+}
+
+/** What `RetryConfig.onRetry` is told about one retry. */
+export interface RetryEvent {
+  /** 1 for the first retry (the second attempt), 2 for the next … */
+  retry: number;
+  /** The backoff before the re-send, in ms. */
+  delayMs: number;
+  /** The failure being retried (a typed error from `errors.ts`). */
+  error: unknown;
 }
 
 export interface ApiUsage {
