@@ -1,9 +1,10 @@
 import { from, lastValueFrom } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { ValidationError } from '../../src/client/errors.js';
+import { NetworkError, ValidationError } from '../../src/client/errors.js';
+import type { TransportRequest } from '../../src/client/types.js';
 import { deleteRecords } from '../../src/operators/deleteRecords.js';
 import { results } from '../../src/operators/results.js';
-import { fakeClient, fakeId, okResults, response } from './support/fakeTransport.js';
+import { fakeClient, fakeId, httpError, okResults, response } from './support/fakeTransport.js';
 
 describe('deleteRecords', () => {
   it('DELETEs ids and records with Id, ≤ 200 a request, allOrNone in the query', () => {
@@ -44,5 +45,67 @@ describe('deleteRecords', () => {
     expect(error).toEqual(jasmine.any(ValidationError));
     expect((error as ValidationError).recordIndex).toBe(1);
     expect(sent.length).toBe(0);
+  });
+});
+
+describe('deleteRecords after the client re-sent a batch', () => {
+  const retry = { maxAttempts: 3, baseDelayMs: 5, jitter: 'none' as const };
+  const deleted = { statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] };
+  /** The org's answer once the first two ids are already in the recycle bin. */
+  const secondAnswer = (req: TransportRequest) =>
+    okResults(req).map((r, i) => (i < 2 ? { ...(r as object), success: false, errors: [deleted] } : r));
+  const dropped = (req: TransportRequest, code: string) =>
+    new NetworkError({ code, message: 'socket hang up', method: req.method, url: req.url });
+  let scheduler: TestScheduler;
+  beforeEach(() => {
+    scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+  });
+
+  it('counts ENTITY_IS_DELETED as deleted when the first attempt was lost after it was sent', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const { client, sent } = fakeClient(
+        scheduler,
+        (req, n) => (n === 0 ? cold('-#', undefined, dropped(req, 'ECONNRESET')) : cold('-r|', { r: response(req, secondAnswer(req)) })),
+        { retry },
+      );
+      const ids = [1, 2, 3].map((n) => fakeId(n));
+      // lost at 1, re-sent after 2 ** 1 × 5 ms, answered 1 ms later, done a frame after
+      expectObservable(from(ids).pipe(deleteRecords({ client }), results())).toBe('- 10ms --(r|)', {
+        r: ids.map((id) => ({ id, success: true, errors: [] })),
+      });
+      scheduler.flush();
+      expect(sent.length).toBe(2);
+    });
+  });
+
+  it('keeps ENTITY_IS_DELETED a failure on a first-time answer', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const { client } = fakeClient(scheduler, (req) => cold('-r|', { r: response(req, secondAnswer(req)) }), { retry });
+      const ids = [1, 2, 3].map((n) => fakeId(n));
+      expectObservable(from(ids).pipe(deleteRecords({ client }), results())).toBe('--(r|)', {
+        r: [{ id: ids[0], success: false, errors: [deleted] }, { id: ids[1], success: false, errors: [deleted] }, { id: ids[2], success: true, errors: [] }],
+      });
+    });
+  });
+
+  it('keeps ENTITY_IS_DELETED a failure when the earlier attempts cannot have reached the org', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const { client, sent } = fakeClient(
+        scheduler,
+        (req, n) =>
+          n === 0
+            ? cold('-#', undefined, dropped(req, 'ECONNREFUSED'))
+            : n === 1
+              ? cold('-#', undefined, httpError(req, 503, [{ errorCode: 'SERVER_UNAVAILABLE', message: 'try later' }]))
+              : cold('-r|', { r: response(req, secondAnswer(req)) }),
+        { retry },
+      );
+      const ids = [1, 2].map((n) => fakeId(n));
+      expectObservable(from(ids).pipe(deleteRecords({ client }), results())).toBe('- 10ms - 20ms --(r|)', {
+        r: ids.map((id) => ({ id, success: false, errors: [deleted] })),
+      });
+      scheduler.flush();
+      expect(sent.length).toBe(3);
+    });
   });
 });

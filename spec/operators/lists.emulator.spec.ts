@@ -1,6 +1,8 @@
-import { from, lastValueFrom, toArray } from 'rxjs';
-import type { SalesforceClient } from '../../src/client/client.js';
-import { ValidationError } from '../../src/client/errors.js';
+import { from, lastValueFrom, mergeMap, throwError, toArray } from 'rxjs';
+import { passwordLogin } from '../../src/client/auth/index.js';
+import { SalesforceClient } from '../../src/client/client.js';
+import { NetworkError, ValidationError } from '../../src/client/errors.js';
+import { axiosTransport } from '../../src/client/transport.js';
 import type { Emulator } from '../../src/emulator/index.js';
 import { defineSObject, sf } from '../../src/model/index.js';
 import { deleteRecords } from '../../src/operators/deleteRecords.js';
@@ -93,6 +95,28 @@ describe('list operators against the emulator', () => {
     const gone = await lastValueFrom(from([ids[0]]).pipe(deleteRecords({ client }), results()));
     expect(gone[0].success).toBeFalse();
     expect(gone[0].errors[0].statusCode).toMatch(/ENTITY_IS_DELETED|INVALID_CROSS_REFERENCE_KEY|NOT_FOUND/);
+  });
+
+  it('reports a delete batch re-sent after its answer was lost as deleted, not ENTITY_IS_DELETED', async () => {
+    const rows = names('Resent delete', 3);
+    await lastValueFrom(from(rows).pipe(insertRecords(Account, { client }), results()));
+    const ids = rows.map((r) => (r as { Id?: string }).Id!);
+    // the org deletes the rows, then the connection drops before the answer arrives
+    const real = axiosTransport();
+    let deletes = 0;
+    const { username, password, securityToken, consumerKey, consumerSecret } = emu.credentials;
+    const flaky = new SalesforceClient({
+      login: passwordLogin({ loginUrl: emu.url, username, password, securityToken, consumerKey, consumerSecret }),
+      retry: { maxAttempts: 2, baseDelayMs: 1 },
+      transport: (req) =>
+        req.method === 'DELETE' && deletes++ === 0
+          ? real(req).pipe(mergeMap(() => throwError(() => new NetworkError({ code: 'ECONNRESET', message: 'socket hang up', method: req.method, url: req.url }))))
+          : real(req),
+    });
+    const res = await lastValueFrom(from(ids).pipe(deleteRecords({ client: flaky }), results()));
+    expect(deletes).toBe(2);
+    expect(res).toEqual(ids.map((id) => ({ id, success: true, errors: [] })));
+    expect(ids.every((id) => emu.store.get(id) === undefined)).toBeTrue();
   });
 
   it('inserts a mixed Account/Contact stream in batches of at most 10 chunks', async () => {

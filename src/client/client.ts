@@ -74,12 +74,16 @@ export class SalesforceClient {
       if (budget) return throwError(() => budget);
       const idempotent = req.idempotent ?? isIdempotentMethod(req.method);
       const config = resolveRetryConfig(this.options.retry, req.retry);
+      const earlier: unknown[] = [];
       const attempt$ = this.limiter.run(() => defer(() => {
         const late = this.budgetError();
         if (late) return throwError(() => late);
         return this.sessions.session$().pipe(switchMap(session => this.sendWithRefresh$(req, session)));
-      }));
-      return attempt$.pipe(retryPolicy(config, idempotent, this.scheduler));
+      })).pipe(tap({ error: (err: unknown) => earlier.push(err) }));
+      return attempt$.pipe(
+        retryPolicy(config, idempotent, this.scheduler),
+        map(res => (earlier.length > 0 ? { ...res, retriedAfter: earlier.slice() } : res)),
+      );
     }) as Observable<SfResponse<T>>;
   }
 

@@ -2,7 +2,7 @@ import type { Observable } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { SalesforceClient } from '../../../src/client/client.js';
 import { errorFromResponse } from '../../../src/client/errors.js';
-import type { SfResponse, TransportRequest } from '../../../src/client/types.js';
+import type { RetryConfig, SfResponse, TransportRequest } from '../../../src/client/types.js';
 import { defineSObject, sf } from '../../../src/model/index.js';
 import { to18 } from '../../../src/util/ids.js';
 
@@ -46,13 +46,13 @@ export function okResults(req: TransportRequest, offset = 0): unknown[] {
 export function fakeClient(
   scheduler: TestScheduler,
   respond: (req: TransportRequest, n: number) => Observable<SfResponse<unknown>>,
-  opts: { maxConcurrent?: number } = {},
+  opts: { maxConcurrent?: number; retry?: Partial<RetryConfig> } = {},
 ): { client: SalesforceClient; sent: Sent[] } {
   const sent: Sent[] = [];
   const client = new SalesforceClient({
     login: { accessToken: 'test-token', instanceUrl: 'https://example.my.salesforce.com' },
     apiVersion: '62.0',
-    retry: false,
+    retry: opts.retry ?? false,
     scheduler,
     maxConcurrent: opts.maxConcurrent ?? 25,
     transport: (req) => {

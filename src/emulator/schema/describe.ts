@@ -1,5 +1,6 @@
 /** describeGlobal and describe bodies, shaped as the REST API returns them (jsforce passes them through). */
 import type { FieldSchema, FieldType, ObjectSchema } from '../types.js';
+import { isRestrictedDelete } from './registry.js';
 
 const SOAP_TYPES: Record<FieldType, string> = {
   id: 'tns:ID', reference: 'tns:ID', string: 'xsd:string', textarea: 'xsd:string', email: 'xsd:string',
@@ -64,7 +65,8 @@ export function describeObject(s: ObjectSchema, version: string): Record<string,
     ...globalEntry(s, version),
     actionOverrides: [], childRelationships: s.childRelationships.map(c => ({
       cascadeDelete: c.cascadeDelete, childSObject: c.childSObject, deprecatedAndHidden: false, field: c.field,
-      junctionIdListNames: [], junctionReferenceTo: [], relationshipName: c.relationshipName, restrictedDelete: false })),
+      junctionIdListNames: [], junctionReferenceTo: [], relationshipName: c.relationshipName,
+      restrictedDelete: isRestrictedDelete(c.childSObject, c.field) })),
     compactLayoutable: true, defaultImplementation: null, extendedBy: null, extendsInterfaces: null,
     fields: s.fields.map(describeField), implementedBy: null, implementsInterfaces: null, listviewable: null,
     lookupLayoutable: null, namedLayoutInfos: [], networkScopeFieldName: null,

@@ -12,8 +12,24 @@ const CHILD_NAMES: Record<string, string> = {
   'Attachment.ParentId': 'Attachments', 'ContentVersion.ContentDocumentId': 'ContentVersions',
   'Opportunity.ContactId': 'Opportunities', 'User.ManagerId': 'ManagedUsers',
 };
-const CASCADE = new Set(['Opportunity.AccountId', 'Task.WhatId', 'Attachment.ParentId',
-  'ContentVersion.ContentDocumentId']);
+/**
+ * Lookups whose children go to the Recycle Bin with their parent: deleting an Account deletes its Contacts,
+ * Opportunities, Activities and Attachments; deleting a Contact deletes its Activities (Salesforce Help, "What happens
+ * when you delete accounts"). A custom master-detail field (`cascadeDelete: true` in the schema file) cascades too.
+ */
+const CASCADE = new Set(['Contact.AccountId', 'Opportunity.AccountId', 'Task.WhatId', 'Task.WhoId',
+  'Attachment.ParentId', 'ContentVersion.ContentDocumentId']);
+
+/**
+ * Lookups that block their parent's delete while a live child points at it: an Account or a Contact with Cases cannot
+ * be deleted (DELETE_FAILED "…is associated with the following cases.: 00001005").
+ */
+const RESTRICTED = new Set(['Case.AccountId', 'Case.ContactId']);
+
+/** Whether a lookup (`Case`, `AccountId`) blocks the delete of the record it points at (describe's `restrictedDelete`). */
+export function isRestrictedDelete(childSObject: string, field: string): boolean {
+  return RESTRICTED.has(`${childSObject}.${field}`);
+}
 
 /** A custom field as written in the schema JSON file. */
 export interface CustomFieldJson extends Partial<Omit<FieldSchema, 'type' | 'picklistValues'>> {
@@ -119,7 +135,7 @@ export class Registry implements SchemaRegistry {
           if (!parent) continue;
           const key = `${child.name}.${f.name}`;
           const rel: ChildRelationship = { childSObject: child.name, field: f.name,
-            relationshipName: this.childNames.get(key) ?? null, cascadeDelete: CASCADE.has(key) };
+            relationshipName: this.childNames.get(key) ?? null, cascadeDelete: CASCADE.has(key) || f.cascadeDelete };
           parent.childRelationships.push(rel);
         }
       }

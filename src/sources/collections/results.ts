@@ -1,4 +1,4 @@
-import { isSalesforceError } from '../../client/errors.js';
+import { isSalesforceError, NetworkError } from '../../client/errors.js';
 import type { ListSaveResult, SaveError } from './types.js';
 
 /** Per-record status codes rxforce adds for records whose request failed or was never sent. */
@@ -9,6 +9,8 @@ export const AMBIGUOUS_REQUEST = 'AMBIGUOUS_REQUEST';
 /** Salesforce's per-record code for a row another transaction holds; worth re-sending that record alone. */
 export const UNABLE_TO_LOCK_ROW = 'UNABLE_TO_LOCK_ROW';
 export const ALL_OR_NONE_ROLLED_BACK = 'ALL_OR_NONE_OPERATION_ROLLED_BACK';
+/** Salesforce's per-record code for deleting a row that is already in the recycle bin. */
+export const ENTITY_IS_DELETED = 'ENTITY_IS_DELETED';
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -86,4 +88,21 @@ export function lockedPositions(results: ListSaveResult[], allOrNone: boolean): 
     (r) => r.success || isLocked(r) || r.errors.every((e) => e.statusCode === ALL_OR_NONE_ROLLED_BACK),
   );
   return onlyLocks ? results.map((_r, i) => i) : [];
+}
+
+/** Whether an earlier attempt of a re-sent request may have been applied: its connection dropped after sending. */
+export function mayHaveBeenApplied(earlier: readonly unknown[] | undefined): boolean {
+  return !!earlier && earlier.some((e) => e instanceof NetworkError && e.sent);
+}
+
+/**
+ * Delete results of a request the client re-sent after an attempt that may have been applied: a row that answers
+ * ENTITY_IS_DELETED was most likely deleted by that attempt, and either way it is gone as asked, so it is a success.
+ * A first-time answer keeps ENTITY_IS_DELETED as the failure it is.
+ */
+export function deletedOnResend(results: ListSaveResult[], earlier: readonly unknown[] | undefined): ListSaveResult[] {
+  if (!mayHaveBeenApplied(earlier)) return results;
+  return results.map((r) =>
+    !r.success && r.errors.length > 0 && r.errors.every((e) => e.statusCode === ENTITY_IS_DELETED) ? { id: r.id, success: true, errors: [] } : r,
+  );
 }

@@ -6,7 +6,7 @@ import type { Batch, CollectionKind, Prepared } from './engine.js';
 import { saveInsert$ } from '../saveInsert.js';
 import { saveUpdate$ } from '../saveUpdate.js';
 import { saveUpsert$ } from '../saveUpsert.js';
-import { ambiguous, lockedPositions, notAttempted, parseSaveResults, requestFailed } from './results.js';
+import { ambiguous, deletedOnResend, lockedPositions, notAttempted, parseSaveResults, requestFailed } from './results.js';
 import type { ListSaveResult } from './types.js';
 
 export type SaveOp = 'insert' | 'update' | 'upsert' | 'delete';
@@ -89,7 +89,12 @@ export function saveKind(config: SaveKindConfig): CollectionKind<ListSaveResult>
         defer(() => {
           attempts++;
           if (items.length === 1 && items[0].alone) return sendAlone$(client, config, items[0]);
-          return client.request$<unknown>(collectionRequest(config, items)).pipe(map((res) => parseSaveResults(res.data, items.length)));
+          return client.request$<unknown>(collectionRequest(config, items)).pipe(
+            map((res) => {
+              const results = parseSaveResults(res.data, items.length);
+              return config.op === 'delete' ? deletedOnResend(results, res.retriedAfter) : results;
+            }),
+          );
         }).pipe(
           mergeMap((results) => {
             const again = n < config.lockRetries ? lockedPositions(results, config.allOrNone) : [];
