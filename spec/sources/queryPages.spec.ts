@@ -84,16 +84,21 @@ describe('queryPages and queryRecords (pull)', () => {
 describe('queryPages with an AbortSignal', () => {
   it('aborts the page request in flight and rejects with the reason', async () => {
     let unsubscribed = false;
+    let sent!: () => void;
+    const requested = new Promise<void>((resolve) => (sent = resolve));
     const client = new SalesforceClient({
       login: { accessToken: 'token', instanceUrl: 'https://abort.my.salesforce.com' },
       apiVersion: '62.0',
       retry: false,
       // a page that never answers: only the abort ends it
-      transport: (_req: TransportRequest) => new Observable<never>(() => () => (unsubscribed = true)),
+      transport: (_req: TransportRequest) => new Observable<never>(() => {
+        sent();
+        return () => (unsubscribed = true);
+      }),
     });
     const controller = new AbortController();
     const pending = queryPages('SELECT Id FROM Account', { client, signal: controller.signal }).next();
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await requested;
     controller.abort(new Error('stopped by the user'));
     await expectAsync(pending).toBeRejectedWithError('stopped by the user');
     expect(unsubscribed).toBeTrue();
