@@ -19,7 +19,13 @@ const common = {
       {
         test: /\.ts$/,
         loader: 'ts-loader',
-        options: { transpileOnly: true, configFile: path.join(root, 'tsconfig.build.json') },
+        // transpileOnly cannot see package.json's "type": under NodeNext it would emit CommonJS, which leaves the ESM
+        // bundle without named exports and defeats tree-shaking; ES modules are what webpack wants.
+        options: {
+          transpileOnly: true,
+          configFile: path.join(root, 'tsconfig.build.json'),
+          compilerOptions: { module: 'ESNext', moduleResolution: 'Bundler', declaration: false },
+        },
       },
     ],
   },
