@@ -102,6 +102,33 @@ describe('rxforce load', () => {
     expect(left.stdout).toBe('Name\nJson New\n');
   });
 
+  it('draws a progress bar on stderr only when stderr is a terminal', async () => {
+    const file = tmp.path('progress.csv');
+    writeFileSync(file, `Name\n${Array.from({ length: 450 }, (_, i) => `Progress ${i}`).join('\n')}\n`);
+    const tty = await rxforce(['load', 'insert', 'Account', file, '--rest', '--batch-size', '50', ...login], {}, { stderrIsTTY: true });
+    expect(tty.code).toBe(0);
+    expect(tty.stderr).toContain('Account insert');
+    expect(tty.stderr).toContain('100% | 450/450');
+    expect(tty.stderr).toContain('\x1b[');
+    expect(tty.stdout).toBe('');
+
+    const piped = await rxforce(['load', 'insert', 'Account', file, '--rest', '--batch-size', '50', ...login]);
+    expect(piped.code).toBe(0);
+    expect(piped.stderr).toBe('Account insert: 450 rows — 450 successful, 0 failed, 0 unprocessed\n');
+  });
+
+  it('prints a table on a terminal and CSV when piped', async () => {
+    const file = tmp.path('table.csv');
+    writeFileSync(file, 'Name,External_Id__c\nZoë Ünïcode 日本,TBL-1\n');
+    expect((await rxforce(['load', 'insert', 'Account', file, ...login])).code).toBe(0);
+    const soql = "SELECT Name, External_Id__c FROM Account WHERE External_Id__c = 'TBL-1'";
+    const table = await rxforce(['query', soql, ...login], {}, { stdoutIsTTY: true });
+    expect(table.stdout.split('\n').slice(0, 3)).toEqual([
+      'Name           | External_Id__c', '---------------+---------------', 'Zoë Ünïcode 日本 | TBL-1']);
+    expect(table.stdout).toContain('(1 row)');
+    expect((await rxforce(['query', soql, ...login])).stdout).toBe('Name,External_Id__c\nZoë Ünïcode 日本,TBL-1\n');
+  });
+
   describe('bad input fails before any request, with exit code 2', () => {
     async function expectRefused(args: string[], message: RegExp): Promise<void> {
       const before = emu.stats.apiRequests;

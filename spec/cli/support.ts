@@ -8,15 +8,18 @@ import { run } from '../../src/cli/program.js';
 
 export interface CliRun { code: number; stdout: string; stderr: string }
 
-/** Runs `rxforce ARGS` in process with captured output. */
-export async function rxforce(args: string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
+/** Runs `rxforce ARGS` in process with captured output; `terminal` says which streams act as a TTY. */
+export async function rxforce(args: string[], env: Record<string, string | undefined> = {},
+  terminal: { stderrIsTTY?: boolean; stdoutIsTTY?: boolean } = {}): Promise<CliRun> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
   let err = '';
   stdout.on('data', d => { out += String(d); });
   stderr.on('data', d => { err += String(d); });
-  const io: CliIo = { stdout, stderr, env, stderrIsTTY: false, stdoutIsTTY: false };
+  // a terminal as the progress bar sees one: a stream that says it is a TTY, 100 columns wide
+  if (terminal.stderrIsTTY) Object.assign(stderr, { isTTY: true, columns: 100 });
+  const io: CliIo = { stdout, stderr, env, stderrIsTTY: false, stdoutIsTTY: false, ...terminal };
   const code = await run(args, io);
   return { code, stdout: out, stderr: err };
 }

@@ -19,7 +19,6 @@ import { Account, Contact, Opportunity } from './demoModels.js';
 import { loadSeed } from './seed.js';
 import { openTarget } from './target.js';
 
-const LATENCY_MS = 50;
 const FETCH_IDS = 40;
 
 interface Step { name: string; ms: number; result: string }
@@ -36,11 +35,11 @@ async function timed<T>(steps: Step[], name: string, fn: () => Promise<T>, descr
 }
 
 /** Runs the tour; resolves with the exit code (0 when every step worked). */
-export async function runDemo(io: CliIo): Promise<number> {
+export async function runDemo(io: CliIo, { latencyMs = 50 }: { latencyMs?: number } = {}): Promise<number> {
   const out = (line = '') => io.stdout.write(`${line}\n`);
   const steps: Step[] = [];
-  out(`rxforce demo — an embedded org emulator with ${LATENCY_MS} ms latency per request`);
-  const target = await openTarget({ emulator: true }, io, { latencyMs: LATENCY_MS, bulkRecordsPerSecond: 20_000 });
+  out(`rxforce demo — an embedded org emulator with ${latencyMs} ms latency per request`);
+  const target = await openTarget({ emulator: true }, io, { latencyMs: latencyMs, bulkRecordsPerSecond: 20_000 });
   const { client, emulator } = target;
   try {
     out(`emulator listening on ${emulator!.url}\n`);

@@ -1,6 +1,6 @@
 /** The `rxforce` command: commander wiring; `run(argv, io)` resolves with the exit code and never throws. */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { runEmulatorCli } from '../emulator/main.js';
+import { parseEmulatorArgs, runEmulatorCli } from '../emulator/main.js';
 import { runDemo } from './demo.js';
 import { CliError, describeError, EXIT } from './errors.js';
 import { runDescribe, runGenerate, runLimits } from './inspect.js';
@@ -14,6 +14,12 @@ import { openTarget, type Target, type TargetFlags } from './target.js';
 const positiveInt = (name: string) => (v: string): number => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number ≥ 1`);
+  return n;
+};
+
+const nonNegativeInt = (name: string) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number ≥ 0`);
   return n;
 };
 
@@ -123,13 +129,19 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
         io.stdout.write(`${USAGE}\n`);
         return;
       }
+      try {
+        parseEmulatorArgs(flags);
+      } catch (e) {
+        throw new CliError(`emulator: ${(e as Error).message.split('\n')[0]} (emulator --help lists them)`);
+      }
       await runEmulatorCli(flags, { log: line => io.stdout.write(`${line}\n`) });
     });
 
   program.command('demo')
     .description('the tour: an embedded emulator (50 ms latency), a seeded org, the main features end to end')
-    .action(async () => {
-      setExit(await runDemo(io));
+    .option('--latency <ms>', 'latency the emulator adds to every request', nonNegativeInt('--latency'), 50)
+    .action(async (o: { latency: number }) => {
+      setExit(await runDemo(io, { latencyMs: o.latency }));
     });
 
   return program;
