@@ -118,6 +118,8 @@ describe('SOQL engine', () => {
       const rec = s.store.internalInsert('Account', { Name: `O'Brien \\ "x"\n\tA` });
       const { records } = run(`SELECT Id FROM Account WHERE Name = 'O\\'Brien \\\\ \\"x\\"\\n\\t\\u0041'`);
       expect(ids(records)).toEqual([rec.Id]);
+      expect(ids(run(`SELECT Id FROM Account WHERE Name = 'O\\'Brien \\\\ \\"x\\"\\N\\T\\u0041'`).records)).toEqual([rec.Id]);
+      expectError(`SELECT Id FROM Account WHERE Name = 'a\\qb'`, 400, 'MALFORMED_QUERY', "Illegal character sequence '\\q'");
       s.store.delete(rec.Id, { hard: true });
     });
 

@@ -1,6 +1,7 @@
 /**
- * SOQL literals: quoted strings with their escapes (\' \" \\ \n \r \t \b \f \uXXXX, and \% \_ inside LIKE), LIKE
- * patterns, numbers, booleans, dates, datetimes and date literals, turned into the comparable form of the field.
+ * SOQL literals: quoted strings with their escapes (\' \" \\ \n \r \t \b \f in either case, \uXXXX, and \% \_ inside
+ * LIKE), LIKE patterns, numbers, booleans, dates, datetimes and date literals, turned into the comparable form of the
+ * field.
  */
 import { dateLiteralRange, type DateRange } from './dateLiterals.js';
 import { invalidId, malformed, locate, wrongLiteral } from './errors.js';
@@ -11,8 +12,10 @@ export type Literal =
   | { type: 'value'; value: Comparable; text?: string }
   | { type: 'range'; range: DateRange };
 
+/** Salesforce accepts the letter escapes in either case (`\n` or `\N`). */
 const SIMPLE_ESCAPES: Record<string, string> = {
   "'": "'", '"': '"', '\\': '\\', n: '\n', r: '\r', t: '\t', b: '\b', f: '\f',
+  N: '\n', R: '\r', T: '\t', B: '\b', F: '\f',
 };
 
 /**
