@@ -14,8 +14,7 @@ const ESCAPES: Record<string, string> = {
 /**
  * The body of a quoted SOQL string: backslash, quotes and control characters escaped. Other control characters and
  * the Unicode line/paragraph separators (U+2028, U+2029), which some SOQL lexers treat as line ends, are written as
- * `\uXXXX` (unconfirmed: the escape list Salesforce documents names only the short forms; `\u` is the plausible
- * Java-style one and what our emulator reads).
+ * `\uXXXX`, which Salesforce's "Quoted String Escape Sequences" page lists beside the short forms.
  */
 export function escapeSoqlString(s: string): string {
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
