@@ -66,6 +66,17 @@ describe('saveList (validation)', () => {
     expect(sent.length).toBe(0);
   });
 
+  it('refuses updateOnly with an external id field, since an upsert would create unmatched records', async () => {
+    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    const { client, sent } = fakeClient(scheduler, () => {
+      throw new Error('no request expected');
+    });
+    const error = await saveList(Account, [{ External_Id__c: 'A', Name: 'a' }], { client, externalIdField: 'External_Id__c', updateOnly: true }).catch((e: unknown) => e);
+    expect(error).toEqual(jasmine.any(ValidationError));
+    expect((error as ValidationError).field).toBe('updateOnly');
+    expect(sent.length).toBe(0);
+  });
+
   it('validates inserts before sending updates, naming the input index', async () => {
     const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
     const { client, sent } = fakeClient(scheduler, () => {

@@ -9,7 +9,7 @@ import type { ListComplete, ListEvent, ListProgress, ListPromiseOptions, ListSav
 export interface SaveListOptions extends UpdateOptions {
   /** Upsert every record on this external id field instead of choosing update or insert by `Id`. */
   externalIdField?: string;
-  /** Refuse records without an `Id` (before any request) instead of inserting them. */
+  /** Refuse records without an `Id` (before any request) instead of inserting them; not allowed with `externalIdField`. */
   updateOnly?: boolean;
 }
 
@@ -22,7 +22,8 @@ function hasId(record: object): boolean {
  * Saves an array of records the way simple-salesforce's `save_list` does: an upsert on `externalIdField` when one is
  * named; otherwise updates for records with an `Id`, then inserts for the rest. Every record of both groups is
  * validated before the first request; results come back in input order. If the update requests fail and
- * `continueOnError` is off, the inserts are reported `NOT_ATTEMPTED`.
+ * `continueOnError` is off, the inserts are reported `NOT_ATTEMPTED`. With `updateOnly`, a record without an `Id`
+ * fails the call before any request (rather than being skipped without a result).
  *
  * ```ts
  * import { saveList } from 'rxforce';
@@ -33,7 +34,11 @@ export function saveList$<M extends SObjectModel<any>>(model: M, records: readon
   return defer(() => {
     const { externalIdField, updateOnly, ...listOpts } = opts;
     const total = opts.total ?? records.length;
-    if (externalIdField !== undefined) return preparedList(upsertSpec(model, externalIdField), records, { ...listOpts, total });
+    if (externalIdField !== undefined) {
+      // The collections upsert has no update-only mode: it would create the records the caller said not to create.
+      if (updateOnly) throw invalid('updateOnly cannot be combined with externalIdField: an upsert creates unmatched records', { sobject: model.apiName, field: 'updateOnly' });
+      return preparedList(upsertSpec(model, externalIdField), records, { ...listOpts, total });
+    }
     const updates: number[] = [];
     const inserts: number[] = [];
     records.forEach((r, i) => (hasId(r) ? updates : inserts).push(i));
