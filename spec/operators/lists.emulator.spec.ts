@@ -20,6 +20,7 @@ const Account = defineSObject('Account', {
   NumberOfEmployees: sf.int().optional(),
 });
 const Contact = defineSObject('Contact', { Id: sf.id(), LastName: sf.string({ length: 80 }) });
+const ContentVersion = defineSObject('ContentVersion', { Id: sf.id(), Title: sf.string(), PathOnClient: sf.string().optional(), VersionData: sf.blob() });
 
 describe('list operators against the emulator', () => {
   let emu: Emulator;
@@ -117,6 +118,25 @@ describe('list operators against the emulator', () => {
     expect(deletes).toBe(2);
     expect(res).toEqual(ids.map((id) => ({ id, success: true, errors: [] })));
     expect(ids.every((id) => emu.store.get(id) === undefined)).toBeTrue();
+  });
+
+  it('sends records carrying bytes one at a time as multipart, the rest in one collection, results in input order', async () => {
+    const bytes = (text: string) => new TextEncoder().encode(text);
+    const rows = [
+      { attributes: { type: 'Account' }, Name: 'Blob neighbour 1' },
+      { attributes: { type: 'ContentVersion' }, Title: 'one', PathOnClient: 'one.txt', VersionData: bytes('first file') },
+      { attributes: { type: 'Account' }, Name: 'Blob neighbour 2' },
+      { attributes: { type: 'ContentVersion' }, Title: 'two', VersionData: bytes('second file') }, // no PathOnClient: refused
+      { attributes: { type: 'ContentVersion' }, Title: 'three', PathOnClient: 'three.txt', VersionData: bytes('third file') },
+    ];
+    const before = emu.stats.apiRequests;
+    const res = await lastValueFrom(from(rows).pipe(insertRecords([Account, ContentVersion], { client }), results()));
+    expect(emu.stats.apiRequests - before).toBe(4); // one collection for the Accounts, one multipart per file
+    expect(res.map((r) => r.success)).toEqual([true, true, true, false, true]);
+    expect(res.map((r) => r.id?.slice(0, 3) ?? null)).toEqual(['001', '068', '001', null, '068']);
+    expect(res[3].errors[0].statusCode).toMatch(/^[A-Z_]+$/);
+    expect(emu.store.blob(res[1].id!)?.toString()).toBe('first file');
+    expect(emu.store.blob(res[4].id!)?.toString()).toBe('third file');
   });
 
   it('inserts a mixed Account/Contact stream in batches of at most 10 chunks', async () => {

@@ -17,8 +17,8 @@ export interface BatchConfig<T> {
 
 /**
  * Groups records into collection-sized batches: at most `size` records and at most `maxChunks` same-type runs each.
- * Records that carry blobs cannot travel in collections; the save operators send those one at a time through the
- * single-record multipart path instead.
+ * The save operators do not put records carrying blob bytes in batches: they send those one at a time through the
+ * single-record multipart path.
  *
  * ```ts
  * import { batch } from 'rxforce';

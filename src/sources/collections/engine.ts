@@ -122,7 +122,7 @@ export function collectionEngine<R>(kind: CollectionKind<R>, opts: EngineOptions
           settle(item, item.settled as R);
           return false;
         }),
-        // Records with blobs travel alone (collections cannot carry them); the rest fill collection batches.
+        // Records with blob bytes travel alone through the single-record multipart path; the rest fill collection batches.
         connect((shared) =>
           merge(
             shared.pipe(filter((item) => item.alone === true), map((item) => [item])),
