@@ -1,7 +1,9 @@
 /**
  * REST query throughput and client memory: `query$` over 100,000 records against jsforce@3.10.16 (`autoFetch`,
  * `maxFetch` raised), each client in its own child process reporting its peak RSS (kernel maxRSS), plus rxforce's
- * peak RSS with a streaming consumer at 10k and 100k records — flat if paging is truly lazy.
+ * peak RSS with a streaming consumer at 10k and 100k records — flat if paging is truly lazy — against the same
+ * process reading one record (what Node, tsx and the client cost before any paging), and the pull iterable
+ * `queryRecords` over the same 100,000.
  *
  *   node --import tsx bench/query.ts [--size 100000]
  */
@@ -37,6 +39,12 @@ async function runChild(scenario: string, url: string, size: number): Promise<Ch
     const { query$ } = await import('../src/sources/query.js');
     const client = new SalesforceClient({ login: passwordLogin({ loginUrl: url, ...CREDENTIALS }), apiVersion: '62.0' });
     records = await lastValueFrom(query$(SOQL(size), { client }).pipe(count()));
+  } else if (scenario === 'pull') {
+    const { SalesforceClient } = await import('../src/client/client.js');
+    const { passwordLogin } = await import('../src/client/auth/password.js');
+    const { queryRecords } = await import('../src/sources/queryPages.js');
+    const client = new SalesforceClient({ login: passwordLogin({ loginUrl: url, ...CREDENTIALS }), apiVersion: '62.0' });
+    for await (const _ of queryRecords(SOQL(size), { client })) records++;
   } else {
     const jsforce = (await import('jsforce')).default;
     const conn = new jsforce.Connection({ loginUrl: url, version: '62.0',
@@ -62,7 +70,9 @@ export async function run(size = 100_000): Promise<BenchResult[]> {
     const rx = await child('rx', emu.url, size);
     const js = await child('jsforce', emu.url, size);
     const small = await child('rx', emu.url, Math.floor(size / 10));
-    if (rx.records !== size || js.records !== size) throw new Error(`record counts differ: rxforce ${rx.records}, jsforce ${js.records}, expected ${size}`);
+    const idle = await child('rx', emu.url, 1);
+    const pull = await child('pull', emu.url, size);
+    if (rx.records !== size || js.records !== size || pull.records !== size) throw new Error(`record counts differ: rxforce ${rx.records}, pulled ${pull.records}, jsforce ${js.records}, expected ${size}`);
     const rate = (r: ChildReport) => Math.round(r.records / (r.ms / 1000));
     const k = (n: number) => `${n / 1000}k`;
     return [
@@ -71,6 +81,9 @@ export async function run(size = 100_000): Promise<BenchResult[]> {
       { name: `peak RSS, query$ ${k(size)} (rxforce)`, value: Math.round(rx.peakRssMb), unit: 'MB', ratio: rx.peakRssMb / js.peakRssMb },
       { name: `peak RSS, autoFetch ${k(size)} (jsforce)`, value: Math.round(js.peakRssMb), unit: 'MB', ratio: 1 },
       { name: `peak RSS, query$ streaming ${k(size / 10)} (rxforce)`, value: Math.round(small.peakRssMb), unit: 'MB', ratio: small.peakRssMb / rx.peakRssMb },
+      { name: 'peak RSS, query$ of 1 record (rxforce process baseline)', value: Math.round(idle.peakRssMb), unit: 'MB' },
+      { name: `queryRecords ${k(size)} records, pulled (rxforce)`, value: rate(pull), unit: 'records/s', ratio: rate(pull) / rate(js) },
+      { name: `peak RSS, queryRecords ${k(size)} (rxforce)`, value: Math.round(pull.peakRssMb), unit: 'MB', ratio: pull.peakRssMb / js.peakRssMb },
     ];
   } finally {
     await emu.stop();
