@@ -96,12 +96,8 @@ function bodyFields(r: Row): Row {
 async function create(ctx: RouteContext, core: Core): Promise<void> {
   const { allOrNone, records } = readRecords(parseJson(await ctx.body()));
   const types = typesOf(core, records);
-  const results = runAll(core, records.length, allOrNone, i => {
-    const r = records[i];
-    const rest: Row = {};
-    for (const k of Object.keys(r)) if (k !== 'attributes') rest[k] = r[k];
-    return core.store.insert(types[i].name, rest);
-  });
+  // the store skips `attributes` itself, so records go in as parsed
+  const results = runAll(core, records.length, allOrNone, i => core.store.insert(types[i].name, records[i]));
   ctx.json(200, results.map(r => wireResult(r.success ? r : { ...r, id: null }, false)));
 }
 
@@ -177,9 +173,13 @@ async function retrieve(ctx: RouteContext, core: Core, typeName: string): Promis
   }
   const resolved = resolveFields(s, fields.map(String));
   const out = ids.map(raw => {
-    const id = normalizeId(raw);
-    if (!id) throw new SfHttpError(400, 'MALFORMED_ID', `malformed id ${String(raw)}`);
-    const rec = id.startsWith(s.keyPrefix) ? core.store.get(id) : undefined;
+    // an id already in canonical form that names a live row needs no normalising (the common case)
+    let rec = typeof raw === 'string' && raw.length === 18 && raw.startsWith(s.keyPrefix) ? core.store.get(raw) : undefined;
+    if (!rec) {
+      const id = normalizeId(raw);
+      if (!id) throw new SfHttpError(400, 'MALFORMED_ID', `malformed id ${String(raw)}`);
+      rec = id.startsWith(s.keyPrefix) ? core.store.get(id) : undefined;
+    }
     return rec ? toWire(core.store, s, rec, resolved, ctx.version) : null;
   });
   ctx.json(200, out);
