@@ -36,48 +36,54 @@ function sendable(f: FieldDef, op: WriteOp): boolean {
   return op === 'insert' ? f.createable : op === 'update' ? f.updateable : f.createable || f.updateable;
 }
 
-/** Validates `record` for `op` and returns the wire body (throws ValidationError on the first problem). */
-export function serialize(ctx: ModelInternals, record: unknown, op: WriteOp, opts: ToWireOptions = {}): Record<string, unknown> {
-  const { model } = ctx;
-  const fail = (field: string | undefined, reason: string) => new ValidationError({
-    sobject: model.apiName, reason,
+function failure(ctx: ModelInternals, opts: ToWireOptions, field: string | undefined, reason: string): ValidationError {
+  return new ValidationError({
+    sobject: ctx.model.apiName, reason,
     ...(opts.index !== undefined ? { recordIndex: opts.index } : {}),
     ...(field !== undefined ? { field } : {}),
   });
-  if (!isPlainRecord(record)) throw fail(undefined, `a record must be a plain object, got ${describeValue(record)}`);
+}
 
-  const snapshot = opts.onlyChanges ? snapshotOf(record) : undefined;
+/** Checks one non-undefined value against its field (null only when nullable). */
+function check(ctx: ModelInternals, opts: ToWireOptions, f: FieldDef, value: unknown): void {
+  if (value === null) {
+    if (!f.nullable) throw failure(ctx, opts, f.name, 'null is not allowed (the field is not declared nullable)');
+    return;
+  }
+  const result = ctx.builder(f.name)!.schema.safeParse(value);
+  if (!result.success) throw failure(ctx, opts, f.name, result.error.issues[0]?.message ?? 'invalid value');
+}
+
+/** Validates `record` for `op` and returns the wire body (throws ValidationError on the first problem). */
+export function serialize(ctx: ModelInternals, record: unknown, op: WriteOp, opts: ToWireOptions = {}): Record<string, unknown> {
+  // no closures per call: this runs once per record of every list and bulk write
+  const { model } = ctx;
+  if (!isPlainRecord(record)) throw failure(ctx, opts, undefined, `a record must be a plain object, got ${describeValue(record)}`);
+
   const fromServer = snapshotOf(record);
-  const unchanged = (name: string, wire: unknown) => snapshot !== undefined && name in snapshot && sameWire(snapshot[name], wire);
+  const snapshot = opts.onlyChanges ? fromServer : undefined;
   const out: Record<string, unknown> = {};
-  const seen = new Set<string>();
+  const seen = op === 'insert' || op === 'update' ? new Set<string>() : undefined;
   let changes = 0;
 
-  const check = (f: FieldDef, value: unknown) => {
-    if (value === null) {
-      if (!f.nullable) throw fail(f.name, 'null is not allowed (the field is not declared nullable)');
-      return;
-    }
-    const result = ctx.builder(f.name)!.schema.safeParse(value);
-    if (!result.success) throw fail(f.name, result.error.issues[0]?.message ?? 'invalid value');
-  };
-
-  for (const [key, value] of Object.entries(record)) {
-    if (META_KEYS.has(key) || value === undefined) continue;
+  for (const key in record) {
+    if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
+    const value = record[key];
+    if (value === undefined || META_KEYS.has(key)) continue;
     const f = model.field(key);
     if (f) {
-      seen.add(f.name);
+      seen?.add(f.name);
       if (f.kind === 'id') {
         if (op !== 'update') continue;
-        check(f, value);
-        if (value === null) throw fail('Id', 'Id is required for update');
+        check(ctx, opts, f, value);
+        if (value === null) throw failure(ctx, opts, 'Id', 'Id is required for update');
         out.Id = value;
         continue;
       }
       if (!sendable(f, op) || (f.kind === 'blob' && isBlobPath(value))) continue;
-      check(f, value);
+      check(ctx, opts, f, value);
       const wire = toWireValue(f, value);
-      if (unchanged(f.name, wire)) continue;
+      if (snapshot !== undefined && f.name in snapshot && sameWire(snapshot[f.name], wire)) continue;
       out[f.name] = wire;
       changes++;
       continue;
@@ -90,31 +96,31 @@ export function serialize(ctx: ModelInternals, record: unknown, op: WriteOp, opt
       const keys = isPlainRecord(value) ? Object.keys(value).filter(k => !META_KEYS.has(k)) : [];
       const ext = keys.length === 1 ? (value as Record<string, unknown>)[keys[0]!] : undefined;
       if (typeof ext !== 'string' && typeof ext !== 'number') {
-        throw fail(key, `a parent relationship must be written as { <external id field>: value }, got ${JSON.stringify(value)}`);
+        throw failure(ctx, opts, key, `a parent relationship must be written as { <external id field>: value }, got ${JSON.stringify(value)}`);
       }
       out[key] = { [keys[0]!]: ext };
       changes++;
       continue;
     }
     if (!model.passthrough) {
-      throw fail(key, `not a field of the ${model.apiName} model (define it with { passthrough: true } to send fields the model does not name)`);
+      throw failure(ctx, opts, key, `not a field of the ${model.apiName} model (define it with { passthrough: true } to send fields the model does not name)`);
     }
     out[key] = value instanceof Date ? toWireValue({ kind: 'datetime' } as FieldDef, value) : value;
     changes++;
   }
 
-  if (op === 'update' && !seen.has('Id') && model.field('Id')) throw fail('Id', 'Id is required for update');
+  if (op === 'update' && !seen!.has('Id') && model.field('Id')) throw failure(ctx, opts, 'Id', 'Id is required for update');
   if (op === 'insert') {
     for (const name of model.fieldNames) {
       const f = model.fields[name]!;
-      if (seen.has(name) || !f.createable) continue;
+      if (seen!.has(name) || !f.createable) continue;
       if (f.hasDefault) {
         const value = typeof f.default === 'function' ? (f.default as () => unknown)() : f.default;
-        check(f, value);
+        check(ctx, opts, f, value);
         out[name] = toWireValue(f, value);
         changes++;
       } else if (!f.optional) {
-        throw fail(name, 'required field is missing');
+        throw failure(ctx, opts, name, 'required field is missing');
       }
     }
   }

@@ -69,7 +69,6 @@ export function prepareSave(input: SaveInput, raw: unknown, index: number): Prep
   const type = model.apiName;
   const tagged = 'attributes' in record;
   const plain: Row = tagged ? Object.fromEntries(Object.entries(record).filter(([k]) => k !== 'attributes')) : record;
-  const base = { index, type, model, record };
 
   const onlyChanges = input.op === 'update' && !!input.onlyChanges;
   const wire = model.toWire(plain, input.op, { index, onlyChanges });
@@ -86,13 +85,16 @@ export function prepareSave(input: SaveInput, raw: unknown, index: number): Prep
   }
   delete wire.Id;
 
-  if (binaryOf(model, plain)) return { ...base, payload: { id }, alone: true };
+  if (binaryOf(model, plain)) return { index, type, model, record, payload: { id }, alone: true };
   if (onlyChanges && Object.keys(wire).length === 0) {
     const settled: ListSaveResult = { id: id!, success: true, errors: [] };
-    return { ...base, payload: { id }, settled };
+    return { index, type, model, record, payload: { id }, settled };
   }
-  const entry: Row = { attributes: { type }, ...(id !== undefined ? (input.op === 'upsert' ? { Id: id } : { id }) : {}), ...wire };
-  return { ...base, payload: entry };
+  // built key by key (no spreads): this runs once per record of every list write
+  const entry: Row = { attributes: { type } };
+  if (id !== undefined) entry[input.op === 'upsert' ? 'Id' : 'id'] = id;
+  for (const k in wire) entry[k] = wire[k];
+  return { index, type, model, record, payload: entry };
 }
 
 /** A delete input: an id, or a record with an `Id`. The chunk key is the id's key prefix (mixed types allowed). */
