@@ -3,7 +3,10 @@
  *
  * Each client runs in a child process that reports its own peak RSS (`process.resourceUsage().maxRSS`, sampled by
  * the kernel), so the emulator's memory is not counted. rxforce streams its input from a generator and its results
- * page by page (`results: 'stream'`); jsforce's `loadAndWaitForResults` takes the records as an array.
+ * page by page (`results: 'stream'`): that is the mode whose memory should stay flat as the job grows. The default
+ * `results: 'collect'` keeps every input record to match it to its outcome, so its memory grows with the job by
+ * design; it is measured and reported on its own line. jsforce's `loadAndWaitForResults` takes the records as an
+ * array.
  *
  *   node --import tsx bench/bulk.ts [--size 1000000]
  */
@@ -45,12 +48,13 @@ async function runChild(scenario: string, url: string, size: number): Promise<Ch
     const { bulkInsert$, bulkQuery$ } = await import('../src/sources/bulk/index.js');
     const client = new SalesforceClient({ login: passwordLogin({ loginUrl: url, ...credentials }), apiVersion: '62.0' });
     const polling = { initialMs: 100, factor: 1.5, maxMs: 1000 };
-    if (scenario === 'rx-insert') {
+    if (scenario === 'rx-insert' || scenario === 'rx-insert-collect') {
       async function* rows() { for (let i = 0; i < size; i++) yield FIELDS(i); }
+      const results = scenario === 'rx-insert' ? 'stream' : 'collect';
       const last = await lastValueFrom(bulkInsert$('Account', rows(), {
-        client, polling, results: 'stream', partSizeBytes: 16 * 1024 * 1024,
+        client, polling, results, partSizeBytes: 16 * 1024 * 1024,
       }));
-      records = last.type === 'summary' ? last.successful : 0;
+      records = last.type === 'summary' ? last.successful : last.type === 'result' ? last.successful.length : 0;
     } else {
       records = await lastValueFrom(bulkQuery$(`SELECT Id, Name, Industry, Phone FROM Account LIMIT ${size}`, { client, polling, maxRecords: 50_000 }).pipe(count()));
     }
@@ -85,6 +89,7 @@ export async function run(size = 1_000_000): Promise<BenchResult[]> {
     const small = Math.max(1, Math.floor(size / 10));
     r.rxInsertSmall = await child('rx-insert', emu.url, small);
     r.rxInsert = await child('rx-insert', emu.url, size);
+    r.rxInsertCollect = await child('rx-insert-collect', emu.url, size);
     r.jsInsert = await child('jsforce-insert', emu.url, size);
     r.rxQuerySmall = await child('rx-query', emu.url, small);
     r.rxQuery = await child('rx-query', emu.url, size);
@@ -101,6 +106,7 @@ export async function run(size = 1_000_000): Promise<BenchResult[]> {
       { name: `rxforce bulk insert ${size} peak RSS`, value: mb(r.rxInsert), unit: 'MB', ratio: r.rxInsert.peakRssMb / r.jsInsert.peakRssMb },
       { name: `jsforce bulk insert ${size} peak RSS`, value: mb(r.jsInsert), unit: 'MB' },
       { name: `rxforce bulk insert ${small} peak RSS`, value: mb(r.rxInsertSmall), unit: 'MB', ratio: r.rxInsert.peakRssMb / r.rxInsertSmall.peakRssMb },
+      { name: `rxforce bulk insert ${size} collect peak RSS`, value: mb(r.rxInsertCollect), unit: 'MB', ratio: r.rxInsertCollect.peakRssMb / r.jsInsert.peakRssMb },
       { name: `rxforce bulk query ${size}`, value: rate(r.rxQuery), unit: 'records/s', ratio: rate(r.rxQuery) / rate(r.jsQuery) },
       { name: `jsforce bulk2.query ${size}`, value: rate(r.jsQuery), unit: 'records/s' },
       { name: `rxforce bulk query ${size} peak RSS`, value: mb(r.rxQuery), unit: 'MB', ratio: r.rxQuery.peakRssMb / r.jsQuery.peakRssMb },

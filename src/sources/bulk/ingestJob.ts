@@ -73,7 +73,7 @@ export class BulkIngestJob {
    * `PUT …/batches` with one part of CSV (≤ 100 MB raw; several parts are allowed while the job is Open). Each PUT
    * appends, so a PUT whose answer was lost is not re-sent: its rows could be loaded twice.
    */
-  upload$(csv: string | Uint8Array): Observable<void> {
+  upload$(csv: string | Uint8Array | Blob): Observable<void> {
     return defer(() => this.client.request$({
       method: 'PUT', path: `${this.path}/batches`, data: csv, headers: { 'Content-Type': 'text/csv' }, responseType: 'text',
       idempotent: false,

@@ -7,6 +7,15 @@ export const MAX_PART_BYTES = 100 * 1024 * 1024;
 /** Rows stringified per csv-stringify call: big enough to amortise the call, small enough to stay cheap to redo. */
 const BATCH_ROWS = 500;
 
+/**
+ * Characters of CSV text held as strings before they are folded into a Blob. A part bigger than this travels as a
+ * Blob of UTF-8 bytes built piece by piece, so a 100 MB part costs 100 MB once instead of as UTF-16 text, its join
+ * and the transport's copy; small parts stay strings.
+ */
+const TEXT_PIECE_CHARS = 1024 * 1024;
+
+const canBlob = typeof Blob !== 'undefined';
+
 export interface UploadProgress { bytes: number; records: number }
 
 /**
@@ -19,35 +28,46 @@ export function uploadParts$(opts: {
   header: readonly string[];
   dialect: CsvDialect;
   partSizeBytes: number;
-  put: (csv: string) => Observable<unknown>;
+  put: (csv: string | Blob) => Observable<unknown>;
 }): Observable<UploadProgress> {
   return new Observable<UploadProgress>(subscriber => {
     const headerText = stringifyRows([opts.header], opts.dialect);
     const headerBytes = utf8Length(headerText);
     let chunks: string[] = [];
+    let chunkChars = 0;
+    let pieces: Blob[] = [];
     let partBytes = 0;
     let partRecords = 0;
     const total = { bytes: 0, records: 0 };
     let inner: Subscription | undefined;
     let closed = false;
     let exhausted = false;
-    const full: { csv: string; bytes: number; records: number }[] = [];
+    const full: { csv: string | Blob; bytes: number; records: number }[] = [];
 
+    const push = (text: string) => {
+      chunks.push(text);
+      chunkChars += text.length;
+      if (canBlob && chunkChars >= TEXT_PIECE_CHARS) {
+        pieces.push(new Blob(chunks));
+        chunks = []; chunkChars = 0;
+      }
+    };
     const seal = () => {
       if (partRecords === 0) return;
-      full.push({ csv: headerText + chunks.join(''), bytes: headerBytes + partBytes, records: partRecords });
-      chunks = []; partBytes = 0; partRecords = 0;
+      const csv = pieces.length === 0 ? headerText + chunks.join('') : new Blob([headerText, ...pieces, ...chunks], { type: 'text/csv' });
+      full.push({ csv, bytes: headerBytes + partBytes, records: partRecords });
+      chunks = []; chunkChars = 0; pieces = []; partBytes = 0; partRecords = 0;
     };
     const add = (rows: string[][]) => {
       const text = stringifyRows(rows, opts.dialect);
       const bytes = utf8Length(text);
       if (headerBytes + partBytes + bytes <= opts.partSizeBytes) {
-        chunks.push(text); partBytes += bytes; partRecords += rows.length;
+        push(text); partBytes += bytes; partRecords += rows.length;
         return;
       }
       if (rows.length > 1) { for (const row of rows) add([row]); return; }
       seal();                                   // this row starts a new part (alone if it is bigger than a part)
-      chunks.push(text); partBytes += bytes; partRecords += 1;
+      push(text); partBytes += bytes; partRecords += 1;
     };
 
     // Trampolined so synchronous sources (arrays, a synchronous transport) do not grow the stack per batch.
