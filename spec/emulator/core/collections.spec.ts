@@ -89,6 +89,39 @@ describe('emulator sObject Collections', () => {
     expect(api.emu.store.get(a)).toBeUndefined();
   });
 
+  it('refuses more than 200 ids on delete, deletes mixed types, and reports ENTITY_IS_DELETED the second time', async () => {
+    const ids = Array.from({ length: 201 }, (_, i) => `001${String(i).padStart(12, '0')}AAA`);
+    const many = await api.call('DELETE', `/composite/sobjects?ids=${ids.join(',')}`);
+    expect(many.status).toBe(400);
+    expect(many.json()[0].errorCode).toBe('EXCEEDED_ID_LIMIT');
+    const a = await api.create('Account', { Name: 'mixed delete' });
+    const c = await api.create('Contact', { LastName: 'mixed delete' });
+    const res = await api.call('DELETE', `/composite/sobjects?ids=${a},${c}`);
+    expect(res.json()).toEqual([{ id: a, success: true, errors: [] }, { id: c, success: true, errors: [] }]);
+    const again = await api.call('DELETE', `/composite/sobjects?ids=${a}`);
+    expect(again.status).toBe(200);
+    expect(again.json()).toEqual([{ id: a, success: false, errors: [jasmine.objectContaining({ statusCode: 'ENTITY_IS_DELETED' })] }]);
+  });
+
+  it('rolls updates and upserts back with allOrNone, writing nothing', async () => {
+    const id = await api.create('Account', { Name: 'aon update', External_Id__c: 'AON-1' });
+    const upd = await api.call('PATCH', '/composite/sobjects', { allOrNone: true, records: [
+      { attributes: { type: 'Account' }, id, Name: 'changed' }, { attributes: { type: 'Account' }, id, Name: 'x'.repeat(300) }] });
+    expect(upd.status).toBe(200);
+    expect(upd.json().map((r: { errors: { statusCode: string }[] }) => r.errors[0].statusCode))
+      .toEqual(['ALL_OR_NONE_OPERATION_ROLLED_BACK', 'STRING_TOO_LONG']);
+    expect(api.emu.store.get(id)?.Name).toBe('aon update');
+    const count = api.emu.store.count('Account');
+    const ups = await api.call('PATCH', '/composite/sobjects/Account/External_Id__c', { allOrNone: true, records: [
+      acct('renamed', { External_Id__c: 'AON-1' }), acct('fresh', { External_Id__c: 'AON-2' }), acct('', { External_Id__c: 'AON-3' })] });
+    const body = ups.json();
+    expect(body.map((r: { success: boolean }) => r.success)).toEqual([false, false, false]);
+    expect(body[0].errors[0].statusCode).toBe('ALL_OR_NONE_OPERATION_ROLLED_BACK');
+    expect(body[2].errors[0].statusCode).toBe('REQUIRED_FIELD_MISSING');
+    expect(api.emu.store.get(id)?.Name).toBe('aon update');
+    expect(api.emu.store.count('Account')).toBe(count);
+  });
+
   it('retrieves by GET and POST with nulls for unknown ids and a 400 for unknown fields', async () => {
     const id = await api.create('Account', { Name: 'r1', Industry: 'Energy' });
     const contact = await api.create('Contact', { LastName: 'not an account' });
