@@ -11,7 +11,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { gzipSync } from 'node:zlib';
 
-interface BenchResult { name: string; value: number; unit: string; ratio?: number }
+/** `runs`: how many runs the value is the median of (1 when it is a single run). */
+interface BenchResult { name: string; value: number; unit: string; ratio?: number; runs?: number }
 
 const ALL = ['lists', 'query', 'bulk', 'chaos', 'overhead', 'bundle'];
 const here = new URL('./', import.meta.url);
@@ -38,7 +39,7 @@ for (const name of names) {
     const results = await mod.run();
     const secs = ((performance.now() - t0) / 1000).toFixed(1);
     sections.push(`## ${name}\n\n${table(results)}\n_${secs} s_\n`);
-    for (const r of results) console.error(`  ${r.name}: ${fmt(r.value)} ${r.unit}${r.ratio !== undefined ? ` (ratio ${r.ratio.toFixed(2)})` : ''}`);
+    for (const r of results) console.log(`  ${r.name}: ${fmt(r.value)} ${r.unit}${r.ratio !== undefined ? ` (ratio ${r.ratio.toFixed(2)})` : ''}`);
   } catch (e) {
     sections.push(`## ${name}\n\nFailed: ${(e as Error).message.split('\n')[0]}\n`);
     console.error(`  failed: ${(e as Error).message}`);
@@ -46,8 +47,9 @@ for (const name of names) {
 }
 
 function table(results: BenchResult[]): string {
-  const rows = results.map(r => `| ${r.name} | ${fmt(r.value)} | ${r.unit} | ${r.ratio === undefined ? '' : r.ratio.toFixed(2)} |`);
-  return ['| measure | median | unit | ratio |', '|---|---:|---|---:|', ...rows].join('\n') + '\n';
+  const rows = results.map(r => `| ${r.name} | ${fmt(r.value)} | ${r.unit} | ${r.ratio === undefined ? '' : r.ratio.toFixed(2)} | `
+    + `${(r.runs ?? 1) > 1 ? `median of ${r.runs}` : '1 run'} |`);
+  return ['| measure | value | unit | ratio | runs |', '|---|---:|---|---:|---|', ...rows].join('\n') + '\n';
 }
 
 function fmt(v: number): string {
@@ -72,7 +74,8 @@ const header = [
   bundleLine(),
   '',
   'Ratios: for rxforce rows, the value divided by the baseline named in the row (jsforce@3.10.16, or the ideal bound);',
-  'above 1 is better for throughput, below 1 is better for memory and time.',
+  'above 1 is better for throughput, below 1 is better for memory and time. Each comparison runs side by side in one run.',
+  'The runs column says whether a value is the median of several runs or a single run.',
   '',
 ].join('\n');
 
