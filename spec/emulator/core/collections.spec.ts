@@ -46,7 +46,7 @@ describe('emulator sObject Collections', () => {
   it('enforces 200 records and the 10-chunk rule with a 400', async () => {
     const many = await api.call('POST', '/composite/sobjects', { records: Array.from({ length: 201 }, (_, i) => acct(`m${i}`)) });
     expect(many.status).toBe(400);
-    expect(many.json()).toEqual([{ message: 'Maximum number of records per request is 200', errorCode: 'EXCEEDED_ID_LIMIT' }]);
+    expect(many.json()).toEqual([{ message: 'record limit reached. cannot submit more than 200 records into this call', errorCode: 'EXCEEDED_ID_LIMIT' }]);
     const alternating = Array.from({ length: 11 }, (_, i) => i % 2 ? acct(`a${i}`) : { attributes: { type: 'Contact' }, LastName: `c${i}` });
     const chunks = await api.call('POST', '/composite/sobjects', { records: alternating });
     expect(chunks.status).toBe(400);

@@ -31,8 +31,8 @@ function wireResult(r: DmlResult, withCreated: boolean): Record<string, unknown>
 }
 
 function tooMany(): SfHttpError {
-  // Wording as reported by clients of the API (unconfirmed by official documentation).
-  return new SfHttpError(400, 'EXCEEDED_ID_LIMIT', `Maximum number of records per request is ${MAX_RECORDS}`);
+  // Salesforce's wording as users of the SOAP and REST APIs report it.
+  return new SfHttpError(400, 'EXCEEDED_ID_LIMIT', `record limit reached. cannot submit more than ${MAX_RECORDS} records into this call`);
 }
 
 function readRecords(body: unknown): { allOrNone: boolean; records: Row[] } {
