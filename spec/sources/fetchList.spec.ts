@@ -3,7 +3,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { ValidationError } from '../../src/client/errors.js';
 import type { TransportRequest } from '../../src/client/types.js';
 import { fetchList, fetchList$ } from '../../src/sources/fetchList.js';
-import { Account, fakeClient, fakeId, response } from '../operators/support/fakeTransport.js';
+import { Account, fakeClient, fakeId, httpError, response } from '../operators/support/fakeTransport.js';
 
 const idsOf = (req: TransportRequest) => (req.data as { ids: string[] }).ids;
 /** Answers every id but those in `missing`, which Salesforce reports as null. */
@@ -48,6 +48,25 @@ describe('fetchList$', () => {
           { id: fakeId(3), found: true, record: jasmine.objectContaining({ Id: fakeId(3) }) },
         ],
       });
+    });
+  });
+
+  it("reports a failed request's ids as not found with its error, and later ids as not attempted", () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const { client, sent } = fakeClient(scheduler, (req, n) =>
+        n === 1
+          ? cold('-#', undefined, httpError(req, 500, [{ errorCode: 'UNKNOWN_EXCEPTION', message: 'An unexpected error occurred' }]))
+          : cold('-r|', { r: response(req, rows(req)) }),
+      );
+      const ids = [1, 2, 3, 4, 5].map((n) => fakeId(n));
+      const events$ = fetchList$(Account, ids, { client, batchSize: 2, concurrency: 1 });
+      const codes = (e: { type: string; results?: { found: boolean; errors?: { statusCode: string }[] }[] }) =>
+        e.results!.map((r) => (r.found ? 'found' : r.errors![0].statusCode));
+      expectObservable(events$.pipe(filter((e) => e.type === 'complete'), map(codes))).toBe('---(c|)', {
+        c: ['found', 'found', 'UNKNOWN_EXCEPTION', 'UNKNOWN_EXCEPTION', 'NOT_ATTEMPTED'],
+      });
+      scheduler.flush();
+      expect(sent.length).toBe(2);
     });
   });
 
