@@ -8,7 +8,7 @@
  * is reported in the file rather than stopping the others.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { gzipSync } from 'node:zlib';
 
 /** `runs`: how many runs the value is the median of (1 when it is a single run). */
@@ -25,6 +25,8 @@ if (unknown.length) {
 }
 const names = wanted.length ? wanted : ALL;
 
+// other work on the machine skews every figure: the load when the run began is written next to them
+const loadAtStart = loadavg()[0]!;
 const sections: string[] = [];
 for (const name of names) {
   const file = new URL(`${name}.ts`, here);
@@ -70,7 +72,8 @@ const header = [
   `Run with \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, against the local emulator (no network).`,
   '',
   `- machine: ${cpu[0]?.model.trim() ?? 'unknown cpu'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
-  `- node ${process.version} on ${process.platform}/${process.arch}`,
+  `- node ${process.version} on ${process.platform}/${process.arch}; load average ${loadAtStart.toFixed(1)} when the run began`
+    + `${loadAtStart > cpu.length ? ' (the machine was busy with other work: treat absolute figures with care)' : ''}`,
   bundleLine(),
   '',
   'Ratios: for rxforce rows, the value divided by the baseline named in the row (jsforce@3.10.16, or the ideal bound);',
