@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { from, lastValueFrom } from 'rxjs';
 import type { SalesforceClient } from '../../src/client/client.js';
 import { SalesforceApiError, ValidationError } from '../../src/client/errors.js';
@@ -5,8 +6,10 @@ import type { Emulator } from '../../src/emulator/index.js';
 import { insertRecords } from '../../src/operators/insertRecords.js';
 import { select } from '../../src/soql/index.js';
 import { BulkIngestJob } from '../../src/sources/bulk/ingestJob.js';
+import type { JobInfo } from '../../src/sources/bulk/types.js';
 import { fetch } from '../../src/sources/fetch.js';
 import { saveInsert } from '../../src/sources/saveInsert.js';
+import { loginFlags, rxforce, scratchDir } from '../cli/support.js';
 import { Account, startChaosOrg } from './support.js';
 
 /** Bad input ends in a clear error: before any request when the client can tell, as Salesforce answers otherwise. */
@@ -32,6 +35,15 @@ describe('bad input', () => {
     const e = await client.request({ method, path, data, headers }).then(() => undefined, (err: unknown) => err);
     expect(e).toBeInstanceOf(SalesforceApiError);
     return e as SalesforceApiError;
+  }
+
+  async function untilDone(job: BulkIngestJob): Promise<JobInfo> {
+    let info = await lastValueFrom(job.info$());
+    for (let i = 0; i < 200 && !['JobComplete', 'Failed'].includes(info.state); i++) {
+      await new Promise(r => setTimeout(r, 10));
+      info = await lastValueFrom(job.info$());
+    }
+    return info;
   }
 
   it('malformed ids fail before any request', async () => {
@@ -79,13 +91,53 @@ describe('bad input', () => {
     const job = await BulkIngestJob.create({ object: 'Account', operation: 'insert' }, { client });
     await lastValueFrom(job.upload$('Name,Description\n"unterminated,quote\nok,"x\n'), { defaultValue: undefined });
     await lastValueFrom(job.close$());
-    let info = await lastValueFrom(job.info$());
-    for (let i = 0; i < 200 && !['JobComplete', 'Failed'].includes(info.state); i++) {
-      await new Promise(r => setTimeout(r, 10));
-      info = await lastValueFrom(job.info$());
-    }
+    const info = await untilDone(job);
     expect(info.state).toBe('Failed');
     expect(info.errorMessage).toMatch(/\S/);
+  });
+
+  it('invalid UTF-8 uploaded to a bulk job is answered, not a crash: bad bytes become U+FFFD, other rows intact', async () => {
+    const job = await BulkIngestJob.create({ object: 'Account', operation: 'insert' }, { client });
+    // "Name\nA<ff fe>B\nC\n": a Latin-1 export sent as if it were UTF-8
+    await lastValueFrom(job.upload$(Uint8Array.from([0x4e, 0x61, 0x6d, 0x65, 0x0a, 0x41, 0xff, 0xfe, 0x42, 0x0a, 0x43, 0x0a])),
+      { defaultValue: undefined });
+    await lastValueFrom(job.close$());
+    const info = await untilDone(job);
+    expect(info.state).toBe('JobComplete');
+    expect(info.numberRecordsProcessed).toBe(2);
+    const names = [...emu.store.scan('Account')].map(r => r.Name);
+    expect(names).toContain('A\uFFFD\uFFFDB');
+    expect(names).toContain('C');
+  });
+
+  it('a huge record: refused by the model before sending; a > 50 MB JSON body gets 413 REQUEST_ENTITY_TOO_LARGE', async () => {
+    const huge = 'x'.repeat(50 * 1024 * 1024 + 1);
+    const e = await noRequest(() => saveInsert(Account, { Name: huge }, { client })) as ValidationError;
+    expect(e).toBeInstanceOf(ValidationError);
+    expect(e.field).toBe('Name');
+    expect(e.message.length).withContext('the message does not carry the value').toBeLessThan(1000);
+    const raw = await rawError('POST', 'sobjects/Account', { Name: 'x', Description: huge });
+    expect(raw.status).toBe(413);
+    expect(raw.errorCode).toBe('REQUEST_ENTITY_TOO_LARGE');
+  });
+
+  it('rxforce load of a CSV with broken quoting prints one clear line and starts no job', async () => {
+    const tmp = scratchDir();
+    try {
+      const file = tmp.path('broken.csv');
+      writeFileSync(file, 'Name,Industry\nok,Energy\n"unterminated,Energy\n');
+      const jobsBefore = emu.stats.apiRequests;
+      const res = await rxforce(['load', 'insert', 'Account', file, ...loginFlags(emu)]);
+      expect(res.code).toBe(2);
+      expect(res.stdout).toBe('');
+      const lines = res.stderr.trimEnd().split('\n');
+      expect(lines.length).withContext(res.stderr).toBe(1);
+      expect(lines[0]).toMatch(/^rxforce: .*broken\.csv:3: broken CSV: .*quote/i);
+      expect(emu.stats.apiRequests - jobsBefore).withContext('describe calls only').toBeLessThanOrEqual(3);
+      expect([...emu.store.scan('Account')].some(r => r.Name === 'ok')).toBeFalse();
+    } finally {
+      tmp.remove();
+    }
   });
 
   it('SOQL injection through the builder stays a literal', async () => {

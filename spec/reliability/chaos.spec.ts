@@ -7,6 +7,7 @@ import { insertRecords } from '../../src/operators/insertRecords.js';
 import { results } from '../../src/operators/results.js';
 import { updateRecords } from '../../src/operators/updateRecords.js';
 import { upsertRecords } from '../../src/operators/upsertRecords.js';
+import { bulkInsert } from '../../src/sources/bulk/bulkInsert.js';
 import { bulkUpsert } from '../../src/sources/bulk/bulkUpsert.js';
 import type { ListSaveResult } from '../../src/sources/collections/types.js';
 import { query$ } from '../../src/sources/query.js';
@@ -149,6 +150,33 @@ describe('chaos: collections and bulk under mixed faults', () => {
     emu.faults.set(CALM);
     expect(pending).toEqual([]);
     const org = rowsByMarker(emu, 'blk-');
+    expect(org.size).toBe(N);
+    for (const [marker, ids] of org) expect(ids.length).withContext(marker).toBe(1);
+  });
+
+  it('bulkInsert: a job that errors is reconciled by its markers, never re-sent blindly; ends with exactly N rows', async () => {
+    emu.faults.set({ ...CHAOS, sessionTtlRequests: 4, resetRate: 0.25 });
+    const rows = Array.from({ length: N }, (_, i) => ({ Name: `bin ${i}`, External_Id__c: `bin-${i}` }));
+    let pending = rows;
+    let errored = 0;
+    for (let round = 0; round < 30 && pending.length > 0; round++) {
+      const result = await bulkInsert(Account, pending, { client, polling: { initialMs: 5, maxMs: 20 } }).catch(() => undefined);
+      if (result) {
+        const ok = new Set(result.successful.map(s => s.record));
+        pending = pending.filter(r => !ok.has(r));
+        continue;
+      }
+      // the job may have saved some rows before it errored: ask the org which markers exist, send only the others
+      errored++;
+      const present = await lastValueFrom(query$<{ External_Id__c: string }>(
+        "SELECT External_Id__c FROM Account WHERE External_Id__c LIKE 'bin-%'", { client }).pipe(toArray()));
+      const saved = new Set(present.map(r => r.External_Id__c));
+      pending = pending.filter(r => !saved.has(r.External_Id__c));
+    }
+    emu.faults.set(CALM);
+    expect(errored).withContext('jobs that errored under the faults').toBeGreaterThan(0);
+    expect(pending).toEqual([]);
+    const org = rowsByMarker(emu, 'bin-');
     expect(org.size).toBe(N);
     for (const [marker, ids] of org) expect(ids.length).withContext(marker).toBe(1);
   });
