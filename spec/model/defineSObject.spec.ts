@@ -138,6 +138,18 @@ describe('defineSObject', () => {
       expect(ContentVersion.blobField).toBe('VersionData');
     });
 
+    it('accepts a browser Blob in a blob field, kept for a multipart sender and refused in a JSON body', () => {
+      const file = new Blob(['hello']);
+      const record = { Title: 't', PathOnClient: 't.txt', VersionData: file };
+      expect(ContentVersion.toWire(record, 'insert', { keepBlob: true }).VersionData).toBe(file);
+      const e = validationError(() => ContentVersion.toWire(record, 'insert', { index: 4 }));
+      expect(e.message).toBe('ContentVersion, record 4, field VersionData: a Blob cannot go in a JSON body; pass its bytes ' +
+        '(new Uint8Array(await blob.arrayBuffer())), or save the record with saveInsert$, saveUpdate$ or saveUpsert$, ' +
+        'which read the Blob themselves');
+      expect(validationError(() => ContentVersion.toWire({ ...record, VersionData: 42 as never }, 'insert')).message)
+        .toBe('ContentVersion, field VersionData: expected a base64 string, a Uint8Array or a Blob, got number');
+    });
+
     it('writes a parent by external id through its relationship name', () => {
       const body = Contact.toWire({ LastName: 'Doe', Account: { External_Id__c: 'ACME-1' } } as never, 'upsert');
       expect(body).toEqual({ LastName: 'Doe', Account: { External_Id__c: 'ACME-1' } });

@@ -1,5 +1,5 @@
 import { changedFields, markSynced, snapshotOf } from '../../src/model/index.js';
-import { Account, ID_A } from './fixtures/models.js';
+import { Account, ContentVersion, ID_A } from './fixtures/models.js';
 
 const read = () => Account.fromWire({
   attributes: { type: 'Account' }, Id: ID_A, Name: 'Acme', Tags__c: 'a;b', LastSeen__c: '2013-05-20T20:49:32.000Z',
@@ -64,5 +64,13 @@ describe('change tracking', () => {
     expect(changedFields(Account, a)).toEqual([]);
     (a.Owner as Record<string, unknown>).Name = 'Bob';
     expect(changedFields(Account, a)).toEqual(['Owner']);
+  });
+
+  it('a Blob is unchanged only while it is the same Blob (its bytes cannot be compared synchronously)', () => {
+    const v = { Id: '068000000000001AAA', Title: 't', PathOnClient: 't.txt', VersionData: new Blob(['one']) };
+    markSynced(v);
+    expect(changedFields(ContentVersion, v)).toEqual([]);
+    v.VersionData = new Blob(['two']);
+    expect(changedFields(ContentVersion, v)).toEqual(['VersionData']);
   });
 });

@@ -81,7 +81,7 @@ describe('blob uploads', () => {
     org()
       .post(`${API}/sobjects/ContentVersion`, (body: string) => ((raw = body), true))
       .reply(201, { id: VERSION_ID, errors: [], success: true });
-    const record = { Title: 'b', PathOnClient: 'b.txt', VersionData: new Blob(['from a blob']) as unknown as Uint8Array };
+    const record = { Title: 'b', PathOnClient: 'b.txt', VersionData: new Blob(['from a blob']) };
     await saveInsert(ContentVersion, record, { client: nockClient() });
     expect(raw).toContain('from a blob');
   });

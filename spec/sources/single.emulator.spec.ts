@@ -12,9 +12,16 @@ import { downloadFile } from '../../src/sources/downloadFile.js';
 import { fetch } from '../../src/sources/fetch.js';
 import { reload } from '../../src/sources/reload.js';
 import { save } from '../../src/sources/save.js';
+import { saveInsert } from '../../src/sources/saveInsert.js';
+import { saveUpdate } from '../../src/sources/saveUpdate.js';
 import { saveUpsert } from '../../src/sources/saveUpsert.js';
+import { defineSObject, sf } from '../../src/model/index.js';
 import { Account, ContentVersion } from './support/fixtures.js';
 import { startOrg, withoutNock } from './support/emulator.js';
+
+const Attachment = defineSObject('Attachment', {
+  Id: sf.id(), Name: sf.string(), ParentId: sf.reference('Account'), Body: sf.blob(),
+});
 
 describe('single-record operations against the emulator', () => {
   let emulator: Emulator;
@@ -102,6 +109,19 @@ describe('single-record operations against the emulator', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('uploads a browser Blob (a File) and downloads it byte-exact, on insert and on update', async () => {
+    const bytes = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 31 + 7) % 256);
+    const parent = await save(Account, { Name: 'Has files' }, { client });
+    const attachment = { Name: 'first.bin', ParentId: parent.id, Body: new File([bytes], 'first.bin') as Blob };
+    const { id } = await saveInsert(Attachment, attachment, { client });
+    expect(Buffer.compare(Buffer.from(await downloadFile(Attachment, id, { client })), Buffer.from(bytes))).toBe(0);
+
+    const next = bytes.map(b => 255 - b);
+    attachment.Body = new File([next], 'second.bin');
+    await saveUpdate(Attachment, attachment, { client, onlyChanges: true });
+    expect(Buffer.compare(Buffer.from(await downloadFile(Attachment, id, { client })), Buffer.from(next))).toBe(0);
   });
 
   it('describes an object and the org', async () => {

@@ -1,3 +1,4 @@
+import { ValidationError } from '../client/errors.js';
 import { sf, type AnyField, type FieldDef } from './fields.js';
 import { serialize } from './serialize.js';
 import { track, wireForCompare } from './tracking.js';
@@ -73,6 +74,13 @@ export function defineSObject<S extends FieldShape>(apiName: string, fields: S, 
 
     toWire(record, op: WriteOp, opts?: ToWireOptions) {
       const wire = serialize({ model, builder }, record, op, opts);
+      const bytes = blob && wire[blob.def.name];
+      if (!opts?.keepBlob && typeof Blob !== 'undefined' && bytes instanceof Blob) {
+        // toWire is synchronous and a Blob is read asynchronously: a JSON body would carry `{}` instead of the bytes
+        throw new ValidationError({ sobject: apiName, field: blob!.def.name, ...(opts?.index !== undefined ? { recordIndex: opts.index } : {}),
+          reason: 'a Blob cannot go in a JSON body; pass its bytes (new Uint8Array(await blob.arrayBuffer())), or save the ' +
+            'record with saveInsert$, saveUpdate$ or saveUpsert$, which read the Blob themselves' });
+      }
       if (typeof record === 'object' && record !== null) track(record, model);
       return wire;
     },

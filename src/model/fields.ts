@@ -259,12 +259,18 @@ export const sf = {
 
   /**
    * A base64 field (ContentVersion.VersionData, Attachment.Body). Read: the blob's REST path (a string, fetch it
-   * separately). Write: bytes, or a string already base64-encoded.
+   * separately). Write: bytes (a Uint8Array, or a browser `Blob`/`File`, read only when the save is subscribed), or a
+   * string already base64-encoded.
    */
-  blob: <const O extends Flags<string | Uint8Array>>(opts?: O) =>
-    new SfField<string | Uint8Array, false, false, RoOf<O>, DefOf<O>>(makeDef('blob', opts),
-      z.union([z.string(), z.instanceof(Uint8Array)], { error: expected('a base64 string or a Uint8Array') })),
+  blob: <const O extends Flags<string | Uint8Array | Blob>>(opts?: O) =>
+    new SfField<string | Uint8Array | Blob, false, false, RoOf<O>, DefOf<O>>(makeDef('blob', opts),
+      z.custom<string | Uint8Array | Blob>(isBlobContent, { error: expected('a base64 string, a Uint8Array or a Blob') })),
 };
+
+/** A value a blob field may hold for a write (`Blob` exists in browsers and in Node 18+). */
+function isBlobContent(v: unknown): boolean {
+  return typeof v === 'string' || v instanceof Uint8Array || (typeof Blob !== 'undefined' && v instanceof Blob);
+}
 
 function lengthOf(opts: { length?: number } | undefined): Partial<FieldDef> {
   return opts?.length !== undefined ? { length: opts.length } : {};

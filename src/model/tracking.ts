@@ -35,13 +35,16 @@ export function snapshotOf(record: object): Readonly<Record<string, unknown>> | 
 /** A record value's canonical wire form, for comparisons (unknown fields as a deep copy). */
 export function wireForCompare(field: FieldDef | undefined, value: unknown): unknown {
   if (field) return toWireValue(field, value);
-  return value === null || typeof value !== 'object' ? value : JSON.parse(JSON.stringify(value));
+  if (value === null || typeof value !== 'object' || (typeof Blob !== 'undefined' && value instanceof Blob)) return value;
+  return JSON.parse(JSON.stringify(value));
 }
 
 /** Whether two canonical wire values are the same. */
 export function sameWire(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  // a Blob's bytes cannot be read synchronously (and JSON gives every Blob `{}`): only the same Blob is unchanged
+  if (typeof Blob !== 'undefined' && (a instanceof Blob || b instanceof Blob)) return false;
   return JSON.stringify(a) === JSON.stringify(b);
 }
 

@@ -52,6 +52,11 @@ export interface ToWireOptions {
   index?: number;
   /** Send only the fields changed since the server last saw the record; an unchanged record gives `{}`. */
   onlyChanges?: boolean;
+  /**
+   * Leave a `Blob` in the blob field as it is, for a caller that sends it as a multipart part (the single-record
+   * saves do). Without it a Blob is refused: `toWire` is synchronous, and a Blob's bytes can only be read async.
+   */
+  keepBlob?: boolean;
 }
 
 /** A Salesforce object's model: field descriptions plus wire (de)serialization and validation. */

@@ -9,7 +9,7 @@
  * | multipicklist   | `string[]`              | `'a;b'` (`[]` is sent as null)     | `a;b`                         |
  * | int, double…    | `number`                | number                             | digits, never an exponent     |
  * | boolean         | `boolean`               | boolean                            | `true` / `false`              |
- * | blob            | read: REST path string; write: `Uint8Array` or base64 string → base64                 |
+ * | blob            | read: REST path string; write: `Uint8Array` or base64 string → base64; a `Blob` is sent as a multipart part |
  * | null            | `null`                  | `null`                             | read `''`; write `#N/A`       |
  *
  * Datetimes are read in any offset form Salesforce documents (`Z`, `+HH:mm`, `+HHmm`, and `+HH`), with 0-9
