@@ -25,7 +25,9 @@ const known = new Set<string>();
 
 /** Registers a literal secret so every later `redact()` removes it, wherever it appears. */
 export function rememberSecret(secret: string | undefined): void {
-  if (!secret || secret.length < 6) return;
+  // Shorter strings are too likely to be ordinary words (the emulator's default password is the product's name);
+  // Salesforce passwords are at least 8 characters, and secret-named fields are scrubbed by key whatever their length.
+  if (!secret || secret.length < 8) return;
   known.delete(secret);
   known.add(secret);
   // bounded: a long-running process refreshes its token many times
