@@ -54,4 +54,27 @@ describe('emulator persistence', () => {
     expect(third.emu.store.count('Account')).toBe(2);
     await third.emu.stop();
   });
+
+  it('survives a crash in either step of compaction: a half-written snapshot, or a snapshot with its old journal', async () => {
+    const first = await Api.start({ dataDir: dir });
+    const id = await first.create('Account', { Name: 'v1' });
+    await first.call('PATCH', `/sobjects/Account/${id}`, { Name: 'v2' });
+    const gone = await first.create('Account', { Name: 'gone' });
+    await first.call('DELETE', `/sobjects/Account/${gone}`);
+    const journal = readFileSync(join(dir, 'journal.jsonl'), 'utf8');
+    await first.emu.stop(); // compacts: the snapshot now holds everything, the journal is empty
+
+    // killed after the snapshot was renamed into place, before the journal was emptied; and a torn temp file
+    writeFileSync(join(dir, 'journal.jsonl'), journal);
+    writeFileSync(join(dir, 'snapshot.jsonl.tmp'), '{"o":"i","r":{"Id":"001');
+    const second = await Api.start({ dataDir: dir });
+    try {
+      expect(second.emu.store.get(id)?.Name).toBe('v2');
+      expect(second.emu.store.get(gone)).toBeUndefined();
+      expect(second.emu.store.count('Account')).toBe(1);
+      expect(second.emu.store.count('Account', { includeDeleted: true })).toBe(2);
+    } finally {
+      await second.emu.stop();
+    }
+  });
 });
