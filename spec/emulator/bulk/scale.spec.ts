@@ -6,8 +6,7 @@ describe('Bulk API 2.0 ingest at scale', () => {
   beforeEach(async () => { h = await startHarness(1_000_000); });
   afterEach(async () => { await h.stop(); });
 
-  it('inserts 100,000 rows in a few seconds, streamed from two uploads', async () => {
-    const started = Date.now();
+  it('inserts 100,000 rows streamed from two uploads', async () => {
     const { id } = await createIngest(h.http, { object: 'Account', operation: 'insert' });
     for (let part = 0; part < 2; part++) {
       const lines = ['Name,External_Id__c,NumberOfEmployees'];
@@ -17,7 +16,6 @@ describe('Bulk API 2.0 ingest at scale', () => {
     await setState(h.http, 'ingest', String(id), 'UploadComplete');
     const info = await waitForJob(h.http, 'ingest', String(id));
     expect(info).toEqual(jasmine.objectContaining({ state: 'JobComplete', numberRecordsProcessed: 100_000, numberRecordsFailed: 0 }));
-    expect(Date.now() - started).toBeLessThan(15_000);
     expect(h.store.count('Account')).toBe(100_000);
     expect(h.store.findBy('Account', 'External_Id__c', 'EXT-99999')[0]?.Name).toBe('Account 99999, Inc');
     const ok = await results(h.http, String(id), 'successfulResults');
