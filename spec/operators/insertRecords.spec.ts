@@ -149,6 +149,42 @@ describe('insertRecords (validation)', () => {
     expect(sent.length).toBe(0);
   });
 
+  it('reports a bad record that arrives after batches were sent as INVALID_INPUT, keeping what was written', () => {
+    const scheduler = new TestScheduler((a, e) => expect(a).toEqual(e));
+    scheduler.run(({ cold, hot, expectObservable }) => {
+      const { client, sent } = fakeClient(scheduler, (req, n) => cold('-r|', { r: response(req, okResults(req, n * 1000)) }));
+      const [a, b, c, d] = accounts(4);
+      const rows$ = hot('a-b----x-c-d|', { a, b, x: { Name: 'x'.repeat(81) }, c, d });
+      const events$ = rows$.pipe(insertRecords(Account, { client, batchSize: 2 }));
+      expectObservable(events$.pipe(results())).toBe('------------(r|)', {
+        r: [
+          jasmine.objectContaining({ success: true }),
+          jasmine.objectContaining({ success: true }),
+          { id: null, success: false, errors: [jasmine.objectContaining({ statusCode: 'INVALID_INPUT', fields: ['Name'] })] },
+          jasmine.objectContaining({ success: false, errors: [jasmine.objectContaining({ statusCode: 'NOT_ATTEMPTED' })] }),
+          jasmine.objectContaining({ success: false, errors: [jasmine.objectContaining({ statusCode: 'NOT_ATTEMPTED' })] }),
+        ],
+      });
+      scheduler.flush();
+      expect(sent.map((s) => s.size)).toEqual([2]);
+    });
+  });
+
+  it('with continueOnError, sends the records after a bad one that arrives late', () => {
+    const scheduler = new TestScheduler((a, e) => expect(a).toEqual(e));
+    scheduler.run(({ cold, hot, expectObservable }) => {
+      const { client, sent } = fakeClient(scheduler, (req, n) => cold('-r|', { r: response(req, okResults(req, n * 1000)) }));
+      const [a, b, c, d] = accounts(4);
+      const rows$ = hot('a-b----x-c-d|', { a, b, x: { Name: 'x'.repeat(81) }, c, d });
+      const events$ = rows$.pipe(insertRecords(Account, { client, batchSize: 2, continueOnError: true }), results());
+      expectObservable(events$.pipe(map((rs) => rs.map((r) => (r.success ? 'ok' : r.errors[0].statusCode))))).toBe('-------------(r|)', {
+        r: ['ok', 'ok', 'INVALID_INPUT', 'ok', 'ok'],
+      });
+      scheduler.flush();
+      expect(sent.map((s) => s.size)).toEqual([2, 2]);
+    });
+  });
+
   it('refuses a batchSize over 200 before any request', async () => {
     const scheduler = new TestScheduler((a, e) => expect(a).toEqual(e));
     const { client, sent } = fakeClient(scheduler, () => {

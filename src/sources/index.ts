@@ -18,4 +18,4 @@ export { query$, query, type TypedQuery } from './query.js';
 export { queryAll$, queryAll, type QueryAllOptions } from './queryAll.js';
 export { queryPages, queryRecords, type QueryPagesOptions } from './queryPages.js';
 export { count$, count, type CountOptions } from './count.js';
-export { AMBIGUOUS_REQUEST, NOT_ATTEMPTED, REQUEST_FAILED } from './collections/results.js';
+export { AMBIGUOUS_REQUEST, INVALID_INPUT, NOT_ATTEMPTED, REQUEST_FAILED } from './collections/results.js';

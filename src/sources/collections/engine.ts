@@ -20,6 +20,8 @@ export interface Prepared {
   record?: object;
   /** The record's model (save kinds). */
   model?: SObjectModel<any>;
+  /** The record failed client-side validation (operator form): never sent. */
+  invalid?: unknown;
 }
 
 /** A batch as the engine hands it to a kind's `send$`. */
@@ -66,6 +68,7 @@ export function collectionEngine<R>(kind: CollectionKind<R>, opts: EngineOptions
       let batchIndex = 0;
       let stopError: unknown;
       let stopped = false;
+      let sentAny = false;
 
       const settle = (item: Prepared, result: R, attempted = true) => {
         results[item.index] = result;
@@ -95,6 +98,7 @@ export function collectionEngine<R>(kind: CollectionKind<R>, opts: EngineOptions
         };
       };
       const send$ = (batch: Batch): Observable<ListProgress> => {
+        sentAny ||= !stopped;
         if (stopped) {
           for (const item of batch.items) settle(item, kind.failed(item, stopError, true), false);
           return EMPTY;
@@ -118,6 +122,18 @@ export function collectionEngine<R>(kind: CollectionKind<R>, opts: EngineOptions
       const batches$ = prepared$.pipe(
         filter((item) => {
           count = Math.max(count, item.index + 1);
+          if (item.invalid !== undefined) {
+            // Before any request, bad input fails the whole stream (nothing was written). Once batches have been sent,
+            // an error would hide their results, so the record is reported as failed instead, and the operation
+            // stops (or goes on, with continueOnError) as after a failed batch.
+            if (!sentAny) throw item.invalid;
+            settle(item, kind.failed(item, item.invalid, false));
+            if (!opts.continueOnError && !stopped) {
+              stopped = true;
+              stopError = item.invalid;
+            }
+            return false;
+          }
           if (item.settled === undefined) return true;
           settle(item, item.settled as R);
           return false;

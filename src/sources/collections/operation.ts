@@ -1,5 +1,6 @@
 import { defer, filter, from, lastValueFrom, map, tap, type Observable, type OperatorFunction } from 'rxjs';
 import { resolveClient } from '../../client/client.js';
+import { ValidationError } from '../../client/errors.js';
 import { markSynced, type SObjectModel } from '../../model/index.js';
 import { invalid } from '../internal/invalid.js';
 import { collectionEngine, type CollectionKind, type Prepared } from './engine.js';
@@ -38,8 +39,10 @@ export interface OperationSpec<R> {
 }
 
 /**
- * The operator form: validates each record as it arrives (an invalid one errors the stream; batches form only
- * after a full batch or the end, so an error inside the first batch stops everything before any request).
+ * The operator form: validates each record as it arrives. An invalid record before any request errors the stream
+ * (batches form only after a full batch or the end, so one inside the first batch stops everything before any
+ * request); once batches have been sent it is reported as an `INVALID_INPUT` failure instead, so the results of
+ * what was already written are never lost.
  */
 export function listOperator<T, R>(spec: OperationSpec<R>, opts: ListOptions): OperatorFunction<T, ListEvent<R>> {
   return (source) =>
@@ -48,7 +51,14 @@ export function listOperator<T, R>(spec: OperationSpec<R>, opts: ListOptions): O
       const kind = spec.kind(checked);
       const client = resolveClient(opts.client);
       return source.pipe(
-        map((input, index) => spec.prepare(input, index)),
+        map((input, index): Prepared => {
+          try {
+            return spec.prepare(input, index);
+          } catch (invalid) {
+            if (!(invalid instanceof ValidationError)) throw invalid;
+            return { index, type: '', payload: null, invalid };
+          }
+        }),
         collectionEngine(kind, { client, ...checked, total: opts.total }),
       );
     });

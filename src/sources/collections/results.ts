@@ -1,9 +1,11 @@
-import { isSalesforceError, NetworkError } from '../../client/errors.js';
+import { isSalesforceError, NetworkError, ValidationError } from '../../client/errors.js';
 import type { ListSaveResult, SaveError } from './types.js';
 
 /** Per-record status codes rxforce adds for records whose request failed or was never sent. */
 export const REQUEST_FAILED = 'REQUEST_FAILED';
 export const NOT_ATTEMPTED = 'NOT_ATTEMPTED';
+/** A record the client refused (the model's validation) and never sent. */
+export const INVALID_INPUT = 'INVALID_INPUT';
 /** A create whose connection dropped after it was sent: the records may or may not exist, so it is never re-sent. */
 export const AMBIGUOUS_REQUEST = 'AMBIGUOUS_REQUEST';
 /** Salesforce's per-record code for a row another transaction holds; worth re-sending that record alone. */
@@ -18,6 +20,9 @@ function messageOf(error: unknown): string {
 
 /** The result of a record whose batch request failed (it may or may not have reached the org). */
 export function requestFailed(id: string | null, error: unknown): ListSaveResult {
+  if (error instanceof ValidationError) {
+    return { id, success: false, errors: [{ statusCode: INVALID_INPUT, message: error.message, fields: error.field ? [error.field] : [] }] };
+  }
   const statusCode = isSalesforceError(error) ? error.errorCode : REQUEST_FAILED;
   const fields = isSalesforceError(error) ? (error.fields ?? []) : [];
   return { id, success: false, errors: [{ statusCode, message: messageOf(error), fields }] };
