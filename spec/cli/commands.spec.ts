@@ -38,7 +38,7 @@ describe('rxforce commands', () => {
       ['load', 'insert', 'Account', 'a.csv', '--batch-size', 'many'], ['load', 'insert']]) {
       const res = await rxforce(args);
       expect(res.code).withContext(args.join(' ')).toBe(2);
-      expect(res.stderr).withContext(args.join(' ')).toMatch(/^rxforce: /);
+      expect(res.stderr).withContext(args.join(' ')).toMatch(/^rxforce: .* \(see --help\)\n$/);
     }
   });
 

@@ -54,12 +54,12 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   const program = new Command('rxforce')
     .description('Salesforce from the command line: queries, loads, describe, models, and a local org emulator')
     .version('0.1.0')
-    .showHelpAfterError('(add --help for usage)')
     .exitOverride()
     .configureOutput({
       writeOut: s => io.stdout.write(s),
       writeErr: s => io.stderr.write(s),
-      outputError: (s, write) => write(`rxforce: ${s.replace(/^error: /, '')}`),
+      // one line, the hint included: scripts read the first line of stderr
+      outputError: (s, write) => write(`rxforce: ${s.replace(/^error: /, '').trim()} (see --help)\n`),
     });
 
   withTarget(program.command('query')
