@@ -1,5 +1,5 @@
 import type { SObjectModel } from '../../model/index.js';
-import { isValidId, normalizeId } from '../../util/ids.js';
+import { idChecksum, isValidId, normalizeId, STANDARD_KEY_PREFIXES } from '../../util/ids.js';
 import { invalid } from './invalid.js';
 
 /** A model, or just an object's API name when no typed model is at hand. */
@@ -41,13 +41,27 @@ export function checkedId(target: SObjectTarget, id: unknown, recordIndex?: numb
       // falls through to the error below
     }
   }
-  if (!isValidId(id)) {
-    const shown = typeof id === 'string' ? `'${id.slice(0, 40)}'` : String(id);
-    throw invalid(`${apiNameOf(target)} id ${shown} is not a 15- or 18-character Salesforce id`, {
-      sobject: apiNameOf(target),
-      field: 'Id',
-      recordIndex,
-    });
+  const reason = idProblem(apiNameOf(target), id);
+  if (reason) throw invalid(reason, { sobject: apiNameOf(target), field: 'Id', recordIndex });
+  return normalizeId(id as string);
+}
+
+/** Why `id` cannot be a record of `apiName`, in words a user can act on; undefined when it can. */
+function idProblem(apiName: string, id: unknown): string | undefined {
+  if (id === undefined || id === null || id === '') return `${apiName} Id is missing`;
+  if (typeof id !== 'string') return `${apiName} id must be a string, got ${typeof id}`;
+  const shown = `${apiName} id '${id.length > 40 ? `${id.slice(0, 40)}…` : id}'`;
+  if (!/^[a-zA-Z0-9]+$/.test(id)) return `${shown} is malformed: an id has only letters and digits`;
+  if (id.length !== 15 && id.length !== 18) return `${shown} is malformed: ${id.length} characters, an id has 15 or 18`;
+  if (id.length === 18 && idChecksum(id.slice(0, 15)) !== id.slice(15).toUpperCase()) {
+    return `${shown} is malformed: its checksum suffix ${id.slice(15)} does not match its first 15 characters ` +
+      `(expected ${idChecksum(id.slice(0, 15))})`;
   }
-  return normalizeId(id);
+  // only prefixes that are the same in every org; custom objects' prefixes vary, so they are not checked
+  const owner = STANDARD_KEY_PREFIXES[id.slice(0, 3)];
+  const known = Object.values(STANDARD_KEY_PREFIXES).some((n) => n.toLowerCase() === apiName.toLowerCase()) || /__c$/i.test(apiName);
+  if (owner && known && owner.toLowerCase() !== apiName.toLowerCase()) {
+    return `${shown} belongs to ${owner} (key prefix ${id.slice(0, 3)}), not to ${apiName}`;
+  }
+  return undefined;
 }
