@@ -133,7 +133,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   };
   const host: EmulatorHost = {
     store, options: { bulkRecordsPerSecond: opts.bulkRecordsPerSecond ?? 50_000, seed: opts.seed }, random, now,
-    faults, every, onStop: fn => void stopHooks.push(fn),
+    faults, every, onStop: fn => void stopHooks.push(fn), scheduler: opts.scheduler,
   };
   if (journal) {
     every(5000, () => {

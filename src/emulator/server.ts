@@ -1,5 +1,7 @@
 /** The HTTP front: faults, CORS, auth endpoints, API auth and limits, then the core and registered routes. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { handleAuthorize } from './auth/authorize.js';
 import { handleIdentity, handleUserinfo } from './auth/identity.js';
 import { handleRevoke, handleToken } from './auth/oauth.js';
@@ -76,6 +78,7 @@ export function createFront(opts: FrontOptions): (req: IncomingMessage, res: Ser
         body: () => (bodyPromise ??= readBody(req)),
         json: (status, body, headers) => reply.json(status, body, headers),
         text: (status, body, contentType, headers) => reply.text(status, body, contentType, headers),
+        stream: (status, body, contentType, headers) => reply.stream(status, body, contentType, headers),
         host: opts.host, baseUrl: core.baseUrl(req),
       };
       if (await coreRoutes(ctx, reply)) return;
@@ -123,8 +126,19 @@ export function createFront(opts: FrontOptions): (req: IncomingMessage, res: Ser
   }
 
   function send(res: ServerResponse, req: IncomingMessage, reply: Reply): void {
-    if (res.headersSent || res.writableEnded) return;
     const body = reply.body;
+    if (body instanceof Readable) {
+      if (res.headersSent || res.writableEnded || req.method === 'HEAD') {
+        body.destroy();
+        if (!res.headersSent && !res.writableEnded) res.writeHead(reply.status || 200, reply.headers).end();
+        return;
+      }
+      res.writeHead(reply.status || 200, reply.headers);
+      // a client that goes away mid-body destroys both ends; nothing to report
+      pipeline(body, res).catch(() => undefined);
+      return;
+    }
+    if (res.headersSent || res.writableEnded) return;
     const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
     const noBody = req.method === 'HEAD' || reply.status === 204 || reply.status === 304;
     res.writeHead(reply.status || 200, { ...reply.headers, ...(noBody ? {} : { 'Content-Length': String(length) }) });
@@ -156,6 +170,7 @@ export function createFront(opts: FrontOptions): (req: IncomingMessage, res: Ser
         toReply(e, reply);
       }
       if (reset === 'after') {
+        if (reply.body instanceof Readable) reply.body.destroy();
         req.socket.destroy();
         return;
       }

@@ -3,6 +3,8 @@
  * engine (soql/) and the Bulk API 2.0 engine (bulk/). The emulator never imports client, sources or operators.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { SchedulerLike } from 'rxjs';
 
 /** Salesforce field types as describe reports them. */
 export type FieldType =
@@ -138,6 +140,11 @@ export interface RouteContext {
   body(): Promise<Buffer>;
   json(status: number, body: unknown, headers?: Record<string, string>): void;
   text(status: number, body: string | Buffer, contentType: string, headers?: Record<string, string>): void;
+  /**
+   * Sends a streamed body (piped with backpressure, destroyed if the answer is dropped), so a big file is never held
+   * in memory. Optional: contexts built by hand may leave it out; routes then write to `res` themselves.
+   */
+  stream?(status: number, body: Readable, contentType: string, headers?: Record<string, string>): void;
   /** The running emulator (always set by the server; optional so unit specs can build contexts by hand). */
   host?: EmulatorHost;
   /** `http://host:port` as the client reached the emulator (always set by the server). */
@@ -160,6 +167,8 @@ export interface EmulatorHost {
   random(): number;
   /** Epoch ms (the emulator's clock). */
   now(): number;
+  /** The emulator's `scheduler` option, when given: background work (bulk pacing) runs on it, in virtual time. */
+  readonly scheduler?: SchedulerLike;
   readonly faults: { rollLock(): boolean };
   /** Runs fn every ms milliseconds until the emulator stops or the returned function is called. */
   every(ms: number, fn: () => void): () => void;

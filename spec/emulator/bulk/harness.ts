@@ -4,6 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream/promises';
 import axios, { type AxiosInstance } from 'axios';
 import { errorBody, readBody } from '../../../src/emulator/http.js';
 import { bulkRoutes } from '../../../src/emulator/bulk/routes.js';
@@ -41,6 +42,10 @@ export async function startHarness(recordsPerSecond = 50_000): Promise<Harness> 
         res.writeHead(status, { 'Content-Type': contentType, ...headers });
         res.end(body);
       },
+      stream: (status, body, contentType, headers) => {
+        res.writeHead(status, { 'Content-Type': contentType, ...headers });
+        pipeline(body, res).catch(() => undefined);
+      },
     };
     Promise.resolve(bulkRoutes(ctx)).then(handled => {
       if (!handled) ctx.json(404, errorBody(new SfHttpError(404, 'NOT_FOUND', 'The requested resource does not exist')));
@@ -55,7 +60,11 @@ export async function startHarness(recordsPerSecond = 50_000): Promise<Harness> 
   return {
     store, http, base,
     stop: async () => {
-      await new Promise<void>(resolve => server.close(() => resolve()));
+      // as the emulator's stop: keep-alive sockets are dropped rather than waited for
+      await new Promise<void>(resolve => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
       disposeBulkEngine(store);
     },
   };

@@ -1,5 +1,4 @@
 /** Bulk API 2.0 ingest endpoints: `/jobs/ingest[/{id}[/batches|/successfulResults|/failedResults|/unprocessedrecords]]`. */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SfHttpError, type RouteContext } from '../types.js';
 import type { IngestOperation } from './columns.js';
@@ -7,7 +6,8 @@ import { dialectOf } from './dialect.js';
 import { createdInfo, fullInfo } from './jobInfo.js';
 import { newJobId } from './jobId.js';
 import { sfNow, touch, type BulkEngine, type IngestJob } from './jobs.js';
-import { FAILED_FILE, initResultFiles, processIngest, resultHeaderLine, SUCCESS_FILE } from './processor.js';
+import { FAILED_FILE, initResultFiles, resultHeaderLine, startIngest, SUCCESS_FILE } from './processor.js';
+import { fileRange, sendChunks } from './sendStream.js';
 import { unprocessedCsv } from './unprocessed.js';
 import { multipartParts, streamBodyTo, writeUpload } from './upload.js';
 import { readHeader } from './csvRead.js';
@@ -47,7 +47,7 @@ function newIngestJob(engine: BulkEngine, ctx: RouteContext, body: Record<string
     createdById: ctx.session.userId, createdDate: now, systemModstamp: now, state: 'Open',
     dialect: dialectOf(body.columnDelimiter, body.lineEnding), apiVersion: Number(ctx.version),
     dir: engine.jobDir(id), numberRecordsProcessed: 0, numberRecordsFailed: 0, totalProcessingTime: 0,
-    uploads: [], position: { upload: 0, row: 0 },
+    uploads: [], position: { upload: 0, row: 0 }, resultBytes: { success: 0, failed: 0 },
   };
   engine.jobs.set(id, job);
   return job;
@@ -62,10 +62,8 @@ async function recordUpload(job: IngestJob, file: string): Promise<void> {
 async function closeUpload(engine: BulkEngine, job: IngestJob): Promise<void> {
   job.state = 'UploadComplete';
   touch(job);
-  await initResultFiles(job);
-  setImmediate(() => {
-    if (engine.jobs.get(job.id) === job && job.state === 'UploadComplete') void processIngest(engine, job);
-  });
+  await engine.using(job, () => initResultFiles(job));
+  startIngest(engine, job);
 }
 
 async function create(engine: BulkEngine, ctx: RouteContext): Promise<void> {
@@ -77,8 +75,10 @@ async function create(engine: BulkEngine, ctx: RouteContext): Promise<void> {
     if (!jobPart || !content) throw new SfHttpError(400, 'INVALIDREQUEST', 'A multipart job needs the parts job and content');
     const job = newIngestJob(engine, ctx, parseJson(jobPart.data));
     const file = join(job.dir, `upload-${++uploadSeq}.csv`);
-    await writeUpload(file, content.data);
-    await recordUpload(job, file);
+    await engine.using(job, async () => {
+      await writeUpload(file, content.data);
+      await recordUpload(job, file);
+    });
     await closeUpload(engine, job);
     ctx.json(200, createdInfo(job));
     return;
@@ -91,9 +91,11 @@ async function upload(engine: BulkEngine, ctx: RouteContext, job: IngestJob): Pr
   if (job.state !== 'Open') throw invalidState(`Job ${job.id} is not open for data uploads: its state is ${job.state}`);
   // A file per PUT, named uniquely so concurrent PUTs never share one.
   const file = join(job.dir, `upload-${++uploadSeq}.csv`);
-  await streamBodyTo(ctx.req, file);
-  if (job.state !== 'Open') throw invalidState(`Job ${job.id} is not open for data uploads: its state is ${job.state}`);
-  await recordUpload(job, file);
+  await engine.using(job, async () => {
+    await streamBodyTo(ctx.req, file);
+    if (job.state !== 'Open') throw invalidState(`Job ${job.id} is not open for data uploads: its state is ${job.state}`);
+    await recordUpload(job, file);
+  });
   touch(job);
   ctx.text(201, '', 'text/plain');
 }
@@ -104,14 +106,22 @@ async function patch(engine: BulkEngine, ctx: RouteContext, job: IngestJob): Pro
   ctx.json(200, createdInfo(job));
 }
 
-async function results(ctx: RouteContext, job: IngestJob, which: 'success' | 'failed' | 'unprocessed'): Promise<void> {
-  // Results are served as far as processing got (full once JobComplete); result files exist once the upload closed.
-  let body: Buffer | string;
-  if (which === 'unprocessed') body = await unprocessedCsv(job);
-  else if (job.state === 'Open') {
-    body = resultHeaderLine(which === 'success' ? 'sf__Created' : 'sf__Error', job.resultHeader, job.dialect);
-  } else body = await readFile(join(job.dir, which === 'success' ? SUCCESS_FILE : FAILED_FILE));
-  ctx.text(200, body, 'text/csv');
+/** Results as far as processing got (full once JobComplete), streamed from the job's files. */
+function results(engine: BulkEngine, ctx: RouteContext, job: IngestJob, which: 'success' | 'failed' | 'unprocessed'): void {
+  if (which === 'unprocessed') {
+    sendChunks(engine, ctx, job, unprocessedCsv(job), 'text/csv');
+    return;
+  }
+  const second = which === 'success' ? 'sf__Created' : 'sf__Error';
+  // Only the bytes published so far: a row being appended right now is never cut in half.
+  const end = which === 'success' ? job.resultBytes.success : job.resultBytes.failed;
+  if (end === 0) {
+    // no result file yet (Open, or the close is writing it)
+    ctx.text(200, resultHeaderLine(second, job.resultHeader, job.dialect), 'text/csv');
+    return;
+  }
+  const file = join(job.dir, which === 'success' ? SUCCESS_FILE : FAILED_FILE);
+  sendChunks(engine, ctx, job, fileRange(file, 0, end), 'text/csv', { 'Content-Length': String(end) });
 }
 
 const ID = /^\/jobs\/ingest\/([A-Za-z0-9]{15,18})(?:\/([A-Za-z]+))?\/?$/;
@@ -144,9 +154,9 @@ export async function ingestRoute(engine: BulkEngine, ctx: RouteContext): Promis
   }
   if (sub === 'batches' && method === 'PUT') await upload(engine, ctx, job);
   else if (method !== 'GET') return false;
-  else if (sub === 'successfulresults') await results(ctx, job, 'success');
-  else if (sub === 'failedresults') await results(ctx, job, 'failed');
-  else if (sub === 'unprocessedrecords') await results(ctx, job, 'unprocessed');
+  else if (sub === 'successfulresults') results(engine, ctx, job, 'success');
+  else if (sub === 'failedresults') results(engine, ctx, job, 'failed');
+  else if (sub === 'unprocessedrecords') results(engine, ctx, job, 'unprocessed');
   else return false;
   return true;
 }

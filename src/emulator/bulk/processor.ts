@@ -34,8 +34,11 @@ export function resultHeaderLine(second: 'sf__Created' | 'sf__Error', header: re
 
 /** Writes header-only result files, so results are readable from the moment the job leaves Open. */
 export async function initResultFiles(job: IngestJob): Promise<void> {
-  await writeFile(join(job.dir, SUCCESS_FILE), resultHeaderLine('sf__Created', job.resultHeader, job.dialect));
-  await writeFile(join(job.dir, FAILED_FILE), resultHeaderLine('sf__Error', job.resultHeader, job.dialect));
+  const ok = resultHeaderLine('sf__Created', job.resultHeader, job.dialect);
+  const bad = resultHeaderLine('sf__Error', job.resultHeader, job.dialect);
+  await writeFile(join(job.dir, SUCCESS_FILE), ok);
+  await writeFile(join(job.dir, FAILED_FILE), bad);
+  job.resultBytes = { success: Buffer.byteLength(ok), failed: Buffer.byteLength(bad) };
 }
 
 /** For each result column, the index of that column in an upload's header (-1 when absent). */
@@ -45,7 +48,7 @@ function columnMap(resultHeader: readonly string[], header: readonly string[]): 
   return resultHeader.map(h => lower.indexOf(h.toLowerCase()));
 }
 
-const stillOurs = (engine: BulkEngine, job: IngestJob): boolean => !engine.isDisposed && engine.jobs.get(job.id) === job;
+const stillOurs = (engine: BulkEngine, job: IngestJob): boolean => engine.owns(job);
 
 class ResultBuffer {
   private ok: string[] = [];
@@ -71,8 +74,16 @@ class ResultBuffer {
     this.ok = [];
     this.bad = [];
     this.failed = 0;
-    if (ok.length) await appendFile(join(this.job.dir, SUCCESS_FILE), ok.join(''));
-    if (bad.length) await appendFile(join(this.job.dir, FAILED_FILE), bad.join(''));
+    if (ok.length) {
+      const text = ok.join('');
+      await appendFile(join(this.job.dir, SUCCESS_FILE), text);
+      this.job.resultBytes.success += Buffer.byteLength(text);
+    }
+    if (bad.length) {
+      const text = bad.join('');
+      await appendFile(join(this.job.dir, FAILED_FILE), text);
+      this.job.resultBytes.failed += Buffer.byteLength(text);
+    }
     this.job.numberRecordsProcessed += n;
     this.job.numberRecordsFailed += failed;
   }
@@ -91,9 +102,21 @@ const wrongCount = (got: number, want: number): RowOutcome => ({ ok: false, id: 
 const lockFailure = (): RowOutcome => ({ ok: false, id: '',
   error: 'UNABLE_TO_LOCK_ROW:unable to obtain exclusive access to this record or 1 records' });
 
+/**
+ * Starts processing on a later tick, holding the job's files until it ends. Never rejects: a job deleted or an
+ * emulator stopped under it just stops.
+ */
+export function startIngest(engine: BulkEngine, job: IngestJob): void {
+  const release = engine.hold(job);
+  setImmediate(() => {
+    const run = engine.owns(job) && job.state === 'UploadComplete' ? processIngest(engine, job) : Promise.resolve();
+    run.catch(() => undefined).finally(release);
+  });
+}
+
 /** Runs one ingest job from UploadComplete to JobComplete, Failed or Aborted. */
 export async function processIngest(engine: BulkEngine, job: IngestJob): Promise<void> {
-  const started = performance.now();
+  const started = engine.options.clock.now();
   job.state = 'InProgress';
   touch(job);
   const results = new ResultBuffer(job);
@@ -104,7 +127,7 @@ export async function processIngest(engine: BulkEngine, job: IngestJob): Promise
     const object = engine.store.schema.get(job.object);
     if (!object) throw new JobFailure(`InvalidBatch : Unknown object: ${job.object}`);
     const columns: Column[][] = headers.map(h => resolveColumns(h, object, engine.store.schema, job.operation));
-    const pacer = new Pacer(engine.options.recordsPerSecond);
+    const pacer = new Pacer(engine.options.recordsPerSecond, engine.options.clock, ms => engine.sleep(ms));
     const resultHeader = job.resultHeader ?? headers[0];
 
     for (let u = job.position.upload; u < job.uploads.length; u++) {
@@ -145,7 +168,7 @@ export async function processIngest(engine: BulkEngine, job: IngestJob): Promise
         : `InternalServerError : ${(e as Error).message}`;
   } finally {
     if (stillOurs(engine, job)) {
-      job.totalProcessingTime = Math.round(performance.now() - started);
+      job.totalProcessingTime = Math.round(engine.options.clock.now() - started);
       touch(job);
     }
   }

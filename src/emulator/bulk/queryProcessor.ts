@@ -2,7 +2,7 @@
  * Runs bulk query jobs: rows come lazily from the SOQL engine, are written as CSV to the job's result file at the
  * configured rate, with each row's byte offset kept so that every page (locator) can be served again later.
  */
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { csvLine, type Dialect } from './dialect.js';
 import { touch, type BulkEngine, type QueryJob } from './jobs.js';
 import { Pacer } from './pacer.js';
@@ -28,16 +28,31 @@ export function queryHeaderLine(columns: readonly string[], d: Dialect): string 
   return csvLine(columns, d, true);
 }
 
+/**
+ * Starts a query job on a later tick, holding its files until processing ends. Never rejects: a job deleted or an
+ * emulator stopped under it just stops.
+ */
+export function startQuery(engine: BulkEngine, job: QueryJob, prepared: BulkQueryRows): void {
+  const release = engine.hold(job);
+  setImmediate(() => {
+    const run = engine.owns(job) && job.state === 'UploadComplete' ? processQuery(engine, job, prepared) : Promise.resolve();
+    run.catch(() => undefined).finally(release);
+  });
+}
+
 /** Drives one query job from UploadComplete to JobComplete, Failed or Aborted. */
 export async function processQuery(engine: BulkEngine, job: QueryJob, prepared: BulkQueryRows): Promise<void> {
-  const started = performance.now();
-  const ours = (): boolean => !engine.isDisposed && engine.jobs.get(job.id) === job;
+  const clock = engine.options.clock;
+  const started = clock.now();
+  const ours = (): boolean => engine.owns(job);
   job.state = 'InProgress';
   touch(job);
-  const file = await open(job.resultFile, 'w');
+  let file: FileHandle | undefined;
   try {
+    file = await open(job.resultFile, 'w');
+    const out = file;
     const { rows } = prepared;
-    const pacer = new Pacer(engine.options.recordsPerSecond);
+    const pacer = new Pacer(engine.options.recordsPerSecond, clock, ms => engine.sleep(ms));
     let pending: string[] = [];
     let pendingBytes = 0;
     const flush = async (): Promise<void> => {
@@ -45,7 +60,7 @@ export async function processQuery(engine: BulkEngine, job: QueryJob, prepared: 
       const chunk = pending.join('');
       const n = pending.length;
       pending = [];
-      await file.write(chunk);
+      await out.write(chunk);
       job.resultBytes += Buffer.byteLength(chunk);
       job.numberRecordsProcessed += n;
       pendingBytes = 0;
@@ -70,9 +85,9 @@ export async function processQuery(engine: BulkEngine, job: QueryJob, prepared: 
     job.state = 'Failed';
     job.errorMessage = (e as Error).message;
   } finally {
-    await file.close().catch(() => undefined);
+    await file?.close().catch(() => undefined);
     if (ours()) {
-      job.totalProcessingTime = Math.round(performance.now() - started);
+      job.totalProcessingTime = Math.round(clock.now() - started);
       touch(job);
     }
   }

@@ -1,5 +1,4 @@
 /** Bulk API 2.0 query endpoints: `/jobs/query[/{id}[/results|/resultPages]]`. */
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SfHttpError, type RouteContext } from '../types.js';
 import { invalidState, jobNotFound, listJobs, noContent, parseJson, settleState } from './common.js';
@@ -7,7 +6,8 @@ import { dialectOf } from './dialect.js';
 import { createdInfo, fullInfo } from './jobInfo.js';
 import { newJobId } from './jobId.js';
 import { sfNow, type BulkEngine, type QueryJob } from './jobs.js';
-import { processQuery, queryHeaderLine } from './queryProcessor.js';
+import { queryHeaderLine, startQuery } from './queryProcessor.js';
+import { fileRange, sendChunks } from './sendStream.js';
 import { prepareBulkQuery } from './querySource.js';
 
 /** A page without maxRecords stops near this many bytes (Salesforce sizes default pages by bytes too). */
@@ -40,9 +40,7 @@ function create(engine: BulkEngine, ctx: RouteContext, body: Record<string, unkn
     resultFile: join(dir, 'results.csv'), rowOffsets: [], resultBytes: 0, columns: prepared.columns,
   };
   engine.jobs.set(id, job);
-  setImmediate(() => {
-    if (engine.jobs.get(id) === job && job.state === 'UploadComplete') void processQuery(engine, job, prepared);
-  });
+  startQuery(engine, job, prepared);
   ctx.json(200, createdInfo(job));
 }
 
@@ -83,23 +81,16 @@ function requireComplete(job: QueryJob): void {
   }
 }
 
-async function results(ctx: RouteContext, job: QueryJob): Promise<void> {
+/** One page of results, streamed from the result file: the header line, then rows [start, end). */
+function results(engine: BulkEngine, ctx: RouteContext, job: QueryJob): void {
   requireComplete(job);
   const start = decodeLocator(ctx.query.get('locator'), job);
   const end = pageEnd(job, start, maxRecordsOf(ctx));
   const from = byteAt(job, start);
-  const length = byteAt(job, end) - from;
-  const data = Buffer.alloc(length);
-  if (length > 0) {
-    const fh = await open(job.resultFile, 'r');
-    try {
-      await fh.read(data, 0, length, from);
-    } finally {
-      await fh.close();
-    }
-  }
-  const header = Buffer.from(queryHeaderLine(job.columns, job.dialect));
-  ctx.text(200, Buffer.concat([header, data]), 'text/csv', {
+  const to = byteAt(job, end);
+  const header = queryHeaderLine(job.columns, job.dialect);
+  sendChunks(engine, ctx, job, fileRange(job.resultFile, from, to, header), 'text/csv', {
+    'Content-Length': String(Buffer.byteLength(header) + to - from),
     'Sforce-NumberOfRecords': String(end - start),
     'Sforce-Locator': end >= job.rowOffsets.length ? 'null' : encodeLocator(end),
   });
@@ -153,7 +144,7 @@ export async function queryRoute(engine: BulkEngine, ctx: RouteContext): Promise
     }
     engine.remove(job);
     noContent(ctx);
-  } else if (sub === 'results' && method === 'GET') await results(ctx, job);
+  } else if (sub === 'results' && method === 'GET') results(engine, ctx, job);
   else if (sub === 'resultpages' && method === 'GET') resultPages(ctx, job);
   else return false;
   return true;

@@ -5,7 +5,7 @@
 import { registerRouteFactory } from '../routes-registry.js';
 import type { EmulatorHost, RouteContext, RouteHandler } from '../types.js';
 import { ingestRoute } from './ingestRoutes.js';
-import { bulkEngineFor, disposeBulkEngine, type BulkEngine } from './jobs.js';
+import { bulkEngineFor, disposeBulkEngine, type BulkClock, type BulkEngine, type BulkOptions } from './jobs.js';
 import { queryRoute } from './queryRoutes.js';
 
 function route(engine: BulkEngine, ctx: RouteContext): Promise<boolean> | boolean {
@@ -14,12 +14,23 @@ function route(engine: BulkEngine, ctx: RouteContext): Promise<boolean> | boolea
   return false;
 }
 
+/** Pacing on the emulator's scheduler when it has one (virtual time in tests), else real timers. */
+function clockOf(host: EmulatorHost): BulkClock | undefined {
+  const scheduler = host.scheduler;
+  if (!scheduler) return undefined;
+  return {
+    now: () => scheduler.now(),
+    sleep: ms => new Promise<void>(resolve => { scheduler.schedule(() => resolve(), ms); }),
+  };
+}
+
+function optionsOf(host: EmulatorHost): Partial<BulkOptions> {
+  return { recordsPerSecond: host.options.bulkRecordsPerSecond, rollLock: () => host.faults.rollLock(), clock: clockOf(host) };
+}
+
 /** Binds the bulk engine of one running emulator: paced by its options, cleaned up by its stop(). */
 export function bulkRoutesFor(host: EmulatorHost): RouteHandler {
-  const engine = bulkEngineFor(host.store, {
-    recordsPerSecond: host.options.bulkRecordsPerSecond,
-    rollLock: () => host.faults.rollLock(),
-  });
+  const engine = bulkEngineFor(host.store, optionsOf(host));
   host.onStop(() => disposeBulkEngine(host.store));
   return ctx => route(engine, ctx);
 }
@@ -27,10 +38,7 @@ export function bulkRoutesFor(host: EmulatorHost): RouteHandler {
 /** Stateless form: the engine is found from the context's store (ctx.host's options apply when present). */
 export const bulkRoutes: RouteHandler = ctx => {
   if (!ctx.path.startsWith('/jobs/')) return false;
-  const host = ctx.host;
-  const engine = bulkEngineFor(ctx.store, host
-    ? { recordsPerSecond: host.options.bulkRecordsPerSecond, rollLock: () => host.faults.rollLock() }
-    : undefined);
+  const engine = bulkEngineFor(ctx.store, ctx.host ? optionsOf(ctx.host) : undefined);
   return route(engine, ctx);
 };
 

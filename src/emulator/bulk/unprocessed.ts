@@ -3,11 +3,14 @@ import type { IngestJob } from './jobs.js';
 import { openCsv } from './csvRead.js';
 import { csvLine } from './dialect.js';
 
-/** Rows from the job's stop position onward, under the first upload's header. */
-export async function unprocessedCsv(job: IngestJob): Promise<string> {
+/** Lines handed out at once (enough to amortise a socket write, small enough to stay cheap). */
+const BATCH = 1000;
+
+/** Rows from the job's stop position onward, under the first upload's header, as CSV text in batches of rows. */
+export async function* unprocessedCsv(job: IngestJob): AsyncGenerator<string> {
   const d = job.dialect;
   const header = job.resultHeader ?? [];
-  const out: string[] = [header.length ? csvLine(header, d) : ''];
+  let out: string[] = [header.length ? csvLine(header, d) : ''];
   const lowerHeader = header.map(h => h.toLowerCase());
   for (let u = job.position.upload; u < job.uploads.length; u++) {
     // Lenient: rows after a parse error are still reported where they can be read.
@@ -28,6 +31,11 @@ export async function unprocessedCsv(job: IngestJob): Promise<string> {
         }
         row++;
         out.push(csvLine(map ? map.map(i => (i >= 0 ? values[i] ?? '' : '')) : values, d));
+        if (out.length >= BATCH) {
+          const text = out.join('');
+          out = [];
+          yield text;
+        }
       }
     } catch {
       // an unreadable tail cannot be echoed
@@ -35,5 +43,5 @@ export async function unprocessedCsv(job: IngestJob): Promise<string> {
       parser.destroy();
     }
   }
-  return out.join('');
+  if (out.length) yield out.join('');
 }
