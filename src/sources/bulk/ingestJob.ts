@@ -1,9 +1,14 @@
-import { defer, EMPTY, expand, from, lastValueFrom, map, mergeMap, Observable, toArray, type SchedulerLike } from 'rxjs';
+import {
+  catchError, defer, EMPTY, expand, from, lastValueFrom, map, mergeMap, Observable, of, throwError, toArray, type SchedulerLike,
+} from 'rxjs';
 import { resolveClient, type SalesforceClient } from '../../client/client.js';
 import type { ColumnDelimiter, LineEnding } from '../../util/csv.js';
 import { csvRows$, streamResponses } from './body.js';
 import { pollWithBackoff, withTimeout } from './poll.js';
-import { isTerminal, type IngestOperation, type JobInfo, type PollingConfig, type ResultRow } from './types.js';
+import { isTerminal, type IngestOperation, type JobInfo, type JobState, type PollingConfig, type ResultRow } from './types.js';
+
+/** States a job reaches only once its upload was closed. */
+const CLOSED_STATES: readonly JobState[] = ['UploadComplete', 'InProgress', 'JobComplete', 'Failed'];
 
 /** What `POST /jobs/ingest` takes. */
 export interface IngestJobSpec {
@@ -80,8 +85,19 @@ export class BulkIngestJob {
     })).pipe(map(() => undefined));
   }
 
-  /** Marks the upload complete: processing starts only then. */
-  close$(): Observable<JobInfo> { return this.patchState$('UploadComplete'); }
+  /**
+   * Marks the upload complete: processing starts only then. The PATCH is re-sent when its answer is lost, and the
+   * re-sent one finds the job already closed; so on any failure the job's state decides: a job past Open
+   * (UploadComplete, InProgress, JobComplete, Failed) was closed, and that info is the answer.
+   */
+  close$(): Observable<JobInfo> {
+    return this.patchState$('UploadComplete').pipe(
+      catchError((err: unknown) => this.info$().pipe(
+        catchError(() => throwError(() => err)),
+        mergeMap(info => (CLOSED_STATES.includes(info.state) ? of(info) : throwError(() => err))),
+      )),
+    );
+  }
 
   /** Stops the job; records not yet processed stay unprocessed. */
   abort$(): Observable<JobInfo> { return this.patchState$('Aborted'); }
