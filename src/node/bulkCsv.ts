@@ -1,10 +1,16 @@
 /**
- * Node-only CSV file sources for bulk ingest: a CSV file as an async iterable of records (read and parsed as a
- * stream, so a file of millions of rows is never in memory), to pass straight to `bulkInsert$` and friends.
+ * Node-only CSV sources for bulk ingest: a CSV file as an async iterable of records (read and parsed as a stream, so
+ * a file of millions of rows is never in memory) for `bulkInsert$` and friends, and raw CSV uploaded byte for byte.
  */
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
-import { DELIMITERS, type ColumnDelimiter } from '../util/csv.js';
+import { concat, concatMap, defer, EMPTY, finalize, from, map, type Observable, switchMap, tap } from 'rxjs';
+import { BulkInputError, finalEvent, runIngestJob$, type BulkIngestOptions } from '../sources/bulk/bulkIngest.js';
+import type { BulkIngestJob } from '../sources/bulk/ingestJob.js';
+import { Reconciler } from '../sources/bulk/reconcile.js';
+import type { BulkIngestEvent, BulkIngestFinal, IngestOperation } from '../sources/bulk/types.js';
+import { MAX_PART_BYTES, type UploadProgress } from '../sources/bulk/upload.js';
+import { DELIMITERS, parseCsv, type ColumnDelimiter, type CsvDialect } from '../util/csv.js';
 
 export interface CsvFileOptions {
   columnDelimiter?: ColumnDelimiter;
@@ -30,4 +36,153 @@ export function csvFileRecords(path: string, opts: CsvFileOptions = {}): AsyncIt
       return parser[Symbol.asyncIterator]() as AsyncIterator<Record<string, string>>;
     },
   };
+}
+
+/** One row of a raw CSV upload, as results are matched back to it. */
+export interface CsvRow {
+  /** 1-based position among the data rows (the header is row 0). */
+  row: number;
+  /** The row's cells keyed by header, as parsed. */
+  values: Record<string, string>;
+}
+
+export interface CsvIngestOptions extends Omit<BulkIngestOptions, 'columns' | 'headerSample'> {
+  /** External id field of an upsert. */
+  externalIdField?: string;
+}
+
+/** A raw CSV source: a file path, a Node Readable, or any async iterable of byte (or string) chunks. */
+export type CsvSource = string | AsyncIterable<Uint8Array | string>;
+
+interface RawPart { bytes: Buffer; records: number }
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+
+/**
+ * Cuts a byte stream at record ends (a LF outside quotes; a doubled quote toggles twice, so counting quotes is
+ * enough, and UTF-8 never uses these bytes inside a character), then packs records into parts of at most
+ * `partSizeBytes`, each starting with the header exactly as read. `onRecord` sees each data record's bytes.
+ */
+async function* rawParts(source: AsyncIterable<Uint8Array | string>, partSizeBytes: number,
+  onRecord: (record: Buffer) => void): AsyncGenerator<RawPart> {
+  let header: Buffer | undefined;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let records = 0;
+  let carry: Buffer = Buffer.alloc(0);
+  let inQuotes = false;
+  let scanned = 0;
+  const take = function* (record: Buffer): Generator<RawPart> {
+    if (!header) { header = record; return; }
+    if (record.length === 0 || record.equals(Buffer.from('\n')) || record.equals(Buffer.from('\r\n'))) return;
+    if (records > 0 && header.length + pendingBytes + record.length > partSizeBytes) {
+      yield { bytes: Buffer.concat([header, ...pending]), records };
+      pending = []; pendingBytes = 0; records = 0;
+    }
+    onRecord(record);
+    pending.push(record); pendingBytes += record.length; records++;
+  };
+  for await (const chunk of source) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    carry = carry.length ? Buffer.concat([carry, bytes]) : bytes;
+    let start = 0;
+    for (let i = scanned; i < carry.length; i++) {
+      const b = carry[i];
+      if (b === QUOTE) inQuotes = !inQuotes;
+      else if (b === LF && !inQuotes) {
+        yield* take(carry.subarray(start, i + 1));
+        start = i + 1;
+      }
+    }
+    carry = Buffer.from(carry.subarray(start));   // a copy, so the chunk it came from can go
+    scanned = carry.length;
+  }
+  if (carry.length) {
+    // the last record has no line end: give it one, as Salesforce reads the header's line ending
+    const eol = header && header.length > 1 && header[header.length - 2] === 0x0d ? '\r\n' : '\n';
+    yield* take(Buffer.concat([carry, Buffer.from(header ? eol : '')]));
+  }
+  if (records > 0) yield { bytes: Buffer.concat([header!, ...pending]), records };
+}
+
+/**
+ * Bulk ingest from raw CSV: the bytes are uploaded as they are (never parsed and re-written), cut at record ends into
+ * parts of at most `partSizeBytes`, read only as each part is needed. With `results: 'collect'` (default) each result
+ * is matched back to its input row (the row is parsed, and kept, for that); `results: 'stream'` keeps nothing.
+ *
+ * @example
+ * import { bulkIngestCsv$ } from 'rxforce/node';
+ * bulkIngestCsv$('Account', 'insert', 'accounts.csv', { client }).subscribe(e => console.log(e.type));
+ * @param source a file path, a Readable or an async iterable of chunks; UTF-8, header row first
+ */
+export function bulkIngestCsv$(object: string, operation: IngestOperation, source: CsvSource,
+  opts: CsvIngestOptions = {}): Observable<BulkIngestEvent<CsvRow>> {
+  return defer(() => {
+    const collect = (opts.results ?? 'collect') === 'collect';
+    const partSizeBytes = Math.min(opts.partSizeBytes ?? MAX_PART_BYTES, MAX_PART_BYTES);
+    const dialect = { columnDelimiter: opts.columnDelimiter, lineEnding: opts.lineEnding };
+    const input = typeof source === 'string' ? createReadStream(source) : source;
+    let columns: string[] | undefined;
+    let row = 0;
+    let reconciler: Reconciler<CsvRow> | undefined;
+    const onRecord = (record: Buffer): void => {
+      row++;
+      if (!reconciler || !columns) return;                 // the first part's rows are added with it
+
+      const cells = parseCsv(record.toString('utf8'), dialect)[0] ?? [];
+      const values: Record<string, string> = {};
+      columns.forEach((c, i) => { values[c] = cells[i] ?? ''; });
+      reconciler.add({ row, values }, columns.map((_c, i) => cells[i] ?? ''));
+    };
+    const parts = rawParts(input, partSizeBytes, onRecord);
+    // The header is read (the first part's worth of the source) before the job is created: an empty file fails first.
+    const first$ = from(parts.next()).pipe(map(first => {
+      if (first.done) throw new BulkInputError(object, 'the CSV has no data rows');
+      return first.value;
+    }));
+    const headerOf = (part: RawPart): string[] => {
+      const text = part.bytes.toString('utf8').replace(/^\uFEFF/, '');
+      return parseCsv(text.slice(0, text.search(/\r?\n/) + 1) || text, dialect)[0] ?? [];
+    };
+    return first$.pipe(
+      tap(first => { columns = headerOf(first); }),
+      switchMap(first => {
+        if (collect) {
+          reconciler = new Reconciler<CsvRow>(columns!);
+          // rows of the first part were seen before the reconciler existed: count them in now
+          reconcileFirst(first, columns!, dialect, reconciler);
+        }
+        const total = { bytes: 0, records: 0 };
+        const put$ = (job: BulkIngestJob, part: RawPart): Observable<UploadProgress> => job.upload$(part.bytes).pipe(map(() => {
+          total.bytes += part.bytes.length; total.records += part.records;
+          return { ...total };
+        }));
+        const rest$ = (job: BulkIngestJob): Observable<UploadProgress> => defer(() => from(parts.next())).pipe(
+          concatMap(next => (next.done ? EMPTY : concat(put$(job, next.value), rest$(job)))),
+        );
+        return runIngestJob$<CsvRow>(object, operation, opts, {
+          reconciler,
+          upload$: job => concat(put$(job, first), rest$(job)),
+        });
+      }),
+      finalize(() => { void parts.return(undefined).catch(() => undefined); }),
+    );
+  });
+}
+
+/** The first part's rows, added to the reconciler once the header is known. */
+function reconcileFirst(part: RawPart, columns: string[], dialect: CsvDialect, reconciler: Reconciler<CsvRow>): void {
+  const rows = parseCsv(part.bytes.toString('utf8').replace(/^\uFEFF/, ''), dialect).slice(1);
+  rows.forEach((cells, i) => {
+    const values: Record<string, string> = {};
+    columns.forEach((c, j) => { values[c] = cells[j] ?? ''; });
+    reconciler.add({ row: i + 1, values }, columns.map((_c, j) => cells[j] ?? ''));
+  });
+}
+
+/** Promise twin of `bulkIngestCsv$`: the final `result` (or `summary` with `results: 'stream'`). */
+export function bulkIngestCsv(object: string, operation: IngestOperation, source: CsvSource,
+  opts: CsvIngestOptions = {}): Promise<BulkIngestFinal<CsvRow>> {
+  return finalEvent(bulkIngestCsv$(object, operation, source, opts));
 }

@@ -9,7 +9,7 @@ import { pollWithBackoff, withTimeout } from './poll.js';
 import { Reconciler } from './reconcile.js';
 import { objectName, RowEncoder, wireFields, type BulkTarget } from './rows.js';
 import { isTerminal, type BulkIngestEvent, type BulkIngestFinal, type BulkJobOptions, type IngestOperation, type JobInfo } from './types.js';
-import { MAX_PART_BYTES, uploadParts$ } from './upload.js';
+import { MAX_PART_BYTES, uploadParts$, type UploadProgress } from './upload.js';
 
 export interface BulkIngestOptions extends BulkJobOptions {
   /** Raw bytes of CSV per PUT. Default and maximum 100 MB (Salesforce: 150 MB after base64). */
@@ -45,8 +45,6 @@ export function bulkIngest$<R>(
   opts: BulkIngestOptions & { externalIdField?: string } = {},
 ): Observable<BulkIngestEvent<R>> {
   return defer(() => {
-    const client = resolveClient(opts.client);
-    const scheduler = opts.scheduler ?? client.scheduler;
     const sobject = objectName(target);
     const dialect = { columnDelimiter: opts.columnDelimiter, lineEnding: opts.lineEnding };
     const collect = (opts.results ?? 'collect') === 'collect';
@@ -68,9 +66,6 @@ export function bulkIngest$<R>(
       return { encoder, encodedFirst };
     }));
 
-    let job: BulkIngestJob | undefined;
-    let lastState: JobInfo | undefined;
-
     const run$ = prepared$.pipe(switchMap(({ encoder, encodedFirst }) => {
       const reconciler = collect ? new Reconciler<R>(encoder.columns) : undefined;
       let buffered = encodedFirst;
@@ -87,32 +82,65 @@ export function bulkIngest$<R>(
         }));
       };
 
-      return BulkIngestJob.create$({
-        object: sobject, operation, externalIdFieldName: opts.externalIdField,
-        columnDelimiter: opts.columnDelimiter, lineEnding: opts.lineEnding, assignmentRuleId: opts.assignmentRuleId,
-      }, { client, scheduler }).pipe(switchMap(created => {
-        job = created;
-        const jobEvent = (info: JobInfo): BulkIngestEvent<R> => ({ type: 'job', job: info });
-        const states$ = withTimeout(
-          pollWithBackoff(() => created.info$(), isTerminal, opts.polling, scheduler, { immediate: false }),
-          created.id, () => created.info, opts.timeoutMs, scheduler,
-        ).pipe(
-          distinctUntilChanged((a, b) => a.state === b.state && a.numberRecordsProcessed === b.numberRecordsProcessed
-            && a.numberRecordsFailed === b.numberRecordsFailed),
-        );
-        return concat(
-          of(jobEvent(created.info!)),
-          uploadParts$({ pull: pullRows, header: encoder.columns, dialect, partSizeBytes, put: csv => created.upload$(csv) })
-            .pipe(map(p => ({ type: 'upload' as const, ...p }))),
-          created.close$().pipe(map(jobEvent)),
-          states$.pipe(mergeMap(info => {
-            lastState = info;
-            if (!isTerminal(info)) return of(jobEvent(info));
-            if (info.state === 'Failed') return concat(of(jobEvent(info)), throwError(() => new BulkJobFailedError(info)));
-            return concat(of(jobEvent(info)), results$(created, info, reconciler));
-          })),
-        );
-      }));
+      return runIngestJob$<R>(sobject, operation, opts, {
+        reconciler,
+        upload$: created => uploadParts$({ pull: pullRows, header: encoder.columns, dialect, partSizeBytes, put: csv => created.upload$(csv) }),
+      });
+    }));
+
+    return run$;
+  });
+}
+
+/** What an ingest takes from its source once the job exists: how to upload, and (collect) the reconciler. */
+export interface IngestSource<R> {
+  /** Uploads every part to the Open job, emitting cumulative progress after each PUT. */
+  upload$: (job: BulkIngestJob) => Observable<UploadProgress>;
+  /** Matches results back to inputs (`results: 'collect'`); without it results are streamed. */
+  reconciler?: Reconciler<R>;
+}
+
+/**
+ * The steps every ingest shares, whatever its source: create the job, upload, close, poll with backoff, read the
+ * results. Unsubscribing before a terminal state aborts the job (unless `abortOnUnsubscribe: false`).
+ */
+export function runIngestJob$<R>(
+  sobject: string,
+  operation: IngestOperation,
+  opts: BulkIngestOptions & { externalIdField?: string },
+  source: IngestSource<R>,
+): Observable<BulkIngestEvent<R>> {
+  return defer(() => {
+    const client = resolveClient(opts.client);
+    const scheduler = opts.scheduler ?? client.scheduler;
+    const { reconciler } = source;
+    let job: BulkIngestJob | undefined;
+    let lastState: JobInfo | undefined;
+
+    const run$ = BulkIngestJob.create$({
+      object: sobject, operation, externalIdFieldName: opts.externalIdField,
+      columnDelimiter: opts.columnDelimiter, lineEnding: opts.lineEnding, assignmentRuleId: opts.assignmentRuleId,
+    }, { client, scheduler }).pipe(switchMap(created => {
+      job = created;
+      const jobEvent = (info: JobInfo): BulkIngestEvent<R> => ({ type: 'job', job: info });
+      const states$ = withTimeout(
+        pollWithBackoff(() => created.info$(), isTerminal, opts.polling, scheduler, { immediate: false }),
+        created.id, () => created.info, opts.timeoutMs, scheduler,
+      ).pipe(
+        distinctUntilChanged((a, b) => a.state === b.state && a.numberRecordsProcessed === b.numberRecordsProcessed
+          && a.numberRecordsFailed === b.numberRecordsFailed),
+      );
+      return concat(
+        of(jobEvent(created.info!)),
+        source.upload$(created).pipe(map(p => ({ type: 'upload' as const, ...p }))),
+        created.close$().pipe(map(jobEvent)),
+        states$.pipe(mergeMap(info => {
+          lastState = info;
+          if (!isTerminal(info)) return of(jobEvent(info));
+          if (info.state === 'Failed') return concat(of(jobEvent(info)), throwError(() => new BulkJobFailedError(info)));
+          return concat(of(jobEvent(info)), results$(created, info, reconciler));
+        })),
+      );
     }));
 
     return new Observable<BulkIngestEvent<R>>(subscriber => {
