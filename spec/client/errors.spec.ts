@@ -47,6 +47,16 @@ describe('errorFromResponse', () => {
     expect(isSalesforceError(new Error('x'))).toBeFalse();
   });
 
+  it('reads the 300 body of an external id that matches several records: the URLs, the ids, a message naming them', () => {
+    const urls = ['/services/data/v62.0/sobjects/Contact/003D000000IqhSLIAZ', '/services/data/v62.0/sobjects/Contact/003D000000IqhSMIAZ'];
+    const err = errorFromResponse({ status: 300, method: 'PATCH', url, data: urls }) as MultipleChoicesError;
+    expect(err).toBeInstanceOf(MultipleChoicesError);
+    expect(err.urls).toEqual(urls);
+    expect(err.ids).toEqual(['003D000000IqhSLIAZ', '003D000000IqhSMIAZ']);
+    expect(err.errorCode).toBe('MULTIPLE_CHOICES');
+    expect(err.message).toBe('The external id matches 2 records: 003D000000IqhSLIAZ, 003D000000IqhSMIAZ');
+  });
+
   it('parses an error array that arrives as text or bytes', () => {
     const text = JSON.stringify([{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
     const fromText = errorFromResponse({ status: 404, method: 'GET', url, data: text }) as SalesforceApiError;

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ResourceNotFoundError, ValidationError } from '../../src/client/errors.js';
+import { MultipleChoicesError, ResourceNotFoundError, ValidationError } from '../../src/client/errors.js';
 import type { SalesforceClient } from '../../src/client/client.js';
 import type { Emulator } from '../../src/emulator/index.js';
 import { downloadFileToPath } from '../../src/node/download.js';
@@ -80,6 +80,18 @@ describe('single-record operations against the emulator', () => {
     expect(second.created).toBeFalse();
     expect(second.id).toBe(first.id);
     expect(emulator.store.get(first.id)!.Name).toBe('Ext renamed');
+  });
+
+  it('upserting on an external id that matches two records fails with both ids and changes neither', async () => {
+    const Contact = defineSObject('Contact', { Id: sf.id(), LastName: sf.string(), Email: sf.email({ externalId: true }) });
+    const a = await saveInsert(Contact, { LastName: 'Twin A', Email: 'twins@example.com' }, { client });
+    const b = await saveInsert(Contact, { LastName: 'Twin B', Email: 'twins@example.com' }, { client });
+    const e = await saveUpsert(Contact, { LastName: 'Merged', Email: 'twins@example.com' }, 'Email', { client }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(MultipleChoicesError);
+    expect((e as MultipleChoicesError).ids.sort()).toEqual([a.id, b.id].sort());
+    expect((e as MultipleChoicesError).message).toBe(`The external id matches 2 records: ${(e as MultipleChoicesError).ids.join(', ')}`);
+    expect(emulator.store.get(a.id)?.LastName).toBe('Twin A');
+    expect(emulator.store.get(b.id)?.LastName).toBe('Twin B');
   });
 
   it('reloads a record with the values another writer saved', async () => {

@@ -65,8 +65,18 @@ export class SalesforceApiError extends Error {
   }
 }
 
-/** 300: an external id matched several records. */
-export class MultipleChoicesError extends SalesforceApiError { override name = 'MultipleChoicesError'; }
+/** 300: an external id matched several records; Salesforce's body lists their URLs. */
+export class MultipleChoicesError extends SalesforceApiError {
+  override name = 'MultipleChoicesError';
+  /** The matching records' REST URLs, as Salesforce listed them. */
+  get urls(): string[] {
+    return Array.isArray(this.body) ? this.body.filter((u): u is string => typeof u === 'string') : [];
+  }
+  /** The matching records' ids (the last segment of each URL). */
+  get ids(): string[] {
+    return this.urls.map(u => u.slice(u.lastIndexOf('/') + 1));
+  }
+}
 /** 400: MALFORMED_ID, INVALID_FIELD, REQUIRED_FIELD_MISSING, MALFORMED_QUERY … */
 export class MalformedRequestError extends SalesforceApiError { override name = 'MalformedRequestError'; }
 /** 401: the session expired or is not valid for this API. */
@@ -222,7 +232,11 @@ export function errorFromResponse(res: ErrorResponseLike): SalesforceApiError | 
   }
 
   let details: SalesforceErrorDetail[] = [];
-  if (Array.isArray(data)) details = data.filter(isRecord).map(toDetail);
+  if (res.status === 300 && Array.isArray(data) && data.length && data.every(u => typeof u === 'string')) {
+    // upsert or read by external id: `["/services/data/v62.0/sobjects/Contact/003…", …]`
+    const ids = (data as string[]).map(u => u.slice(u.lastIndexOf('/') + 1));
+    details = [{ errorCode: 'MULTIPLE_CHOICES', message: `The external id matches ${ids.length} records: ${ids.join(', ')}` }];
+  } else if (Array.isArray(data)) details = data.filter(isRecord).map(toDetail);
   else if (isRecord(data) && (typeof data.errorCode === 'string' || typeof data.message === 'string')) details = [toDetail(data)];
   else if (typeof data === 'string' && /<(\w+:)?Fault[\s>]/.test(data)) {
     const code = (xmlText(data, 'exceptionCode') || xmlText(data, 'faultcode') || `HTTP_${res.status}`).replace(/^\w+:/, '');
