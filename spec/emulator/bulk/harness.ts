@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import axios, { type AxiosInstance } from 'axios';
 import { errorBody, readBody } from '../../../src/emulator/http.js';
 import { bulkRoutes } from '../../../src/emulator/bulk/routes.js';
-import { bulkEngineFor, disposeBulkEngine } from '../../../src/emulator/bulk/jobs.js';
+import { bulkEngineFor, disposeBulkEngine, type BulkClock } from '../../../src/emulator/bulk/jobs.js';
 import { Registry } from '../../../src/emulator/schema/registry.js';
 import { Store } from '../../../src/emulator/store.js';
 import { SfHttpError, type RouteContext } from '../../../src/emulator/types.js';
@@ -22,10 +22,10 @@ export interface Harness {
 
 const USER_ID = '005RX0000000001AAA';
 
-export async function startHarness(recordsPerSecond = 50_000): Promise<Harness> {
+export async function startHarness(recordsPerSecond = 50_000, clock?: BulkClock): Promise<Harness> {
   const store = new Store(new Registry());
   store.actingUserId = USER_ID;
-  bulkEngineFor(store, { recordsPerSecond });
+  bulkEngineFor(store, { recordsPerSecond, clock });
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const m = /^\/services\/data\/v(\d+\.\d)(\/.*)$/.exec(url.pathname);
