@@ -1,9 +1,11 @@
 import { exportPKCS8, exportSPKI, generateKeyPair } from 'jose';
 import { lastValueFrom, merge, toArray } from 'rxjs';
 import { SalesforceClient } from '../../src/client/client.js';
-import { AuthenticationError } from '../../src/client/errors.js';
+import { inspect } from 'node:util';
+import { AuthenticationError, ResourceNotFoundError } from '../../src/client/errors.js';
 import {
-  authorizationCodeLogin, clientCredentialsLogin, createPkcePair, jwtBearerLogin, passwordLogin, refreshTokenLogin, soapLogin,
+  authorizationCodeLogin, clientCredentialsLogin, createPkcePair, jwtBearerLogin, lazyLogin, passwordLogin, refreshTokenLogin,
+  soapLogin, tokenLogin,
 } from '../../src/client/auth/index.js';
 import type { LoginFlow, Session } from '../../src/client/types.js';
 import { type Emulator, startEmulator } from '../../src/emulator/index.js';
@@ -79,6 +81,41 @@ describe('logging in to the local emulator', () => {
     const session = await useFlow(authorizationCodeLogin({ loginUrl: emulator.url, code, codeVerifier, redirectUri, consumerKey, consumerSecret }));
     expect(session.refreshToken).toBeTruthy();
     await useFlow(refreshTokenLogin({ loginUrl: emulator.url, refreshToken: session.refreshToken!, consumerKey, consumerSecret }));
+  });
+
+  it('static token, and lazyLogin picking each flow from the parameters given', async () => {
+    const { username, password, securityToken, consumerKey, consumerSecret } = creds();
+    const loginUrl = emulator.url;
+    const first = await useFlow(passwordLogin({ loginUrl, username, password, consumerKey, consumerSecret }));
+    await useFlow(tokenLogin({ instanceUrl: first.instanceUrl, accessToken: first.accessToken }));
+    const flows: Array<[string, LoginFlow]> = [
+      ['token', lazyLogin({ instanceUrl: first.instanceUrl, accessToken: first.accessToken })],
+      ['password', lazyLogin({ loginUrl, username, password, securityToken, consumerKey, consumerSecret })],
+      ['soap', lazyLogin({ loginUrl, username, password, securityToken })],
+      ['client_credentials', lazyLogin({ loginUrl, consumerKey, consumerSecret })],
+      ['jwt_bearer', lazyLogin({ loginUrl, username, consumerKey, privateKey: privatePem })],
+    ];
+    for (const [kind, flow] of flows) {
+      expect(flow.kind).toBe(kind);
+      const seen: Session[] = [];
+      const client = new SalesforceClient({ login: flow, onTokenRefresh: s => seen.push(s) });
+      expect((await client.limits()).DailyApiRequests?.Max).withContext(kind).toBeGreaterThan(0);
+      expect(seen.length).withContext(`${kind}: onTokenRefresh on first login`).toBe(1);
+    }
+  });
+
+  it('an API error names the method and the instance-relative url, and carries no token anywhere', async () => {
+    const { username, password, consumerKey, consumerSecret } = creds();
+    const client = new SalesforceClient({ login: passwordLogin({ loginUrl: emulator.url, username, password, consumerKey, consumerSecret }) });
+    const { accessToken } = await client.session();
+    const err = await client.request({ method: 'DELETE', path: 'sobjects/Account/001000000000000AAA' }).catch(e => e);
+    expect(err).toBeInstanceOf(ResourceNotFoundError);
+    expect([err.method, err.url, err.status]).toEqual(['DELETE', `/services/data/v${await client.apiVersion()}/sobjects/Account/001000000000000AAA`, 404]);
+    expect(String(err)).toContain(`(DELETE ${err.url} → 404)`);
+    for (const text of [String(err), err.stack, JSON.stringify(err), inspect(err, { depth: 10 })]) {
+      expect(text).not.toContain(accessToken);
+      expect(text).not.toContain(accessToken.split('!')[1]);
+    }
   });
 
   it('refreshes once when the session dies under 20 concurrent requests', async () => {

@@ -1,7 +1,10 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { passwordLogin } from '../../src/client/auth/index.js';
+import { SalesforceClient } from '../../src/client/client.js';
 import { AuthenticationError } from '../../src/client/errors.js';
+import { startEmulator } from '../../src/emulator/index.js';
 import { sfCliLogin } from '../../src/node/sfCliLogin.js';
 
 describe('sfCliLogin', () => {
@@ -36,6 +39,21 @@ process.exit(${exitCode});
     expect(session).toEqual({ accessToken: '00D5e000000ABCD!AQ0AQcli', instanceUrl: 'https://acme.my.salesforce.com', organizationId: '00D5e000000ABCDEA2' });
     const { readFileSync } = await import('node:fs');
     expect(JSON.parse(readFileSync(join(dir, 'args.json'), 'utf8'))).toEqual(['org', 'display', '--json', '--target-org', 'acme']);
+  });
+
+  it('logs in to the emulator with the session the CLI holds for it', async () => {
+    const emulator = await startEmulator();
+    try {
+      const { username, password, consumerKey, consumerSecret } = emulator.credentials;
+      const cliSession = await new SalesforceClient({ login: passwordLogin({ loginUrl: emulator.url, username, password, consumerKey, consumerSecret }) }).session();
+      fakeSf({ status: 0, result: { id: emulator.org.orgId, accessToken: cliSession.accessToken, instanceUrl: emulator.url,
+        username, alias: 'local', connectedStatus: 'Connected' } });
+      const client = new SalesforceClient({ login: sfCliLogin({ targetOrg: 'local' }) });
+      expect((await client.limits()).DailyApiRequests?.Max).toBeGreaterThan(0);
+      expect((await client.session()).accessToken).toBe(cliSession.accessToken);
+    } finally {
+      await emulator.stop();
+    }
   });
 
   it("turns the CLI's error into an AuthenticationError", async () => {
