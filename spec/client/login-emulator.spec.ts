@@ -30,6 +30,8 @@ describe('logging in to the local emulator', () => {
     expect(session.instanceUrl).toBe(emulator.url);
     const limits = await client.limits();
     expect(limits.DailyApiRequests?.Max).toBeGreaterThan(0);
+    // Sforce-Limit-Info on every answer: the client's usage follows the org's counter
+    expect(client.apiUsage).toEqual({ used: limits.DailyApiRequests!.Max - limits.DailyApiRequests!.Remaining, max: limits.DailyApiRequests!.Max });
     expect(await client.apiVersion()).toMatch(/^\d+\.0$/);
     return session;
   }
