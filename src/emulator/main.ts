@@ -17,6 +17,7 @@ export const USAGE = `Usage: rxforce emulator [options]
   --latency MS --jitter MS  added latency per request
   --data-dir DIR            persist the org in DIR (journal + snapshot)
   --schema FILE             custom objects and fields (JSON)
+  --cors-origin ORIGIN      allow browser pages from ORIGIN (repeatable; * for any; default: loopback origins)
   --fail-rate P --reset-rate P --lock-rate P   fault shares between 0 and 1
   --session-ttl-requests N  a session dies after N API requests
   --session-ttl-seconds S   a session dies after S seconds idle (Salesforce's timeout)
@@ -42,6 +43,9 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions {
       opts[NUMERIC_FLAGS[flag]] = n;
     } else if (STRING_FLAGS[flag]) {
       opts[STRING_FLAGS[flag]] = value;
+    } else if (flag === '--cors-origin') {
+      // repeatable: each adds one allowed origin (`*` allows any)
+      opts.corsOrigins = [...((opts.corsOrigins as string[] | undefined) ?? []), value];
     } else {
       throw new Error(`Unknown option ${flag}\n${USAGE}`);
     }

@@ -13,6 +13,25 @@ describe('emulator CLI', () => {
     expect(() => parseEmulatorArgs(['--port', 'abc'])).toThrowError(/Invalid number/);
   });
 
+  it('allows browser pages from the origins named by --cors-origin, and no others', async () => {
+    expect(parseEmulatorArgs(['--cors-origin', 'https://app.example.com', '--cors-origin=http://10.0.0.5:4200']))
+      .toEqual({ corsOrigins: ['https://app.example.com', 'http://10.0.0.5:4200'] });
+    const lines: string[] = [];
+    const abort = new AbortController();
+    let listening!: () => void;
+    const ready = new Promise<void>(r => { listening = r; });
+    const done = runEmulatorCli(['--port', '0', '--cors-origin', 'https://app.example.com'],
+      { log: line => { lines.push(line); listening(); }, signal: abort.signal });
+    await ready;
+    const url = /listening on (\S+)$/.exec(lines[0])![1];
+    const preflight = (origin: string) => raw(`${url}/services/data/`, { method: 'OPTIONS', headers: {
+      Origin: origin, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' } });
+    expect((await preflight('https://app.example.com')).headers['access-control-allow-origin']).toBe('https://app.example.com');
+    expect((await preflight('https://evil.example.com')).headers['access-control-allow-origin']).toBeUndefined();
+    abort.abort();
+    await done;
+  });
+
   it('prints the listening URL first, serves, and stops on abort', async () => {
     const lines: string[] = [];
     const abort = new AbortController();
