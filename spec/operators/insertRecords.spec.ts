@@ -121,6 +121,18 @@ describe('insertRecords (failures and cancellation)', () => {
     });
   });
 
+  it('reports the records of a create answered by a gateway error (502, 504) as ambiguous, never as not saved', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const { client } = fakeClient(scheduler, (req, n) =>
+        n === 0 ? cold('--#', undefined, httpError(req, 504, '<html>Gateway Timeout</html>')) : cold('--r|', { r: response(req, okResults(req)) }),
+      );
+      const events$ = from(accounts(3)).pipe(insertRecords(Account, { client, batchSize: 2, concurrency: 1, continueOnError: true }), results());
+      expectObservable(events$.pipe(map((rs) => rs.map((r) => (r.success ? 'ok' : r.errors[0].statusCode))))).toBe('-----(r|)', {
+        r: ['AMBIGUOUS_REQUEST', 'AMBIGUOUS_REQUEST', 'ok'],
+      });
+    });
+  });
+
   it('shares the client-wide maxConcurrent limit between operations running at once', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const answers: ReturnType<typeof cold>[] = [];

@@ -127,9 +127,14 @@ export function saveKind(config: SaveKindConfig): CollectionKind<ListSaveResult>
 function failedResult(config: SaveKindConfig, item: Prepared, error: unknown, never: boolean): ListSaveResult {
   const id = idOf(item);
   if (never) return notAttempted(id, error);
-  // a create that left the client and lost its answer may exist in the org: say so instead of "failed"
-  if (config.op === 'insert' && error instanceof NetworkError && error.sent) return ambiguous(error);
+  // a create that left the client and lost its answer may exist in the org: say so instead of "failed". A gateway
+  // error (502, 504) comes from a proxy in front of the org, which may have saved the records before the proxy gave up.
+  if (config.op === 'insert' && ((error instanceof NetworkError && error.sent) || isGatewayError(error))) return ambiguous(error);
   return requestFailed(id, error);
+}
+
+function isGatewayError(error: unknown): boolean {
+  return error instanceof SalesforceApiError && (error.status === 502 || error.status === 504);
 }
 
 function idOf(item: Prepared): string | null {
