@@ -66,11 +66,13 @@ describe('emulator --data-dir after SIGKILL mid-write', () => {
         }
       }
     };
-    const workers = Array.from({ length: 6 }, worker);
-    while (acked.size < 40) await new Promise(r => setTimeout(r, 5));
+    let failure: unknown;
+    const workers = Array.from({ length: 6 }, () => worker().catch(e => { failure = e; killed = true; }));
+    while (acked.size < 40 && !killed) await new Promise(r => setTimeout(r, 5));
     killed = true;
     child.kill('SIGKILL');
     await Promise.all([exited, ...workers]);
+    if (failure) throw failure;
 
     const emu = await startEmulator({ dataDir: dir });
     try {
