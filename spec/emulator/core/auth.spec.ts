@@ -228,6 +228,12 @@ describe('emulator session expiry', () => {
         .json().access_token;
       const get = () => raw(`${emu.url}/services/data/v62.0/limits`, { headers: { Authorization: `Bearer ${t}` } });
       expect((await get()).status).toBe(200);
+      const soap = await raw(`${emu.url}/services/Soap/u/62.0`, { method: 'POST',
+        headers: { 'Content-Type': 'text/xml; charset=UTF-8', SOAPAction: 'login' },
+        body: '<?xml version="1.0" encoding="utf-8"?><env:Envelope xmlns:env="http://schemas.xmlsoap.org/soap/envelope/">' +
+          `<env:Body><n1:login xmlns:n1="urn:partner.soap.sforce.com"><n1:username>${c.username}</n1:username>` +
+          `<n1:password>${c.password}</n1:password></n1:login></env:Body></env:Envelope>` });
+      expect(soap.text).toContain('<sessionSecondsValid>60</sessionSecondsValid>');
       // each request keeps the session alive: 150 s after login, but never 60 s idle
       for (let i = 0; i < 3; i++) {
         clock += 50_000;

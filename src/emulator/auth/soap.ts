@@ -10,6 +10,7 @@ const ENVELOPE_OPEN = '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope '
   'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body>';
 const ENVELOPE_CLOSE = '</soapenv:Body></soapenv:Envelope>';
 /** Seconds a SOAP session claims to be valid (the org's default timeout of 2 hours). */
+/** Salesforce's default session timeout (2 hours), reported when the emulator's sessions never time out. */
 const SESSION_SECONDS = 7200;
 
 const unescapeXml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"')
@@ -56,7 +57,7 @@ export function handleSoapLogin(core: Core, req: IncomingMessage, body: Buffer, 
     '<orgDisallowHtmlAttachments>false</orgDisallowHtmlAttachments><orgHasPersonAccounts>false</orgHasPersonAccounts>' +
     `<organizationId>${core.org.orgId}</organizationId><organizationMultiCurrency>false</organizationMultiCurrency>` +
     `<organizationName>${escapeXml(core.org.orgName)}</organizationName><profileId>00e000000000000AAA</profileId>` +
-    `<roleId xsi:nil="true"/><sessionSecondsValid>${SESSION_SECONDS}</sessionSecondsValid>` +
+    `<roleId xsi:nil="true"/><sessionSecondsValid>${core.faults.get().sessionTtlSeconds || SESSION_SECONDS}</sessionSecondsValid>` +
     `<userDefaultCurrencyIsoCode xsi:nil="true"/><userEmail>${escapeXml(user.email)}</userEmail>` +
     `<userFullName>${escapeXml(`${user.firstName} ${user.lastName}`)}</userFullName><userId>${user.userId}</userId>` +
     `<userLanguage>en_US</userLanguage><userLocale>en_US</userLocale><userName>${escapeXml(user.username)}</userName>` +
