@@ -3,19 +3,16 @@
  * rxjs's own UMD bundle (global `rxjs`), and the ES module bundle imported from a `<script type="module">` with an
  * import map resolving `rxjs` to rxjs's ES modules. Each logs in to the emulator on another origin and runs a query.
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { browserBundles } from './support/buildBundles.js';
+import { browserBundles } from './support/build.js';
+import { launchChromium, recordProblems, tearDown } from './support/chromium.js';
 import { serveFiles, type FileServer } from './support/fileServer.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync'];
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const NAMES = ['Initech', 'Acme', 'Globex'];
 
@@ -48,7 +45,6 @@ describe('the rxforce browser bundles in headless Chromium', () => {
   let problems: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
     outDir = await mkdtemp(path.join(os.tmpdir(), 'rxforce-bundles-'));
     const bundles = await browserBundles(outDir);
     site = await serveFiles({
@@ -64,14 +60,12 @@ describe('the rxforce browser bundles in headless Chromium', () => {
     for (const Name of NAMES) {
       if (!emulator.store.insert('Account', { Name }).success) throw new Error(`could not seed ${Name}`);
     }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 30_000 });
+    browser = await launchChromium();
   }, 240_000); // a first build without webpack's cache takes a while on a busy machine
 
   afterAll(async () => {
-    // each step runs even when an earlier one fails, so no browser or server outlives the suite
-    const steps = [() => browser?.close(), () => site?.stop(), () => emulator?.stop(),
-      () => (outDir ? rm(outDir, { recursive: true, force: true }) : undefined)];
-    for (const step of steps) await Promise.resolve().then(step).catch(() => undefined);
+    await tearDown([() => browser?.close(), () => site?.stop(), () => emulator?.stop(),
+      () => (outDir ? rm(outDir, { recursive: true, force: true }) : undefined)]);
   }, 30_000);
 
   beforeEach(async () => {
@@ -87,9 +81,7 @@ describe('the rxforce browser bundles in headless Chromium', () => {
 
   async function open(pathname: string): Promise<Page> {
     const page = await context!.newPage();
-    page.on('pageerror', e => problems.push(e.message));
-    page.on('response', r => { if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) problems.push(`${r.status()} ${r.request().method()} ${r.url()}`); });
-    page.on('console', m => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text()); });
+    recordProblems(page, problems);
     await page.goto(`${site!.origin}${pathname}`);
     return page;
   }

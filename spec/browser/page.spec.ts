@@ -3,24 +3,21 @@
  * emulator on another loopback origin (so CORS is real), logs in through the emulator's login page with PKCE, lists
  * Accounts, renames one and runs a bulk job to JobComplete — asserted as a person sees the page.
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { buildPage, PAGE_DIR } from './support/buildPage.js';
-import { serveStatic, type StaticServer } from './support/staticServer.js';
+import { buildPage, PAGE_DIR } from './support/build.js';
+import { launchChromium, recordProblems, tearDown } from './support/chromium.js';
+import { serveFiles, type FileServer } from './support/fileServer.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync'];
 const WAIT = { timeout: 10_000 };
 const NAMES = ['Acme', 'Globex', 'Initech'];
 
 describe('examples/browser in headless Chromium', () => {
   let outDir: string | undefined;
-  let site: StaticServer | undefined;
+  let site: FileServer | undefined;
   let emulator: Emulator | undefined;
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
@@ -28,10 +25,9 @@ describe('examples/browser in headless Chromium', () => {
   const seeded = new Map<string, string>(); // id → Name
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
     outDir = await mkdtemp(path.join(os.tmpdir(), 'rxforce-browser-'));
     await buildPage(outDir);
-    site = await serveStatic(path.join(PAGE_DIR, 'index.html'), outDir);
+    site = await serveFiles({ mounts: { '/': outDir }, fallback: path.join(PAGE_DIR, 'index.html') });
     // only the page's origin may call the org from a browser
     emulator = await startEmulator({ port: 0, seed: 11, corsOrigins: [site.origin], bulkRecordsPerSecond: 400 });
     for (const Name of NAMES) {
@@ -39,14 +35,12 @@ describe('examples/browser in headless Chromium', () => {
       if (!result.success) throw new Error(`could not seed ${Name}`);
       seeded.set(result.id, Name);
     }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 30_000 });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
-    // each step runs even when an earlier one fails, so no browser or server outlives the suite
-    const steps = [() => browser?.close(), () => site?.stop(), () => emulator?.stop(),
-      () => (outDir ? rm(outDir, { recursive: true, force: true }) : undefined)];
-    for (const step of steps) await Promise.resolve().then(step).catch(() => undefined);
+    await tearDown([() => browser?.close(), () => site?.stop(), () => emulator?.stop(),
+      () => (outDir ? rm(outDir, { recursive: true, force: true }) : undefined)]);
   }, 30_000);
 
   beforeEach(async () => {
@@ -66,10 +60,7 @@ describe('examples/browser in headless Chromium', () => {
 
   async function openPage(): Promise<Page> {
     const page = await context!.newPage();
-    page.on('pageerror', e => problems.push(e.message));
-    // a failed request shows up here with its URL; Chromium's console line for it has none
-    page.on('response', r => { if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) problems.push(`${r.status()} ${r.request().method()} ${r.url()}`); });
-    page.on('console', m => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text()); });
+    recordProblems(page, problems);
     const { consumerKey } = emulator!.credentials;
     await page.goto(`${site!.origin}/?loginUrl=${encodeURIComponent(emulator!.url)}&consumerKey=${encodeURIComponent(consumerKey)}`);
     return page;

@@ -4,10 +4,18 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import webpack, { type Configuration } from 'webpack';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const PAGE_DIR = path.join(root, 'examples/browser');
 const CONFIG = path.join(root, 'webpack.config.js');
 const DIST = path.join(root, 'dist/browser');
 /** What the bundles are built from, besides src/. */
 const INPUTS = [CONFIG, 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'].map(f => path.resolve(root, f));
+
+/** Builds examples/browser with its own webpack config (and its filesystem cache) into `outputPath`. */
+export async function buildPage(outputPath: string): Promise<void> {
+  const { browserExampleConfig } = await importConfig<{ browserExampleConfig(opts: { outputPath: string }): Configuration }>(
+    path.join(PAGE_DIR, 'webpack.config.js'));
+  await runWebpack(browserExampleConfig({ outputPath }));
+}
 
 export interface Bundles {
   /** The directory holding both bundles. */
@@ -36,10 +44,10 @@ async function distIsFresh(): Promise<boolean> {
 }
 
 async function buildBundles(outputPath: string): Promise<void> {
-  const loaded = ((await import(pathToFileURL(CONFIG).href)) as { default: unknown }).default;
+  const loaded = (await importConfig<{ default: unknown }>(CONFIG)).default;
   const exported = typeof loaded === 'function' ? (loaded as (env: object, argv: object) => unknown)({}, { mode: 'production' }) : loaded;
   const configs = (Array.isArray(exported) ? exported : [exported]) as Configuration[];
-  const compiler = webpack(configs.map((config, i) => ({
+  await runWebpack(configs.map((config, i) => ({
     ...config,
     mode: 'production',
     devtool: false, // source maps would only slow the build down
@@ -52,6 +60,15 @@ async function buildBundles(outputPath: string): Promise<void> {
     },
     infrastructureLogging: { level: 'error' },
   } satisfies Configuration)));
+}
+
+async function importConfig<T>(file: string): Promise<T> {
+  return (await import(pathToFileURL(file).href)) as T;
+}
+
+/** One webpack run through the Node API; the compiler is closed even on failure, which is when its cache is written. */
+async function runWebpack(config: Configuration | Configuration[]): Promise<void> {
+  const compiler = webpack(Array.isArray(config) ? config : [config]);
   try {
     await new Promise<void>((resolve, reject) => {
       compiler.run((err, stats) => {

@@ -14,6 +14,11 @@ export interface FileServerOptions {
   pages?: Record<string, string>;
   /** URL prefixes served from directories (`'/rxjs/': 'node_modules/rxjs/dist/esm'`). */
   mounts?: Record<string, string>;
+  /**
+   * A file answering every path without an extension that no page or mount answers: a single-page app's
+   * `index.html`, which an OAuth callback reaches as `/?code=…`.
+   */
+  fallback?: string;
 }
 
 const TYPES: Record<string, string> = {
@@ -22,7 +27,7 @@ const TYPES: Record<string, string> = {
 };
 
 /**
- * A static server for browser specs, loopback only on port 0. Inside a mount, an import without an extension
+ * The static server of the browser specs, loopback only on port 0. Inside a mount, an import without an extension
  * (`./internal/Observable`, as rxjs's ES modules write them) is answered with `Observable.js` or `…/index.js` at
  * the same URL, as a package CDN does, so the browser loads each module under one URL.
  */
@@ -35,7 +40,8 @@ export async function serveFiles(options: FileServerOptions): Promise<FileServer
       res.writeHead(200, { 'Content-Type': TYPES['.html'], 'Cache-Control': 'no-store' }).end(page);
       return;
     }
-    resolveFile(mounts, pathname).then(async file => {
+    resolveFile(mounts, pathname).then(async found => {
+      const file = found ?? (options.fallback !== undefined && !path.extname(pathname) ? options.fallback : undefined);
       if (!file) { res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found'); return; }
       const body = await readFile(file);
       res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' }).end(body);
