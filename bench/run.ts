@@ -38,7 +38,7 @@ for (const name of names) {
   const t0 = performance.now();
   try {
     const mod = await import(file.href) as { run(): Promise<BenchResult[]> };
-    const results = await mod.run();
+    const results = await isolated(() => mod.run());
     const secs = ((performance.now() - t0) / 1000).toFixed(1);
     sections.push(`## ${name}\n\n${table(results)}\n_${secs} s_\n`);
     for (const r of results) console.log(`  ${r.name}: ${fmt(r.value)} ${r.unit}${r.ratio !== undefined ? ` (ratio ${r.ratio.toFixed(2)})` : ''}`);
@@ -48,9 +48,24 @@ for (const name of names) {
   }
 }
 
+/**
+ * Runs one benchmark so that an exception thrown outside its promise (in a child process's event handler, say) fails
+ * that benchmark only, instead of ending the run before RESULTS.md is written.
+ */
+async function isolated<T>(fn: () => Promise<T>): Promise<T> {
+  let onError: (e: unknown) => void = () => undefined;
+  const escaped = new Promise<never>((_, reject) => { onError = reject; });
+  process.on('uncaughtException', onError);
+  try {
+    return await Promise.race([fn(), escaped]);
+  } finally {
+    process.off('uncaughtException', onError);
+  }
+}
+
 function table(results: BenchResult[]): string {
   const rows = results.map(r => `| ${r.name} | ${fmt(r.value)} | ${r.unit} | ${r.ratio === undefined ? '' : r.ratio.toFixed(2)} | `
-    + `${(r.runs ?? 1) > 1 ? `median of ${r.runs}` : '1 run'} |`);
+    + `${r.runs === undefined ? '' : r.runs > 1 ? `median of ${r.runs}` : '1 run'} |`);
   return ['| measure | value | unit | ratio | runs |', '|---|---:|---|---:|---|', ...rows].join('\n') + '\n';
 }
 
@@ -78,7 +93,8 @@ const header = [
   '',
   'Ratios: for rxforce rows, the value divided by the baseline named in the row (jsforce@3.10.16, or the ideal bound);',
   'above 1 is better for throughput, below 1 is better for memory and time. Each comparison runs side by side in one run.',
-  'The runs column says whether a value is the median of several runs or a single run.',
+  'The runs column says when a value is the median of several runs; where it is blank, the row names how it was',
+  'measured (one run unless it says otherwise, e.g. best of 3).',
   '',
 ].join('\n');
 
