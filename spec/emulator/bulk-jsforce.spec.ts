@@ -1,5 +1,6 @@
 import jsforce from 'jsforce';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { jsforceConnection } from '../support/org.js';
 
 describe('Bulk API 2.0 with jsforce against the emulator', () => {
   let emu: Emulator;
@@ -7,12 +8,7 @@ describe('Bulk API 2.0 with jsforce against the emulator', () => {
 
   beforeEach(async () => {
     emu = await startEmulator({ port: 0 });
-    const c = emu.credentials;
-    conn = new jsforce.Connection({
-      loginUrl: emu.url, version: '62.0',
-      oauth2: { loginUrl: emu.url, clientId: c.consumerKey, clientSecret: c.consumerSecret },
-    });
-    await conn.login('admin@rxforce.local', 'rxforce');
+    conn = await jsforceConnection(emu);
     conn.bulk2.pollInterval = 20;
     conn.bulk2.pollTimeout = 20_000;
   });

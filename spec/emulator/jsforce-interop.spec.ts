@@ -1,21 +1,14 @@
 import jsforce from 'jsforce';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { jsforceConnection } from '../support/org.js';
 
 describe('jsforce against the emulator', () => {
   let emu: Emulator;
   beforeAll(async () => { emu = await startEmulator({ port: 0 }); });
   afterAll(async () => { await emu.stop(); });
 
-  async function oauthConnection(): Promise<jsforce.Connection> {
-    const c = emu.credentials;
-    const conn = new jsforce.Connection({ loginUrl: emu.url, version: '62.0',
-      oauth2: { clientId: c.consumerKey, clientSecret: c.consumerSecret, loginUrl: emu.url } });
-    await conn.login(c.username, c.password);
-    return conn;
-  }
-
   it('logs in with the OAuth password flow', async () => {
-    const conn = await oauthConnection();
+    const conn = await jsforceConnection(emu);
     expect(conn.instanceUrl).toBe(emu.url);
     expect(conn.userInfo?.organizationId).toBe(emu.org.orgId);
     expect(conn.userInfo?.id).toBe(emu.org.users[0].userId);
@@ -33,7 +26,7 @@ describe('jsforce against the emulator', () => {
   });
 
   it('creates, retrieves, updates, upserts and destroys single records', async () => {
-    const conn = await oauthConnection();
+    const conn = await jsforceConnection(emu);
     const created = await conn.sobject('Account').create({ Name: 'jsforce single' });
     expect(created.success).toBeTrue();
     const rec = await conn.sobject('Account').retrieve(created.id!);
@@ -54,7 +47,7 @@ describe('jsforce against the emulator', () => {
   });
 
   it('works on arrays through collections', async () => {
-    const conn = await oauthConnection();
+    const conn = await jsforceConnection(emu);
     const created = await conn.sobject('Account').create([{ Name: 'arr 1' }, { Name: 'arr 2' }, { Name: '' }],
       { allOrNone: false });
     expect(created.map(r => r.success)).toEqual([true, true, false]);
@@ -72,7 +65,7 @@ describe('jsforce against the emulator', () => {
   });
 
   it('describes objects and the org', async () => {
-    const conn = await oauthConnection();
+    const conn = await jsforceConnection(emu);
     const global = await conn.describeGlobal();
     expect(global.sobjects.map(s => s.name)).toContain('Opportunity');
     const d = await conn.sobject('Opportunity').describe();

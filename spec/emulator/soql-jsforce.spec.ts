@@ -1,5 +1,6 @@
 import jsforce from 'jsforce';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { jsforceConnection } from '../support/org.js';
 
 describe('SOQL with jsforce against the emulator', () => {
   let emu: Emulator;
@@ -8,12 +9,7 @@ describe('SOQL with jsforce against the emulator', () => {
 
   beforeAll(async () => {
     emu = await startEmulator({ port: 0 });
-    const c = emu.credentials;
-    conn = new jsforce.Connection({
-      loginUrl: emu.url, version: '62.0',
-      oauth2: { loginUrl: emu.url, clientId: c.consumerKey, clientSecret: c.consumerSecret },
-    });
-    await conn.login('admin@rxforce.local', 'rxforce');
+    conn = await jsforceConnection(emu);
     for (let i = 0; i < COUNT; i++) {
       const acc = emu.store.internalInsert('Account', { Name: `JsQ ${String(i).padStart(4, '0')}`, NumberOfEmployees: i });
       if (i < 3) emu.store.internalInsert('Contact', { LastName: `JsQ Kid ${i}`, Name: `JsQ Kid ${i}`, AccountId: acc.Id });

@@ -1,5 +1,4 @@
 import { from, lastValueFrom, mergeMap, throwError, toArray } from 'rxjs';
-import { passwordLogin } from '../../src/client/auth/index.js';
 import { SalesforceClient } from '../../src/client/client.js';
 import { NetworkError, ValidationError } from '../../src/client/errors.js';
 import { axiosTransport } from '../../src/client/transport.js';
@@ -11,7 +10,7 @@ import { results } from '../../src/operators/results.js';
 import { updateRecords } from '../../src/operators/updateRecords.js';
 import { upsertRecords } from '../../src/operators/upsertRecords.js';
 import type { ListEvent, ListSaveResult } from '../../src/sources/collections/types.js';
-import { startOrg } from './support/emulator.js';
+import { loginTo, startOrg } from '../support/org.js';
 
 const Account = defineSObject('Account', {
   Id: sf.id(),
@@ -26,7 +25,7 @@ describe('list operators against the emulator', () => {
   let emu: Emulator;
   let client: SalesforceClient;
   beforeAll(async () => {
-    ({ emu, client } = await startOrg());
+    ({ emulator: emu, client } = await startOrg({ client: { retry: false } }));
   });
   afterAll(async () => {
     await emu.stop();
@@ -105,9 +104,8 @@ describe('list operators against the emulator', () => {
     // the org deletes the rows, then the connection drops before the answer arrives
     const real = axiosTransport();
     let deletes = 0;
-    const { username, password, securityToken, consumerKey, consumerSecret } = emu.credentials;
     const flaky = new SalesforceClient({
-      login: passwordLogin({ loginUrl: emu.url, username, password, securityToken, consumerKey, consumerSecret }),
+      login: loginTo(emu),
       retry: { maxAttempts: 2, baseDelayMs: 1 },
       transport: (req) =>
         req.method === 'DELETE' && deletes++ === 0

@@ -1,11 +1,10 @@
 import { type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { passwordLogin } from '../../src/client/auth/index.js';
 import { SalesforceClient } from '../../src/client/client.js';
 import { RequestLimitExceededError, ServerUnavailableError } from '../../src/client/errors.js';
 import type { RetryEvent, SfResponse, TransportRequest } from '../../src/client/types.js';
-import type { Emulator } from '../../src/emulator/index.js';
 import { fail, fakeTransport, ok } from '../client/fakeTransport.js';
+import { loginTo } from '../support/org.js';
 import { startChaosOrg } from './support.js';
 
 const session = { accessToken: '00D000000000001!AQ4AQ.fake', instanceUrl: 'https://acme.my.salesforce.com' };
@@ -61,7 +60,7 @@ describe('Salesforce request limits against the emulator', () => {
     const { emu } = await startChaosOrg({ maxConcurrent: 2, latencyMs: 20 });
     const retried: RetryEvent[] = [];
     // more in flight than the org allows: the org refuses the excess before processing it
-    const busy = new SalesforceClient({ login: loginFor(emu), maxConcurrent: 6,
+    const busy = new SalesforceClient({ login: loginTo(emu), maxConcurrent: 6,
       retry: { baseDelayMs: 10, maxDelayMs: 40, maxAttempts: 20, onRetry: e => retried.push(e) } });
     try {
       await busy.apiVersion();
@@ -91,8 +90,3 @@ describe('Salesforce request limits against the emulator', () => {
     }
   });
 });
-
-function loginFor(emu: Emulator) {
-  const { username, password, securityToken, consumerKey, consumerSecret } = emu.credentials;
-  return passwordLogin({ loginUrl: emu.url, username, password, securityToken, consumerKey, consumerSecret });
-}

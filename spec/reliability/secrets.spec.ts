@@ -3,6 +3,7 @@ import { inspect } from 'node:util';
 import { passwordLogin, tokenLogin } from '../../src/client/auth/index.js';
 import { SalesforceClient } from '../../src/client/client.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { loginTo } from '../support/org.js';
 
 const PASSWORD = 'Hunter2-very-secret-pw';
 const SECRET = 'consumer-secret-7f3a9c1e5b';
@@ -35,16 +36,13 @@ describe('secrets', () => {
   });
 
   it('an API error after login never carries the access token', async () => {
-    const { username, password, securityToken, consumerKey, consumerSecret } = emu.credentials;
-    const client = new SalesforceClient({
-      login: passwordLogin({ loginUrl: emu.url, username, password, securityToken, consumerKey, consumerSecret }), retry: false,
-    });
+    const client = new SalesforceClient({ login: loginTo(emu), retry: false });
     const token = (await client.session()).accessToken;
     const e = await client.request({ method: 'GET', path: 'sobjects/NoSuchThing__c/describe' }).then(() => undefined, (err: unknown) => err);
     expect(e).toBeDefined();
     const text = surfaces(e);
     expect(text).not.toContain(token);
-    expect(text).not.toContain(password);
+    expect(text).not.toContain(emu.credentials.password);
   });
 
   it('refuses a plain-http instance URL unless it is loopback', () => {

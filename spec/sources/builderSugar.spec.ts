@@ -3,7 +3,7 @@ import type { SalesforceClient } from '../../src/client/client.js';
 import type { Emulator } from '../../src/emulator/index.js';
 import { defineSObject, sf } from '../../src/index.js';
 import { select } from '../../src/soql/index.js';
-import { startOrg } from './support/emulator.js';
+import { startOrg } from '../support/org.js';
 
 const Account = defineSObject('Account', {
   Id: sf.id(),

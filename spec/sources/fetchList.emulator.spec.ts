@@ -5,7 +5,7 @@ import { defineSObject, sf } from '../../src/model/index.js';
 import { fetchList, fetchList$ } from '../../src/sources/fetchList.js';
 import { insertList } from '../../src/sources/insertList.js';
 import { deleteList } from '../../src/sources/deleteList.js';
-import { startOrg } from '../operators/support/emulator.js';
+import { startOrg } from '../support/org.js';
 
 const Account = defineSObject('Account', {
   Id: sf.id(),
@@ -18,7 +18,7 @@ describe('fetchList$ against the emulator', () => {
   let emu: Emulator;
   let client: SalesforceClient;
   beforeAll(async () => {
-    ({ emu, client } = await startOrg());
+    ({ emulator: emu, client } = await startOrg({ client: { retry: false } }));
   });
   afterAll(async () => {
     await emu.stop();

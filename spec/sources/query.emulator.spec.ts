@@ -9,7 +9,7 @@ import { queryAll } from '../../src/sources/queryAll.js';
 import { defineSObject, sf } from '../../src/model/index.js';
 import { count as countOf, max, select } from '../../src/soql/index.js';
 import { Account } from './support/fixtures.js';
-import { startOrg } from './support/emulator.js';
+import { startOrg } from '../support/org.js';
 
 const INDUSTRIES = ['Energy', 'Banking', 'Technology'] as const;
 const AccountWithOwner = defineSObject('Account', { Id: sf.id(), Name: sf.string(), OwnerId: sf.reference('User').optional() });

@@ -7,7 +7,7 @@ import { describeGlobal } from '../../src/sources/describeGlobal.js';
 import { queryPages, queryRecords } from '../../src/sources/queryPages.js';
 import { select } from '../../src/soql/index.js';
 import { Account } from './support/fixtures.js';
-import { startOrg } from './support/emulator.js';
+import { startOrg } from '../support/org.js';
 
 const SOQL = "SELECT Id, Name FROM Account WHERE Name LIKE 'Pulled %' ORDER BY Name";
 

@@ -6,7 +6,7 @@ import { insertList } from '../../src/sources/insertList.js';
 import { saveList } from '../../src/sources/saveList.js';
 import { updateList } from '../../src/sources/updateList.js';
 import { upsertList } from '../../src/sources/upsertList.js';
-import { startOrg } from '../operators/support/emulator.js';
+import { startOrg } from '../support/org.js';
 
 const Account = defineSObject('Account', {
   Id: sf.id(),
@@ -18,7 +18,7 @@ describe('saveList and the list twins against the emulator', () => {
   let emu: Emulator;
   let client: SalesforceClient;
   beforeAll(async () => {
-    ({ emu, client } = await startOrg());
+    ({ emulator: emu, client } = await startOrg({ client: { retry: false } }));
   });
   afterAll(async () => {
     await emu.stop();

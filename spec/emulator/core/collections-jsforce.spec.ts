@@ -1,5 +1,6 @@
 import jsforce from 'jsforce';
 import { startEmulator, type Emulator } from '../../../src/emulator/index.js';
+import { jsforceConnection } from '../../support/org.js';
 
 /** jsforce@3's array create / update / upsert / destroy / retrieve go through sObject Collections. */
 describe('jsforce array operations against the emulator collections', () => {
@@ -7,10 +8,7 @@ describe('jsforce array operations against the emulator collections', () => {
   let conn: jsforce.Connection;
   beforeAll(async () => {
     emu = await startEmulator({ port: 0 });
-    const c = emu.credentials;
-    conn = new jsforce.Connection({ loginUrl: emu.url, version: '62.0',
-      oauth2: { clientId: c.consumerKey, clientSecret: c.consumerSecret, loginUrl: emu.url } });
-    await conn.login(c.username, c.password);
+    conn = await jsforceConnection(emu);
   });
   afterAll(async () => { await emu.stop(); });
 
