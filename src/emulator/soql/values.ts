@@ -3,6 +3,7 @@
  * and datetimes as epoch ms, numbers as numbers. One comparable form per field kind keeps WHERE, ORDER BY and GROUP BY
  * consistent.
  */
+import { checksum } from '../ids.js';
 import type { FieldType } from '../types.js';
 
 export type Kind = 'id' | 'string' | 'number' | 'boolean' | 'date' | 'datetime' | 'time' | 'multi';
@@ -21,21 +22,9 @@ export function kindOf(type: FieldType): Kind {
   }
 }
 
-const CHECKSUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
-
 /** The 18-character case-safe form of a 15-character record id (other strings unchanged). */
 export function to18(id: string): string {
-  if (id.length !== 15) return id;
-  let suffix = '';
-  for (let i = 0; i < 3; i++) {
-    let flags = 0;
-    for (let j = 0; j < 5; j++) {
-      const c = id.charCodeAt(i * 5 + j);
-      if (c >= 65 && c <= 90) flags |= 1 << j;
-    }
-    suffix += CHECKSUM[flags];
-  }
-  return id + suffix;
+  return id.length === 15 ? id + checksum(id) : id;
 }
 
 /** Epoch ms of a wire datetime (`2013-05-20T20:49:32.000+0000`, `…Z`, `…+01:00`) or date (`2013-05-20`). */
