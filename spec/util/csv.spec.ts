@@ -1,16 +1,5 @@
+import { createRandom } from '../../src/emulator/prng.js'; // seeded, so a failing case can be replayed
 import { CSV_NULL, CsvChunkParser, flattenRecord, parseCsv, stringifyRows, toCsvCell, utf8Length } from '../../src/util/csv.js';
-
-/** mulberry32: a small seeded generator, so a failing case can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALPHABET = ['a', 'Z', '0', ' ', ',', '"', '""', '\n', '\r\n', '\r', ';', '\t', '|', 'é', '日本', '😀', CSV_NULL, '\u00a0'];
 const randomCell = (rnd: () => number): string => {
@@ -24,7 +13,7 @@ describe('csv codec', () => {
   for (const delimiter of ['COMMA', 'TAB', 'PIPE', 'SEMICOLON'] as const) {
     for (const lineEnding of ['LF', 'CRLF'] as const) {
       it(`round-trips random cells with quotes, delimiters, CR/LF, unicode and #N/A (${delimiter}, ${lineEnding})`, () => {
-        const rnd = prng(0xc5 ^ v(delimiter, lineEnding));
+        const rnd = createRandom(0xc5 ^ v(delimiter, lineEnding));
         for (let round = 0; round < 40; round++) {
           const width = 1 + Math.floor(rnd() * 5);
           const rows = Array.from({ length: 1 + Math.floor(rnd() * 20) }, () => Array.from({ length: width }, () => randomCell(rnd)));
