@@ -8,7 +8,8 @@ import type { DescribeSObjectResult } from '../sources/describeTypes.js';
 import { CliError } from './errors.js';
 import type { CliIo } from './io.js';
 
-async function describeOrFail(client: SalesforceClient, sobject: string): Promise<DescribeSObjectResult> {
+/** The describe of one sObject, or one clear CLI error when the org has no such object. */
+export async function describeOrFail(client: SalesforceClient, sobject: string): Promise<DescribeSObjectResult> {
   try {
     const d = await describe(sobject, { client });
     if (!d) throw new CliError(`no describe for ${sobject}`);

@@ -6,17 +6,16 @@
 import { access } from 'node:fs/promises';
 import { from, type Observable } from 'rxjs';
 import type { SalesforceClient } from '../client/client.js';
-import { isSalesforceError } from '../client/errors.js';
 import { schemaFromDescribe, type SObjectModel } from '../model/index.js';
 import { csvFileHeader, FileFormatError, readRecordFile, recordFileFormat, type RecordFileFormat } from '../node/files.js';
 import { deleteRecords, insertRecords, updateRecords, upsertRecords } from '../operators/index.js';
 import { bulkIngest$ } from '../sources/bulk/bulkIngest.js';
 import type { BulkIngestEvent, ResultRow } from '../sources/bulk/types.js';
 import type { ListEvent, ListSaveResult } from '../sources/collections/types.js';
-import { describe } from '../sources/describe.js';
 import type { DescribeSObjectResult } from '../sources/describeTypes.js';
 import { flattenRecord, CSV_NULL } from '../util/csv.js';
 import { CliError, describeError, EXIT } from './errors.js';
+import { describeOrFail } from './inspect.js';
 import type { CliIo } from './io.js';
 import { checkColumns, type LoadOperation } from './loadColumns.js';
 import { progressBar } from './progress.js';
@@ -59,7 +58,7 @@ export async function runLoad(client: SalesforceClient, op: LoadOperation, sobje
 
   const describes = new Map<string, Promise<DescribeSObjectResult>>();
   const describeOf = (name: string) => {
-    if (!describes.has(name.toLowerCase())) describes.set(name.toLowerCase(), describeObject(client, name));
+    if (!describes.has(name.toLowerCase())) describes.set(name.toLowerCase(), describeOrFail(client, name));
     return describes.get(name.toLowerCase())!;
   };
   const d = await describeOf(sobject);
@@ -129,17 +128,6 @@ async function accountForTheRest(file: string, format: RecordFileFormat, results
     if (failed.length + unprocessed.length >= 1_000) await flush();
   }
   await flush();
-}
-
-async function describeObject(client: SalesforceClient, name: string): Promise<DescribeSObjectResult> {
-  try {
-    const d = await describe(name, { client });
-    if (!d) throw new CliError(`no describe for ${name}`);
-    return d;
-  } catch (e) {
-    if (isSalesforceError(e, 'NOT_FOUND')) throw new CliError(`unknown sObject ${name}`);
-    throw e;
-  }
 }
 
 /** Pass 1: columns, row count, every row validated by the describe-built model. */
