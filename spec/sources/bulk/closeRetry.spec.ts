@@ -17,6 +17,7 @@ describe('bulk ingest close with a lost answer', () => {
   let h: Harness;
   let sent: { method: string; path: string; data: unknown }[];
   let loseCloses: number;
+  let loseCreates: number;
 
   function client(): SalesforceClient {
     const real = axiosTransport();
@@ -24,11 +25,13 @@ describe('bulk ingest close with a lost answer', () => {
       const path = new URL(req.url).pathname.replace(/^\/services\/data\/v\d+\.\d\//, '');
       sent.push({ method: req.method, path, data: req.data });
       const closing = req.method === 'PATCH' && (req.data as { state?: string }).state === 'UploadComplete';
-      if (!closing || loseCloses === 0) return real(req);
-      loseCloses--;
-      // the org applies the close; the answer never comes back
+      const creating = req.method === 'POST' && path === 'jobs/ingest';
+      if (creating && loseCreates > 0) loseCreates--;
+      else if (closing && loseCloses > 0) loseCloses--;
+      else return real(req);
+      // the org applies the request; the answer never comes back
       return new Observable<never>(subscriber => real(req).subscribe({
-        next: () => subscriber.error(new NetworkError({ code: 'ECONNRESET', message: 'socket hang up', method: 'PATCH', url: req.url, sent: true })),
+        next: () => subscriber.error(new NetworkError({ code: 'ECONNRESET', message: 'socket hang up', method: req.method, url: req.url, sent: true })),
         error: (e: unknown) => subscriber.error(e),
       }));
     };
@@ -42,6 +45,7 @@ describe('bulk ingest close with a lost answer', () => {
     h = await startHarness(20_000);
     sent = [];
     loseCloses = 0;
+    loseCreates = 0;
   });
   afterEach(async () => { await h.stop(); });
 
@@ -56,6 +60,15 @@ describe('bulk ingest close with a lost answer', () => {
     expect(h.store.count('Account')).toBe(50);
     const patches = sent.filter(r => r.method === 'PATCH').map(r => (r.data as { state: string }).state);
     expect(patches).toEqual(['UploadComplete', 'UploadComplete']);   // re-sent once, never aborted
+  });
+
+  it('re-sends a job create whose answer was lost: the first job stays empty, every record lands once', async () => {
+    loseCreates = 1;
+    const records = Array.from({ length: 20 }, (_, i) => ({ Name: `Lost create ${i}` }));
+    const result = await bulkInsert('Account', records, { client: client(), polling });
+    expect(result.successful.length).toBe(20);
+    expect(sent.filter(r => r.method === 'POST' && r.path === 'jobs/ingest').length).toBe(2);
+    expect(h.store.count('Account')).toBe(20);
   });
 
   it('still fails a close when the job was not closed (aborted meanwhile)', async () => {

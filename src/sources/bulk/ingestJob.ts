@@ -56,7 +56,9 @@ export class BulkIngestJob {
       if (spec.columnDelimiter) body.columnDelimiter = spec.columnDelimiter;
       if (spec.lineEnding) body.lineEnding = spec.lineEnding;
       if (spec.assignmentRuleId) body.assignmentRuleId = spec.assignmentRuleId;
-      return client.request$<JobInfo>({ method: 'POST', path: 'jobs/ingest', data: body }).pipe(
+      // Safe to re-send: a create whose answer was lost leaves at most an empty Open job behind, which holds no
+      // records and which Salesforce deletes after 7 days; nothing a user gave us is written twice.
+      return client.request$<JobInfo>({ method: 'POST', path: 'jobs/ingest', data: body, idempotent: true }).pipe(
         map(res => new BulkIngestJob(client, res.data.id, res.data, opts.scheduler ?? client.scheduler)),
       );
     });

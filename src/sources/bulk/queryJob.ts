@@ -28,7 +28,8 @@ export class BulkQueryJob {
       const body: Record<string, unknown> = { operation: spec.all ? 'queryAll' : 'query', query: spec.query, contentType: 'CSV' };
       if (spec.columnDelimiter) body.columnDelimiter = spec.columnDelimiter;
       if (spec.lineEnding) body.lineEnding = spec.lineEnding;
-      return client.request$<JobInfo>({ method: 'POST', path: 'jobs/query', data: body }).pipe(
+      // Safe to re-send: a query job reads and writes nothing in the org; a lost create leaves a job nobody reads.
+      return client.request$<JobInfo>({ method: 'POST', path: 'jobs/query', data: body, idempotent: true }).pipe(
         map(res => new BulkQueryJob(client, res.data.id, res.data, opts.scheduler ?? client.scheduler)),
       );
     });
