@@ -64,6 +64,18 @@ describe('bulk ingest reconciliation and upload parts (fake org)', () => {
     expect(org.log).toEqual([]);
   });
 
+  it('refuses records over Bulk API 2.0 size limits (32,000 characters a field, 400,000 a record) before any request', async () => {
+    const org = fakeOrg(scheduler, {});
+    const tooLongField = [{ Name: 'ok' }, { Name: 'ok', Description: 'x'.repeat(32_001) }];
+    await expectAsync(lastValueFrom(bulkInsert$('Account', tooLongField, { client: org.client })))
+      .toBeRejectedWith(jasmine.objectContaining({ recordIndex: 1, field: 'Description', reason: jasmine.stringMatching(/32,000/) }));
+    const wide: Record<string, string> = {};
+    for (let i = 0; i < 14; i++) wide[`Text_${i}__c`] = 'y'.repeat(30_000);
+    await expectAsync(lastValueFrom(bulkInsert$('Account', [wide], { client: org.client })))
+      .toBeRejectedWith(jasmine.objectContaining({ recordIndex: 0, reason: jasmine.stringMatching(/400,000/) }));
+    expect(org.log).toEqual([]);
+  });
+
   it('refuses a streamed record carrying a column outside the header instead of dropping it', async () => {
     const org = fakeOrg(scheduler, {});
     async function* gen() { yield { Name: 'a' }; yield { Name: 'b', Industry: 'Energy' }; }

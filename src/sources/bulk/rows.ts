@@ -25,7 +25,34 @@ export function wireFields(target: BulkTarget, record: unknown, op: IngestOperat
   const wire = typeof target === 'string'
     ? record as Record<string, unknown>
     : target.toWire(record as Record<string, unknown>, op, { index });
-  return flattenRecord(wire);
+  const flat = flattenRecord(wire);
+  checkSize(flat, sobject, index);
+  return flat;
+}
+
+/** Bulk API 2.0 ingest limits: ≤ 32,000 characters a field, ≤ 400,000 characters and ≤ 5,000 fields a record. */
+const MAX_FIELD_CHARS = 32_000;
+const MAX_RECORD_CHARS = 400_000;
+const MAX_RECORD_FIELDS = 5_000;
+
+/** Refuses a record Salesforce would refuse for its size, before anything is sent. */
+function checkSize(flat: Record<string, unknown>, sobject: string, index: number): void {
+  const keys = Object.keys(flat);
+  if (keys.length > MAX_RECORD_FIELDS) {
+    throw new ValidationError({ sobject, recordIndex: index, reason: `${keys.length} fields; Bulk API 2.0 takes at most ${MAX_RECORD_FIELDS} a record` });
+  }
+  let chars = 0;
+  for (const key of keys) {
+    const value = flat[key];
+    if (typeof value !== 'string') continue;
+    if (value.length > MAX_FIELD_CHARS) {
+      throw new ValidationError({ sobject, recordIndex: index, field: key, reason: `${value.length} characters; Bulk API 2.0 takes at most ${MAX_FIELD_CHARS.toLocaleString('en-US')} a field` });
+    }
+    chars += value.length;
+  }
+  if (chars > MAX_RECORD_CHARS) {
+    throw new ValidationError({ sobject, recordIndex: index, reason: `${chars} characters; Bulk API 2.0 takes at most ${MAX_RECORD_CHARS.toLocaleString('en-US')} a record` });
+  }
 }
 
 /**
