@@ -1,27 +1,39 @@
 /**
- * Bulk API 2.0 throughput and client memory, rxforce against jsforce@3.10.16, on the local emulator.
+ * Bulk API 2.0 throughput and client memory: rxforce against jsforce@3.10.16's bulk2 and against the ideal bound, on
+ * the local emulator.
  *
  * Each client runs in a child process that reports its own peak RSS (`process.resourceUsage().maxRSS`, sampled by
- * the kernel), so the emulator's memory is not counted. rxforce streams its input from a generator and its results
- * page by page (`results: 'stream'`): that is the mode whose memory should stay flat as the job grows. The default
- * `results: 'collect'` keeps every input record to match it to its outcome, so its memory grows with the job by
- * design; it is measured and reported on its own line. jsforce's `loadAndWaitForResults` takes the records as an
- * array.
+ * the kernel), so the emulator's memory is not counted. The clock starts after login, once the modules are loaded,
+ * and stops when the client holds every result. Every client polls at the same fixed 100 ms, so no one wins by
+ * polling luck.
+ *
+ * - rxforce streams its input from a generator and its results page by page (`results: 'stream'`): the mode whose
+ *   memory should stay flat as the job grows (measured at a tenth of the size and at the size). The default
+ *   `results: 'collect'` keeps every input record to match it to its outcome, so its memory grows with the job by
+ *   design; it is measured on its own line.
+ * - jsforce's `loadAndWaitForResults` takes the records as an array; `bulk2.query` streams records.
+ * - The ideal bound is the floor of any client on this emulator: raw axios uploads CSV bytes built before the clock
+ *   starts in one PUT, closes, polls at the same interval and downloads the successful results without parsing them;
+ *   for query it downloads the result pages (same `maxRecords`) as raw bytes and only counts their lines.
  *
  *   node --import tsx bench/bulk.ts [--size 1000000]
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { lastValueFrom, count } from 'rxjs';
 
-export interface BenchResult { name: string; value: number; unit: string; ratio?: number }
+export interface BenchResult { name: string; value: number; unit: string; ratio?: number; runs?: number }
 
-interface ChildReport { records: number; ms: number; peakRssMb: number }
+/** `incomplete`: the client's stream stopped without ending (jsforce's bulk2.query past one result page). */
+interface ChildReport { records: number; ms: number; peakRssMb: number; incomplete?: boolean }
 
 const SELF = fileURLToPath(import.meta.url);
+const CREDENTIALS = { username: 'admin@rxforce.local', password: 'rxforce', consumerKey: 'rxforce-local-key', consumerSecret: 'rxforce-local-secret' };
+const POLL_MS = 100;
+const PAGE_RECORDS = 50_000;
 const FIELDS = (i: number) => ({ Name: `Bench ${i}`, Industry: i % 3 ? 'Energy' : 'Technology', Phone: `+1 555 ${String(i).padStart(7, '0')}` });
+const SOQL = (n: number) => `SELECT Id, Name, Industry, Phone FROM Account LIMIT ${n}`;
 
-/** Runs one scenario in a fresh Node process and reads its report. */
+/** Runs one scenario in a fresh Node process and reads its report (the last stdout line). */
 function child(scenario: string, url: string, size: number): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, ['--import', 'tsx', SELF, '--child', scenario, '--url', url, '--size', String(size)], {
@@ -30,88 +42,214 @@ function child(scenario: string, url: string, size: number): Promise<ChildReport
     let out = '';
     p.stdout.on('data', d => { out += String(d); });
     p.on('error', reject);
-    p.on('exit', code => {
+    p.on('close', (code, signal) => {
       const line = out.trim().split('\n').pop() ?? '';
-      if (code !== 0) reject(new Error(`${scenario} exited with ${code}: ${out}`));
-      else resolve(JSON.parse(line) as ChildReport);
+      if (code !== 0 || !line.startsWith('{')) {
+        reject(new Error(`${scenario} ${size}: child exited with ${signal ?? code}${line ? `: ${line}` : ' and no report'}`));
+        return;
+      }
+      try { resolve(JSON.parse(line) as ChildReport); } catch (e) { reject(new Error(`${scenario} ${size}: unreadable report ${line}: ${String(e)}`)); }
     });
   });
 }
 
+/** The scenario's last step, for the report of a child whose event loop ran dry before it finished. */
+let stage = 'starting';
+/** What a scenario has done so far, for a report even when its client never finishes. */
+const progress = { records: 0, started: 0 };
+
 async function runChild(scenario: string, url: string, size: number): Promise<ChildReport> {
-  const credentials = { username: 'admin@rxforce.local', password: 'rxforce', consumerKey: 'rxforce-local-key', consumerSecret: 'rxforce-local-secret' };
-  const started = Date.now();
   let records = 0;
+  let started = 0;
   if (scenario.startsWith('rx-')) {
     const { SalesforceClient } = await import('../src/client/client.js');
     const { passwordLogin } = await import('../src/client/auth/password.js');
     const { bulkInsert$, bulkQuery$ } = await import('../src/sources/bulk/index.js');
-    const client = new SalesforceClient({ login: passwordLogin({ loginUrl: url, ...credentials }), apiVersion: '62.0' });
-    const polling = { initialMs: 100, factor: 1.5, maxMs: 1000 };
+    const { lastValueFrom, tap, count } = await import('rxjs');
+    const client = new SalesforceClient({ login: passwordLogin({ loginUrl: url, ...CREDENTIALS }), apiVersion: '62.0' });
+    await client.session();
+    const polling = { initialMs: POLL_MS, factor: 1, maxMs: POLL_MS };
+    stage = 'logged in';
+    started = performance.now();
     if (scenario === 'rx-insert' || scenario === 'rx-insert-collect') {
       async function* rows() { for (let i = 0; i < size; i++) yield FIELDS(i); }
       const results = scenario === 'rx-insert' ? 'stream' : 'collect';
-      const last = await lastValueFrom(bulkInsert$('Account', rows(), {
-        client, polling, results, partSizeBytes: 16 * 1024 * 1024,
-      }));
+      const last = await lastValueFrom(bulkInsert$('Account', rows(), { client, polling, results, partSizeBytes: 16 * 1024 * 1024 }).pipe(
+        tap(e => { stage = e.type === 'job' ? `job ${e.job.state}` : e.type === 'upload' ? `uploaded ${e.records}` : e.type; }),
+      ));
       records = last.type === 'summary' ? last.successful : last.type === 'result' ? last.successful.length : 0;
     } else {
-      records = await lastValueFrom(bulkQuery$(`SELECT Id, Name, Industry, Phone FROM Account LIMIT ${size}`, { client, polling, maxRecords: 50_000 }).pipe(count()));
+      records = await lastValueFrom(bulkQuery$(SOQL(size), {
+        client, polling, maxRecords: PAGE_RECORDS, onJob: job => { stage = `query job ${job.state}`; },
+      }).pipe(tap(() => { if (++records % 100_000 === 0) stage = `read ${records} records`; }), count()));
     }
-  } else {
+  } else if (scenario.startsWith('jsforce-')) {
     const jsforce = (await import('jsforce')).default;
-    const conn = new jsforce.Connection({ loginUrl: url, version: '62.0', oauth2: { loginUrl: url, clientId: credentials.consumerKey, clientSecret: credentials.consumerSecret } });
-    await conn.login(credentials.username, credentials.password);
-    conn.bulk2.pollInterval = 100;
+    const conn = new jsforce.Connection({ loginUrl: url, version: '62.0', oauth2: { loginUrl: url, clientId: CREDENTIALS.consumerKey, clientSecret: CREDENTIALS.consumerSecret } });
+    await conn.login(CREDENTIALS.username, CREDENTIALS.password);
+    conn.bulk2.pollInterval = POLL_MS;
     conn.bulk2.pollTimeout = 60 * 60 * 1000;
+    stage = 'logged in';
     if (scenario === 'jsforce-insert') {
+      started = performance.now();
+      // jsforce takes an array: building it is part of its cost
       const input = Array.from({ length: size }, (_, i) => FIELDS(i));
+      stage = 'loading';
       const res = await conn.bulk2.loadAndWaitForResults({ object: 'Account', operation: 'insert', input });
       records = res.successfulResults.length;
     } else {
-      const stream = await conn.bulk2.query(`SELECT Id, Name, Industry, Phone FROM Account LIMIT ${size}`);
+      started = performance.now();
+      progress.started = started;
+      const stream = await conn.bulk2.query(SOQL(size));
+      stage = 'reading records';
       await new Promise<void>((resolve, reject) => {
-        stream.on('record', () => { records++; });
+        stream.on('record', () => { records++; progress.records++; });
         stream.on('end', () => resolve());
         stream.on('error', reject);
       });
     }
+  } else {
+    const ideal = await rawClient(url);
+    if (scenario === 'ideal-insert') {
+      let csv = 'Name,Industry,Phone\n';
+      const lines: string[] = [];
+      for (let i = 0; i < size; i++) { const f = FIELDS(i); lines.push(`${f.Name},${f.Industry},${f.Phone}\n`); }
+      csv += lines.join('');
+      const bytes = Buffer.from(csv, 'utf8');
+      stage = 'built CSV';
+      started = performance.now();
+      records = await ideal.insert(bytes);
+    } else {
+      started = performance.now();
+      records = await ideal.query(SOQL(size));
+    }
   }
-  return { records, ms: Date.now() - started, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  const ms = performance.now() - started;
+  return { records, ms, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
-/** Both clients side by side at `size`, plus rxforce's peak RSS at a tenth of it (memory should be flat). */
-export async function run(size = 1_000_000): Promise<BenchResult[]> {
+/**
+ * The floor: the Bulk API 2.0 calls any client must make, through axios with a keep-alive agent, nothing else —
+ * no CSV encoding or parsing, no typing, no reconciliation.
+ */
+async function rawClient(url: string) {
+  const axios = (await import('axios')).default;
+  const { Agent } = await import('node:http');
+  const token = await axios.post(`${url}/services/oauth2/token`, new URLSearchParams({
+    grant_type: 'password', username: CREDENTIALS.username, password: CREDENTIALS.password,
+    client_id: CREDENTIALS.consumerKey, client_secret: CREDENTIALS.consumerSecret,
+  }).toString(), { headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  const { access_token: accessToken, instance_url: instanceUrl } = token.data as { access_token: string; instance_url: string };
+  const http = axios.create({
+    baseURL: `${instanceUrl}/services/data/v62.0/`, httpAgent: new Agent({ keepAlive: true }),
+    headers: { Authorization: `Bearer ${accessToken}` }, maxBodyLength: Infinity, maxContentLength: Infinity,
+  });
+  const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+  const poll = async (path: string) => {
+    for (;;) {
+      await sleep(POLL_MS);
+      const { data } = await http.get<{ state: string; errorMessage?: string }>(path);
+      stage = `job ${data.state}`;
+      if (data.state === 'JobComplete') return;
+      if (data.state === 'Failed' || data.state === 'Aborted') throw new Error(`job ${data.state}: ${data.errorMessage ?? ''}`);
+    }
+  };
+  /** Lines in a streamed body, counted as the bytes pass; nothing kept. */
+  const lines = async (path: string, params?: Record<string, unknown>) => {
+    const res = await http.get<NodeJS.ReadableStream>(path, { params, responseType: 'stream' });
+    let n = 0;
+    for await (const chunk of res.data as AsyncIterable<Buffer>) {
+      for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) n++;
+    }
+    return { lines: n, locator: res.headers['sforce-locator'] as string | undefined };
+  };
+  return {
+    async insert(csv: Buffer): Promise<number> {
+      const { data: job } = await http.post<{ id: string }>('jobs/ingest', { object: 'Account', operation: 'insert', contentType: 'CSV', lineEnding: 'LF' });
+      await http.put(`jobs/ingest/${job.id}/batches`, csv, { headers: { 'Content-Type': 'text/csv' } });
+      await http.patch(`jobs/ingest/${job.id}`, { state: 'UploadComplete' });
+      await poll(`jobs/ingest/${job.id}`);
+      return (await lines(`jobs/ingest/${job.id}/successfulResults/`)).lines - 1;
+    },
+    async query(soql: string): Promise<number> {
+      const { data: job } = await http.post<{ id: string }>('jobs/query', { operation: 'query', query: soql, contentType: 'CSV' });
+      await poll(`jobs/query/${job.id}`);
+      let total = 0;
+      let locator: string | undefined;
+      do {
+        const page = await lines(`jobs/query/${job.id}/results`, { maxRecords: PAGE_RECORDS, ...(locator ? { locator } : {}) });
+        total += page.lines - 1;
+        locator = page.locator;
+        stage = `downloaded ${total} records`;
+      } while (locator && locator !== 'null');
+      return total;
+    },
+  };
+}
+
+/**
+ * rxforce, jsforce and the ideal bound side by side at `size`, plus rxforce's peak RSS at a tenth of it (memory
+ * should be flat). Ratios are of wall time: rxforce ÷ ideal (1 is the floor) and jsforce ÷ rxforce (above 1: rxforce
+ * is faster); memory rows divide by the row they name.
+ */
+export async function run(size = sizeArg()): Promise<BenchResult[]> {
   const { startEmulator } = await import('../src/emulator/index.js');
   const emu = await startEmulator({ port: 0, bulkRecordsPerSecond: 10_000_000 });
   try {
     const r: Record<string, ChildReport> = {};
     const small = Math.max(1, Math.floor(size / 10));
-    r.rxInsertSmall = await child('rx-insert', emu.url, small);
-    r.rxInsert = await child('rx-insert', emu.url, size);
-    r.rxInsertCollect = await child('rx-insert-collect', emu.url, size);
-    r.jsInsert = await child('jsforce-insert', emu.url, size);
-    r.rxQuerySmall = await child('rx-query', emu.url, small);
-    r.rxQuery = await child('rx-query', emu.url, size);
-    r.jsQuery = await child('jsforce-query', emu.url, size);
-    for (const [k, v] of Object.entries(r)) {
-      const want = k.endsWith('Small') ? small : size;
-      if (v.records !== want) throw new Error(`${k}: ${v.records} records instead of ${want}`);
+    const steps: [string, string, number][] = [
+      ['idealInsert', 'ideal-insert', size],
+      ['rxInsertSmall', 'rx-insert', small],
+      ['rxInsert', 'rx-insert', size],
+      ['jsInsert', 'jsforce-insert', size],
+      ['rxInsertCollect', 'rx-insert-collect', size],
+      ['idealQuery', 'ideal-query', size],
+      ['rxQuerySmall', 'rx-query', small],
+      ['rxQuery', 'rx-query', size],
+      ['jsQuery', 'jsforce-query', size],
+    ];
+    const step = async (key: string, scenario: string, n: number) => {
+      console.error(`  bulk: ${scenario} ${n}…`);
+      r[key] = await child(scenario, emu.url, n);
+      if (r[key].records !== n && !r[key].incomplete) throw new Error(`${scenario} ${n}: ${r[key].records} records instead of ${n}`);
+    };
+    for (const [key, scenario, n] of steps) await step(key, scenario, n);
+    // jsforce's bulk2.query delivers one result page only: when it broke at `size`, compare again at a size whose
+    // results fit one page of the emulator (64 MB), so there is still a like-for-like speed figure
+    const half = Math.max(1, Math.floor(size / 2));
+    if (r.jsQuery.incomplete) {
+      await step('rxQueryHalf', 'rx-query', half);
+      await step('jsQueryHalf', 'jsforce-query', half);
+      if (r.jsQueryHalf.incomplete) throw new Error(`jsforce-query ${half}: stopped after ${r.jsQueryHalf.records} records`);
     }
     const rate = (c: ChildReport) => Math.round(c.records / (c.ms / 1000));
     const mb = (c: ChildReport) => Math.round(c.peakRssMb);
+    const k = (n: number) => (n >= 1e6 && n % 1e6 === 0 ? `${n / 1e6}M` : n >= 1000 ? `${n / 1000}k` : String(n));
+    const row = (name: string, c: ChildReport, ratio?: number): BenchResult =>
+      ({ name: `${name} (${(c.ms / 1000).toFixed(1)} s)`, value: rate(c), unit: 'records/s', ratio, runs: 1 });
     return [
-      { name: `rxforce bulk insert ${size}`, value: rate(r.rxInsert), unit: 'records/s', ratio: rate(r.rxInsert) / rate(r.jsInsert) },
-      { name: `jsforce bulk2.loadAndWaitForResults ${size}`, value: rate(r.jsInsert), unit: 'records/s' },
-      { name: `rxforce bulk insert ${size} peak RSS`, value: mb(r.rxInsert), unit: 'MB', ratio: r.rxInsert.peakRssMb / r.jsInsert.peakRssMb },
-      { name: `jsforce bulk insert ${size} peak RSS`, value: mb(r.jsInsert), unit: 'MB' },
-      { name: `rxforce bulk insert ${small} peak RSS`, value: mb(r.rxInsertSmall), unit: 'MB', ratio: r.rxInsert.peakRssMb / r.rxInsertSmall.peakRssMb },
-      { name: `rxforce bulk insert ${size} collect peak RSS`, value: mb(r.rxInsertCollect), unit: 'MB', ratio: r.rxInsertCollect.peakRssMb / r.jsInsert.peakRssMb },
-      { name: `rxforce bulk query ${size}`, value: rate(r.rxQuery), unit: 'records/s', ratio: rate(r.rxQuery) / rate(r.jsQuery) },
-      { name: `jsforce bulk2.query ${size}`, value: rate(r.jsQuery), unit: 'records/s' },
-      { name: `rxforce bulk query ${size} peak RSS`, value: mb(r.rxQuery), unit: 'MB', ratio: r.rxQuery.peakRssMb / r.jsQuery.peakRssMb },
-      { name: `jsforce bulk query ${size} peak RSS`, value: mb(r.jsQuery), unit: 'MB' },
-      { name: `rxforce bulk query ${small} peak RSS`, value: mb(r.rxQuerySmall), unit: 'MB', ratio: r.rxQuery.peakRssMb / r.rxQuerySmall.peakRssMb },
+      row(`ideal bound insert ${k(size)} (raw axios: pre-built CSV, one PUT, poll ${POLL_MS} ms, results unparsed)`, r.idealInsert),
+      row(`rxforce bulkInsert$ ${k(size)}, streamed results (÷ ideal)`, r.rxInsert, r.rxInsert.ms / r.idealInsert.ms),
+      row(`jsforce bulk2.loadAndWaitForResults ${k(size)} (÷ rxforce)`, r.jsInsert, r.jsInsert.ms / r.rxInsert.ms),
+      row(`rxforce bulkInsert$ ${k(size)}, collected results (÷ ideal)`, r.rxInsertCollect, r.rxInsertCollect.ms / r.idealInsert.ms),
+      { name: `peak RSS, rxforce insert ${k(size)} streamed (÷ jsforce)`, value: mb(r.rxInsert), unit: 'MB', ratio: r.rxInsert.peakRssMb / r.jsInsert.peakRssMb, runs: 1 },
+      { name: `peak RSS, rxforce insert ${k(small)} streamed (${k(size)} ÷ ${k(small)}: flatness)`, value: mb(r.rxInsertSmall), unit: 'MB', ratio: r.rxInsert.peakRssMb / r.rxInsertSmall.peakRssMb, runs: 1 },
+      { name: `peak RSS, rxforce insert ${k(size)} collected (÷ jsforce)`, value: mb(r.rxInsertCollect), unit: 'MB', ratio: r.rxInsertCollect.peakRssMb / r.jsInsert.peakRssMb, runs: 1 },
+      { name: `peak RSS, jsforce insert ${k(size)}`, value: mb(r.jsInsert), unit: 'MB', runs: 1 },
+      { name: `peak RSS, ideal insert ${k(size)} (holds the whole CSV)`, value: mb(r.idealInsert), unit: 'MB', runs: 1 },
+      row(`ideal bound query ${k(size)} (raw axios: poll ${POLL_MS} ms, pages of ${k(PAGE_RECORDS)} downloaded unparsed)`, r.idealQuery),
+      row(`rxforce bulkQuery$ ${k(size)} (÷ ideal)`, r.rxQuery, r.rxQuery.ms / r.idealQuery.ms),
+      ...(r.jsQuery.incomplete ? [
+        { name: `jsforce bulk2.query ${k(size)}: FAILED, its record stream stopped after ${r.jsQuery.records} of ${size} records and never ended `
+          + '(jsforce@3.10.16 pipes every result page into one stream that the first page ends; later pages are lost)', value: r.jsQuery.records, unit: 'records', runs: 1 },
+        row(`rxforce bulkQuery$ ${k(half)}, to compare with jsforce within one result page`, r.rxQueryHalf!),
+        row(`jsforce bulk2.query ${k(half)} (÷ rxforce at ${k(half)})`, r.jsQueryHalf!, r.jsQueryHalf!.ms / r.rxQueryHalf!.ms),
+      ] : [row(`jsforce bulk2.query ${k(size)} (÷ rxforce)`, r.jsQuery, r.jsQuery.ms / r.rxQuery.ms)]),
+      { name: `peak RSS, rxforce query ${k(size)} (÷ jsforce)`, value: mb(r.rxQuery), unit: 'MB', ratio: r.rxQuery.peakRssMb / r.jsQuery.peakRssMb, runs: 1 },
+      { name: `peak RSS, rxforce query ${k(small)} (${k(size)} ÷ ${k(small)}: flatness)`, value: mb(r.rxQuerySmall), unit: 'MB', ratio: r.rxQuery.peakRssMb / r.rxQuerySmall.peakRssMb, runs: 1 },
+      { name: `peak RSS, jsforce query ${k(size)}${r.jsQuery.incomplete ? ' (until its stream stopped)' : ''}`, value: mb(r.jsQuery), unit: 'MB', runs: 1 },
+      { name: `peak RSS, ideal query ${k(size)}`, value: mb(r.idealQuery), unit: 'MB', runs: 1 },
     ];
   } finally {
     await emu.stop();
@@ -123,15 +261,33 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
+/** `--size N` (also through `npm run bench -- bulk --size N`), default 1,000,000. */
+function sizeArg(): number {
+  const n = Number(arg('--size') ?? process.env.BENCH_BULK_SIZE ?? 1_000_000);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`bench bulk: --size must be a positive integer, not ${arg('--size')}`);
+  return n;
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const size = Number(arg('--size') ?? 1_000_000);
   const scenario = arg('--child');
   if (scenario) {
-    runChild(scenario, arg('--url')!, size).then(r => { console.log(JSON.stringify(r)); process.exit(0); },
+    // A child whose work is stuck on a promise nothing will settle would exit 0 silently: say where it stopped.
+    process.on('beforeExit', () => {
+      if (scenario === 'jsforce-query' && progress.started) {
+        // jsforce@3.10.16 pipes each result page into one record stream, and the first page's end ends it: later
+        // pages are lost and 'end' never comes. Report what it delivered, marked incomplete.
+        const report: ChildReport = { records: progress.records, ms: performance.now() - progress.started, peakRssMb: process.resourceUsage().maxRSS / 1024, incomplete: true };
+        process.stdout.write(`${JSON.stringify(report)}\n`, () => process.exit(0));
+        return;
+      }
+      console.error(`bench bulk ${scenario}: the event loop ran dry before the scenario finished (last step: ${stage})`);
+      process.exit(3);
+    });
+    runChild(scenario, arg('--url')!, sizeArg()).then(r => { process.stdout.write(`${JSON.stringify(r)}\n`, () => process.exit(0)); },
       (e: unknown) => { console.error(e); process.exit(1); });
   } else {
-    run(size).then(results => {
-      for (const r of results) console.log(`${r.name.padEnd(48)} ${String(r.value).padStart(10)} ${r.unit}${r.ratio !== undefined ? `  (×${r.ratio.toFixed(2)})` : ''}`);
+    run().then(results => {
+      for (const r of results) console.log(`${r.name.padEnd(100)} ${String(r.value).padStart(10)} ${r.unit}${r.ratio !== undefined ? `  (×${r.ratio.toFixed(2)})` : ''}`);
     }, (e: unknown) => { console.error(e); process.exitCode = 1; });
   }
 }

@@ -7,9 +7,9 @@
  * client's instead of queueing behind it. Both clients warm up (JIT, login) before the clock starts. The emulator
  * sleeps the configured latency once per request, before handling it, so the ideal bound counts it once per trip.
  *
- * Every timed run is repeated (`BENCH_REPEAT`, default 3) for both clients and the best is reported, with rxforce's
- * median beside it: on a shared machine the spread comes from other processes, and the best run is the one they
- * disturbed least.
+ * Every timed run is repeated (`BENCH_REPEAT`, default 5) for both clients and the median is reported, with the
+ * fastest and slowest runs in the row name so the spread is visible. Ratios are of wall time: rxforce ÷ ideal bound
+ * (1 is the floor; the aim is ≤ 1.2) and jsforce ÷ rxforce (the aim is ≥ 4 for inserts).
  *
  *   node --import tsx bench/lists.ts
  */
@@ -24,12 +24,12 @@ import { insertRecords } from '../src/operators/insertRecords.js';
 import { results } from '../src/operators/results.js';
 import { fetchList$ } from '../src/sources/fetchList.js';
 
-export interface BenchResult { name: string; value: number; unit: string; ratio?: number }
+export interface BenchResult { name: string; value: number; unit: string; ratio?: number; runs?: number }
 
 const SIZE = 10_000;
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50);
 const CONCURRENCY = 5;
-const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
+const REPEAT = Math.max(1, Math.floor(Number(process.env.BENCH_REPEAT ?? 5)) || 5);
 
 const Account = defineSObject('Account', {
   Id: sf.id(),
@@ -47,13 +47,14 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
   return { ms: performance.now() - started, value };
 }
 
-/** Runs `fn(run)` `REPEAT` times; the fastest run with the median time of all. */
-async function best<T>(fn: (run: number) => Promise<T>): Promise<{ ms: number; median: number; value: T }> {
+/** Runs `fn(run)` `REPEAT` times: the median time, the spread, and the last run's value (for checks). */
+async function repeated<T>(fn: (run: number) => Promise<T>): Promise<{ median: number; min: number; max: number; value: T }> {
   const runs: { ms: number; value: T }[] = [];
   for (let i = 0; i < REPEAT; i++) runs.push(await timed(() => fn(i)));
   const sorted = runs.map((r) => r.ms).sort((a, b) => a - b);
-  const fastest = runs.reduce((a, b) => (b.ms < a.ms ? b : a));
-  return { ...fastest, median: sorted[Math.floor(sorted.length / 2)] };
+  const mid = sorted.length / 2;
+  const median = sorted.length % 2 ? sorted[Math.floor(mid)] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { median, min: sorted[0], max: sorted[sorted.length - 1], value: runs[runs.length - 1].value };
 }
 
 /** Ideal wall time: every round trip pays the latency once, `concurrency` at a time. */
@@ -109,15 +110,15 @@ export async function run(): Promise<BenchResult[]> {
 
     // inserts: ≤ 200 records a request
     const insertTrips = Math.ceil(SIZE / 200);
-    const rx = await best((run) => lastValueFrom(from(rows(`rx${run}`)).pipe(insertRecords(Account, { client, concurrency: CONCURRENCY }), results())));
-    const js = await best((run) => conn.sobject('Account').create(rows(`js${run}`), { allowRecursive: true }));
+    const rx = await repeated((run) => lastValueFrom(from(rows(`rx${run}`)).pipe(insertRecords(Account, { client, concurrency: CONCURRENCY }), results())));
+    const js = await repeated((run) => conn.sobject('Account').create(rows(`js${run}`), { allowRecursive: true }));
     if (!rx.value.every((r) => r.success) || !js.value.every((r) => r.success)) throw new Error('insert benchmark: some records failed');
 
     // retrieve: ≤ 2,000 ids a request; jsforce sends one retrieve per 2,000 ids, one after another
     const ids = rx.value.map((r) => r.id!);
     const fetchTrips = Math.ceil(SIZE / 2000);
-    const rxFetch = await best(() => lastValueFrom(fetchList$(Account, ids, { client, concurrency: CONCURRENCY })));
-    const jsFetch = await best(async () => {
+    const rxFetch = await repeated(() => lastValueFrom(fetchList$(Account, ids, { client, concurrency: CONCURRENCY })));
+    const jsFetch = await repeated(async () => {
       const out: unknown[] = [];
       for (let i = 0; i < ids.length; i += 2000) {
         out.push(...(await conn.sobject('Account').retrieve(ids.slice(i, i + 2000), { fields: Account.fieldNames })));
@@ -129,13 +130,14 @@ export async function run(): Promise<BenchResult[]> {
     const round = (n: number) => Math.round(n * 100) / 100;
     const insertIdeal = ideal(insertTrips, CONCURRENCY);
     const fetchIdeal = ideal(fetchTrips, CONCURRENCY);
+    const spread = (r: { min: number; max: number }) => `runs ${round(r.min)}–${round(r.max)} ms`;
     return [
-      { name: `insertRecords ${SIZE} (concurrency ${CONCURRENCY}, ${LATENCY_MS} ms latency, best of ${REPEAT}; median ${round(rx.median)} ms)`, value: round(rx.ms), unit: 'ms', ratio: round(rx.ms / insertIdeal) },
       { name: `ideal bound insert ${SIZE} (${insertTrips} round trips × ${LATENCY_MS} ms / ${CONCURRENCY})`, value: insertIdeal, unit: 'ms' },
-      { name: `jsforce create(${SIZE}, allowRecursive, best of ${REPEAT})`, value: round(js.ms), unit: 'ms', ratio: round(js.ms / rx.ms) },
-      { name: `fetchList$ ${SIZE} ids (concurrency ${CONCURRENCY}, ${LATENCY_MS} ms latency, best of ${REPEAT}; median ${round(rxFetch.median)} ms)`, value: round(rxFetch.ms), unit: 'ms', ratio: round(rxFetch.ms / fetchIdeal) },
+      { name: `rxforce insertRecords ${SIZE} (concurrency ${CONCURRENCY}, ${LATENCY_MS} ms latency; ${spread(rx)}) (÷ ideal)`, value: round(rx.median), unit: 'ms', ratio: round(rx.median / insertIdeal), runs: REPEAT },
+      { name: `jsforce create(${SIZE}, allowRecursive; ${spread(js)}) (÷ rxforce)`, value: round(js.median), unit: 'ms', ratio: round(js.median / rx.median), runs: REPEAT },
       { name: `ideal bound fetch ${SIZE} (${fetchTrips} round trips × ${LATENCY_MS} ms / ${CONCURRENCY})`, value: fetchIdeal, unit: 'ms' },
-      { name: `jsforce retrieve(${SIZE} ids, 2,000 a call, best of ${REPEAT})`, value: round(jsFetch.ms), unit: 'ms', ratio: round(jsFetch.ms / rxFetch.ms) },
+      { name: `rxforce fetchList$ ${SIZE} ids (concurrency ${CONCURRENCY}, ${LATENCY_MS} ms latency; ${spread(rxFetch)}) (÷ ideal)`, value: round(rxFetch.median), unit: 'ms', ratio: round(rxFetch.median / fetchIdeal), runs: REPEAT },
+      { name: `jsforce retrieve(${SIZE} ids, 2,000 a call; ${spread(jsFetch)}) (÷ rxforce)`, value: round(jsFetch.median), unit: 'ms', ratio: round(jsFetch.median / rxFetch.median), runs: REPEAT },
     ];
   } finally {
     child.removeAllListeners('exit');

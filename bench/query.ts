@@ -3,7 +3,10 @@
  * `maxFetch` raised), each client in its own child process reporting its peak RSS (kernel maxRSS), plus rxforce's
  * peak RSS with a streaming consumer at 10k and 100k records — flat if paging is truly lazy — against the same
  * process reading one record (what Node, tsx and the client cost before any paging), and the pull iterable
- * `queryRecords` over the same 100,000.
+ * `queryRecords` over the same 100,000. The ideal bound is the floor of any client on this emulator: raw axios fetching
+ * the same pages (following nextRecordsUrl) with JSON.parse and nothing else. The clock starts after login.
+ * Ratios are of wall time: rxforce ÷ ideal (1 is the floor) and jsforce ÷ rxforce (above 1: rxforce is faster);
+ * memory rows divide by the row they name.
  *
  *   node --import tsx bench/query.ts [--size 100000]
  */
@@ -11,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { count, lastValueFrom } from 'rxjs';
 
-export interface BenchResult { name: string; value: number; unit: string; ratio?: number }
+export interface BenchResult { name: string; value: number; unit: string; ratio?: number; runs?: number }
 interface ChildReport { records: number; ms: number; peakRssMb: number }
 
 const SELF = fileURLToPath(import.meta.url);
@@ -31,29 +34,46 @@ function child(scenario: string, url: string, size: number): Promise<ChildReport
 }
 
 async function runChild(scenario: string, url: string, size: number): Promise<ChildReport> {
-  const started = Date.now();
+  let started = 0;
   let records = 0;
-  if (scenario === 'rx') {
+  if (scenario === 'rx' || scenario === 'pull') {
     const { SalesforceClient } = await import('../src/client/client.js');
     const { passwordLogin } = await import('../src/client/auth/password.js');
     const { query$ } = await import('../src/sources/query.js');
-    const client = new SalesforceClient({ login: passwordLogin({ loginUrl: url, ...CREDENTIALS }), apiVersion: '62.0' });
-    records = await lastValueFrom(query$(SOQL(size), { client }).pipe(count()));
-  } else if (scenario === 'pull') {
-    const { SalesforceClient } = await import('../src/client/client.js');
-    const { passwordLogin } = await import('../src/client/auth/password.js');
     const { queryRecords } = await import('../src/sources/queryPages.js');
     const client = new SalesforceClient({ login: passwordLogin({ loginUrl: url, ...CREDENTIALS }), apiVersion: '62.0' });
-    for await (const _ of queryRecords(SOQL(size), { client })) records++;
+    await client.session();
+    started = performance.now();
+    if (scenario === 'rx') records = await lastValueFrom(query$(SOQL(size), { client }).pipe(count()));
+    else for await (const _ of queryRecords(SOQL(size), { client })) records++;
+  } else if (scenario === 'ideal') {
+    const axios = (await import('axios')).default;
+    const { Agent } = await import('node:http');
+    const token = await axios.post(`${url}/services/oauth2/token`, new URLSearchParams({
+      grant_type: 'password', username: CREDENTIALS.username, password: CREDENTIALS.password,
+      client_id: CREDENTIALS.consumerKey, client_secret: CREDENTIALS.consumerSecret,
+    }).toString(), { headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    const { access_token: accessToken, instance_url: instanceUrl } = token.data as { access_token: string; instance_url: string };
+    const http = axios.create({ baseURL: instanceUrl, httpAgent: new Agent({ keepAlive: true }),
+      headers: { Authorization: `Bearer ${accessToken}` }, responseType: 'text', transformResponse: (d: string) => d });
+    started = performance.now();
+    type Page = { records: unknown[]; done: boolean; nextRecordsUrl?: string };
+    let page = JSON.parse((await http.get<string>('/services/data/v62.0/query', { params: { q: SOQL(size) } })).data) as Page;
+    records += page.records.length;
+    while (!page.done && page.nextRecordsUrl) {
+      page = JSON.parse((await http.get<string>(page.nextRecordsUrl)).data) as Page;
+      records += page.records.length;
+    }
   } else {
     const jsforce = (await import('jsforce')).default;
     const conn = new jsforce.Connection({ loginUrl: url, version: '62.0',
       oauth2: { loginUrl: url, clientId: CREDENTIALS.consumerKey, clientSecret: CREDENTIALS.consumerSecret } });
     await conn.login(CREDENTIALS.username, CREDENTIALS.password);
+    started = performance.now();
     const res = await conn.query(SOQL(size), { autoFetch: true, maxFetch: size + 1 });
     records = res.records.length;
   }
-  return { records, ms: Date.now() - started, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  return { records, ms: performance.now() - started, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
 export async function run(size = 100_000): Promise<BenchResult[]> {
@@ -67,23 +87,29 @@ export async function run(size = 100_000): Promise<BenchResult[]> {
     async function* rows() { for (let i = 0; i < size; i++) yield { Name: `Query ${i}`, Industry: i % 2 ? 'Energy' : 'Banking', Phone: `+1 555 ${i}` }; }
     await lastValueFrom(bulkInsert$('Account', rows(), { client, results: 'stream', polling: { initialMs: 100, factor: 1.5, maxMs: 1000 } }));
 
+    const ideal = await child('ideal', emu.url, size);
     const rx = await child('rx', emu.url, size);
     const js = await child('jsforce', emu.url, size);
     const small = await child('rx', emu.url, Math.floor(size / 10));
     const idle = await child('rx', emu.url, 1);
     const pull = await child('pull', emu.url, size);
-    if (rx.records !== size || js.records !== size || pull.records !== size) throw new Error(`record counts differ: rxforce ${rx.records}, pulled ${pull.records}, jsforce ${js.records}, expected ${size}`);
+    if (rx.records !== size || js.records !== size || pull.records !== size || ideal.records !== size) {
+      throw new Error(`record counts differ: rxforce ${rx.records}, pulled ${pull.records}, jsforce ${js.records}, ideal ${ideal.records}, expected ${size}`);
+    }
     const rate = (r: ChildReport) => Math.round(r.records / (r.ms / 1000));
     const k = (n: number) => `${n / 1000}k`;
+    const secs = (r: ChildReport) => `${(r.ms / 1000).toFixed(2)} s`;
     return [
-      { name: `query$ ${k(size)} records (rxforce)`, value: rate(rx), unit: 'records/s', ratio: rate(rx) / rate(js) },
-      { name: `query autoFetch ${k(size)} records (jsforce)`, value: rate(js), unit: 'records/s', ratio: 1 },
-      { name: `peak RSS, query$ ${k(size)} (rxforce)`, value: Math.round(rx.peakRssMb), unit: 'MB', ratio: rx.peakRssMb / js.peakRssMb },
-      { name: `peak RSS, autoFetch ${k(size)} (jsforce)`, value: Math.round(js.peakRssMb), unit: 'MB', ratio: 1 },
-      { name: `peak RSS, query$ streaming ${k(size / 10)} (rxforce)`, value: Math.round(small.peakRssMb), unit: 'MB', ratio: small.peakRssMb / rx.peakRssMb },
-      { name: 'peak RSS, query$ of 1 record (rxforce process baseline)', value: Math.round(idle.peakRssMb), unit: 'MB' },
-      { name: `queryRecords ${k(size)} records, pulled (rxforce)`, value: rate(pull), unit: 'records/s', ratio: rate(pull) / rate(js) },
-      { name: `peak RSS, queryRecords ${k(size)} (rxforce)`, value: Math.round(pull.peakRssMb), unit: 'MB', ratio: pull.peakRssMb / js.peakRssMb },
+      { name: `ideal bound ${k(size)} records (raw axios, same pages, JSON.parse only; ${secs(ideal)})`, value: rate(ideal), unit: 'records/s', runs: 1 },
+      { name: `query$ ${k(size)} records (rxforce; ${secs(rx)}) (÷ ideal)`, value: rate(rx), unit: 'records/s', ratio: rx.ms / ideal.ms, runs: 1 },
+      { name: `query autoFetch ${k(size)} records (jsforce; ${secs(js)}) (÷ rxforce)`, value: rate(js), unit: 'records/s', ratio: js.ms / rx.ms, runs: 1 },
+      { name: `queryRecords ${k(size)} records, pulled (rxforce; ${secs(pull)}) (÷ ideal)`, value: rate(pull), unit: 'records/s', ratio: pull.ms / ideal.ms, runs: 1 },
+      { name: `peak RSS, query$ ${k(size)} (rxforce) (÷ jsforce)`, value: Math.round(rx.peakRssMb), unit: 'MB', ratio: rx.peakRssMb / js.peakRssMb, runs: 1 },
+      { name: `peak RSS, autoFetch ${k(size)} (jsforce)`, value: Math.round(js.peakRssMb), unit: 'MB', runs: 1 },
+      { name: `peak RSS, query$ streaming ${k(size / 10)} (rxforce) (${k(size)} ÷ ${k(size / 10)}: flatness)`, value: Math.round(small.peakRssMb), unit: 'MB', ratio: rx.peakRssMb / small.peakRssMb, runs: 1 },
+      { name: 'peak RSS, query$ of 1 record (rxforce process baseline)', value: Math.round(idle.peakRssMb), unit: 'MB', runs: 1 },
+      { name: `peak RSS, queryRecords ${k(size)} (rxforce) (÷ jsforce)`, value: Math.round(pull.peakRssMb), unit: 'MB', ratio: pull.peakRssMb / js.peakRssMb, runs: 1 },
+      { name: `peak RSS, ideal ${k(size)}`, value: Math.round(ideal.peakRssMb), unit: 'MB', runs: 1 },
     ];
   } finally {
     await emu.stop();

@@ -3,6 +3,8 @@
  *
  *   npm run bench                    # every benchmark found
  *   npm run bench -- lists query     # only these
+ *   npm run bench -- bulk --size 100000   # bulk scaled down (bench/bulk.ts reads --size)
+ *   BENCH_REPEAT=7 npm run bench -- lists # lists: the median of 7 runs (default 5)
  *
  * Each benchmark is a module `bench/<name>.ts` exporting `run(): Promise<BenchResult[]>`; a missing or failing one
  * is reported in the file rather than stopping the others.
@@ -17,7 +19,8 @@ interface BenchResult { name: string; value: number; unit: string; ratio?: numbe
 const ALL = ['lists', 'query', 'bulk', 'chaos', 'overhead', 'bundle'];
 const here = new URL('./', import.meta.url);
 
-const wanted = process.argv.slice(2).filter(a => !a.startsWith('-'));
+/** Benchmark names: the arguments that are neither flags nor a flag's value (`--size 100000`). */
+const wanted = process.argv.slice(2).filter((a, i, all) => !a.startsWith('-') && !(i > 0 && all[i - 1]!.startsWith('--')));
 const unknown = wanted.filter(w => !ALL.includes(w));
 if (unknown.length) {
   console.error(`rxforce bench: unknown benchmark ${unknown.join(', ')} (choose from ${ALL.join(', ')})`);
@@ -91,10 +94,11 @@ const header = [
     + `${loadAtStart > cpu.length ? ' (the machine was busy with other work: treat absolute figures with care)' : ''}`,
   bundleLine(),
   '',
-  'Ratios: for rxforce rows, the value divided by the baseline named in the row (jsforce@3.10.16, or the ideal bound);',
-  'above 1 is better for throughput, below 1 is better for memory and time. Each comparison runs side by side in one run.',
-  'The runs column says when a value is the median of several runs; where it is blank, the row names how it was',
-  'measured (one run unless it says otherwise, e.g. best of 3).',
+  'Ratios are of wall time (or of memory for MB rows), and each row names its divisor: `(÷ ideal)` is rxforce\'s time',
+  'over the ideal bound\'s (1.00 is the floor, lower is better); `(÷ rxforce)` on a jsforce@3.10.16 row is jsforce\'s time',
+  'over rxforce\'s (above 1: rxforce is that many times faster); `(÷ jsforce)` on a memory row is rxforce\'s peak RSS over',
+  'jsforce\'s; `flatness` is the peak RSS at the full size over the peak at a tenth of it (1.00 is flat). Every comparison',
+  'runs side by side in one run. The runs column says how many runs a value is the median of.',
   '',
 ].join('\n');
 
