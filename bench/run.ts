@@ -98,7 +98,7 @@ const header = [
   'over the ideal bound\'s (1.00 is the floor, lower is better); `(÷ rxforce)` on a jsforce@3.10.16 row is jsforce\'s time',
   'over rxforce\'s (above 1: rxforce is that many times faster); `(÷ jsforce)` on a memory row is rxforce\'s peak RSS over',
   'jsforce\'s; `flatness` is the peak RSS at the full size over the peak at a tenth of it (1.00 is flat). Every comparison',
-  'runs side by side in one run. The runs column says how many runs a value is the median of.',
+  'runs side by side in one run. The runs column says how many runs a value is the median of (blank: one run, or a size).',
   '',
 ].join('\n');
 
