@@ -34,6 +34,11 @@ export function blobFieldOf(target: SObjectTarget): string | undefined {
 
 /** Checks a record id before any request; returns it in 18-character form. */
 export function checkedId(target: SObjectTarget, id: unknown, recordIndex?: number): string {
+  // the common case, a well-formed 18-character id, is checked once (this runs for every id of a list operation)
+  if (typeof id === 'string' && id.length === 18 && isValidId(id) && !foreignPrefix(apiNameOf(target), id)) {
+    const suffix = id.slice(15);
+    return suffix === suffix.toUpperCase() ? id : id.slice(0, 15) + suffix.toUpperCase();
+  }
   if (typeof id === 'string' && id.length === 18 && !isValidId(id)) {
     try {
       return normalizeId(id); // an 18-character id whose case another system lost
@@ -57,11 +62,20 @@ function idProblem(apiName: string, id: unknown): string | undefined {
     return `${shown} is malformed: its checksum suffix ${id.slice(15)} does not match its first 15 characters ` +
       `(expected ${idChecksum(id.slice(0, 15))})`;
   }
+  const owner = foreignPrefix(apiName, id);
+  if (owner) return `${shown} belongs to ${owner} (key prefix ${id.slice(0, 3)}), not to ${apiName}`;
+  return undefined;
+}
+
+/** Lower-cased names of the objects whose key prefix is the same in every org. */
+const STANDARD_NAMES = new Set(Object.values(STANDARD_KEY_PREFIXES).map((n) => n.toLowerCase()));
+
+/** The standard object that `id`'s key prefix names when it is not `apiName`, else undefined. */
+function foreignPrefix(apiName: string, id: string): string | undefined {
   // only prefixes that are the same in every org; custom objects' prefixes vary, so they are not checked
   const owner = STANDARD_KEY_PREFIXES[id.slice(0, 3)];
-  const known = Object.values(STANDARD_KEY_PREFIXES).some((n) => n.toLowerCase() === apiName.toLowerCase()) || /__c$/i.test(apiName);
-  if (owner && known && owner.toLowerCase() !== apiName.toLowerCase()) {
-    return `${shown} belongs to ${owner} (key prefix ${id.slice(0, 3)}), not to ${apiName}`;
-  }
-  return undefined;
+  if (!owner) return undefined;
+  const name = apiName.toLowerCase();
+  const known = STANDARD_NAMES.has(name) || name.endsWith('__c');
+  return known && owner.toLowerCase() !== name ? owner : undefined;
 }
