@@ -1,7 +1,8 @@
-import { readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import axios, { type AxiosInstance } from 'axios';
 import { parse } from 'csv-parse/sync';
+import { bulkEngineFor } from '../../../src/emulator/bulk/jobs.js';
 import { startEmulator, type Emulator } from '../../../src/emulator/index.js';
 import { body, createIngest, results, setState, upload, waitForJob } from './helpers.js';
 
@@ -50,10 +51,11 @@ describe('Bulk API 2.0 through startEmulator()', () => {
     const r = await http.get(`/jobs/query/${id}/results`);
     expect(String(r.data).split('\n')[0]).toBe('"Id","Name"');
     expect(Number(r.headers['sforce-numberofrecords'])).toBe(emu.store.count('Account'));
-    const before = readdirSync(tmpdir()).filter(d => d.startsWith('rxforce-bulk-'));
+    // this emulator's own folder, not a count of the shared temp dir (other specs' emulators come and go)
+    const root = dirname(bulkEngineFor(emu.store).jobs.get(id)!.dir);
+    expect(existsSync(root)).toBeTrue();
     await emu.stop();
-    const after = readdirSync(tmpdir()).filter(d => d.startsWith('rxforce-bulk-'));
-    expect(after.length).toBeLessThan(before.length);
+    expect(existsSync(root)).toBeFalse();
     emu = await startEmulator({ port: 0 });
   });
 });
