@@ -47,6 +47,16 @@ describe('bulk against the emulator bulk engine', () => {
     expect(h.store.count('Account')).toBe(400);
   });
 
+  it('sends a part of several megabytes of multi-byte text whole, every character intact', async () => {
+    const records = Array.from({ length: 6_000 }, (_, i) => ({ Name: `Grand ${i} 日本`, Description: `ü€${'é'.repeat(200)}${i}` }));
+    const events = await lastValueFrom(bulkInsert$('Account', records, { client, polling, results: 'stream' }).pipe(toArray()));
+    expect(events.filter(e => e.type === 'upload').length).toBe(1);
+    const summary = events[events.length - 1];
+    expect(summary.type === 'summary' && summary.successful).toBe(6_000);
+    const stored = h.store.findBy('Account', 'Name', 'Grand 5999 日本');
+    expect(stored.map(r => r.Description)).toEqual([`ü€${'é'.repeat(200)}5999`]);
+  });
+
   it('resumes a job by id after a client-side timeout', async () => {
     await h.stop();
     h = await startHarness(500);                              // slow processing: 2,000 rows take ~4 s

@@ -5,6 +5,7 @@ import { resolveClient, type SalesforceClient } from '../../client/client.js';
 import type { ColumnDelimiter, LineEnding } from '../../util/csv.js';
 import { csvRows$, streamResponses } from './body.js';
 import { pollWithBackoff, withTimeout } from './poll.js';
+import type { ByteStream } from './upload.js';
 import { isTerminal, type IngestOperation, type JobInfo, type JobState, type PollingConfig, type ResultRow } from './types.js';
 
 /** States a job reaches only once its upload was closed. */
@@ -80,9 +81,14 @@ export class BulkIngestJob {
    * `PUT …/batches` with one part of CSV (≤ 100 MB raw; several parts are allowed while the job is Open). Each PUT
    * appends, so a PUT whose answer was lost is not re-sent: its rows could be loaded twice.
    */
-  upload$(csv: string | Uint8Array | Blob): Observable<void> {
+  upload$(csv: string | Uint8Array | Blob | { stream: ByteStream; bytes: number }): Observable<void> {
+    // a Blob has a stream() method too: a streamed part is told apart by its byte count
+    const streamed = typeof csv === 'object' && typeof (csv as { bytes?: unknown }).bytes === 'number'
+      ? csv as { stream: ByteStream; bytes: number } : undefined;
+    const headers: Record<string, string> = { 'Content-Type': 'text/csv' };
+    if (streamed) headers['Content-Length'] = String(streamed.bytes);
     return defer(() => this.client.request$({
-      method: 'PUT', path: `${this.path}/batches`, data: csv, headers: { 'Content-Type': 'text/csv' }, responseType: 'text',
+      method: 'PUT', path: `${this.path}/batches`, data: streamed ? streamed.stream : csv, headers, responseType: 'text',
       idempotent: false,
     })).pipe(map(() => undefined));
   }

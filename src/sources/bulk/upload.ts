@@ -16,6 +16,30 @@ const TEXT_PIECE_CHARS = 1024 * 1024;
 
 const canBlob = typeof Blob !== 'undefined';
 
+/** A Node Readable of UTF-8 chunks, as the Node transport sends one without copying it. */
+export type ByteStream = AsyncIterable<Uint8Array> & { pipe: (...args: never[]) => unknown };
+
+/**
+ * In Node a big part travels as a stream over its UTF-8 pieces: a Blob's bytes live outside the JS heap where the
+ * garbage collector does not see them, so dead parts piled up between collections and the transport copied each
+ * one again as it read it. node:stream is loaded lazily, outside any browser bundle; until it has loaded (one
+ * microtask after import) parts are Blobs, and the bytes sent are the same either way.
+ */
+let toStream: ((chunks: Uint8Array[]) => ByteStream) | undefined;
+const nodeProcess = (globalThis as { process?: { versions?: { node?: string } } }).process;
+if (nodeProcess?.versions?.node) {
+  const specifier = 'node:stream';
+  import(/* webpackIgnore: true */ specifier).then(
+    (m: { Readable: { from: (it: Iterable<Uint8Array>, o: { objectMode: boolean }) => ByteStream } }) => {
+      toStream = chunks => m.Readable.from(chunks, { objectMode: false });
+    },
+    () => undefined,
+  );
+}
+
+/** A part's body: text, a Blob, or (Node) a stream whose byte length is known. */
+export type PartBody = string | Blob | { stream: ByteStream; bytes: number };
+
 export interface UploadProgress { bytes: number; records: number }
 
 /**
@@ -28,35 +52,44 @@ export function uploadParts$(opts: {
   header: readonly string[];
   dialect: CsvDialect;
   partSizeBytes: number;
-  put: (csv: string | Blob) => Observable<unknown>;
+  put: (csv: PartBody) => Observable<unknown>;
 }): Observable<UploadProgress> {
   return new Observable<UploadProgress>(subscriber => {
     const headerText = stringifyRows([opts.header], opts.dialect);
     const headerBytes = utf8Length(headerText);
     let chunks: string[] = [];
     let chunkChars = 0;
+    const streamed = toStream;
+    const encoder = new TextEncoder();
     let pieces: Blob[] = [];
+    let bytePieces: Uint8Array[] = [];
     let partBytes = 0;
     let partRecords = 0;
     const total = { bytes: 0, records: 0 };
     let inner: Subscription | undefined;
     let closed = false;
     let exhausted = false;
-    const full: { csv: string | Blob; bytes: number; records: number }[] = [];
+    const full: { csv: PartBody; bytes: number; records: number }[] = [];
 
     const push = (text: string) => {
       chunks.push(text);
       chunkChars += text.length;
-      if (canBlob && chunkChars >= TEXT_PIECE_CHARS) {
+      if (streamed && chunkChars >= TEXT_PIECE_CHARS) {
+        bytePieces.push(encoder.encode(chunks.join('')));
+        chunks = []; chunkChars = 0;
+      } else if (canBlob && chunkChars >= TEXT_PIECE_CHARS) {
         pieces.push(new Blob(chunks));
         chunks = []; chunkChars = 0;
       }
     };
     const seal = () => {
       if (partRecords === 0) return;
-      const csv = pieces.length === 0 ? headerText + chunks.join('') : new Blob([headerText, ...pieces, ...chunks], { type: 'text/csv' });
-      full.push({ csv, bytes: headerBytes + partBytes, records: partRecords });
-      chunks = []; chunkChars = 0; pieces = []; partBytes = 0; partRecords = 0;
+      const bytes = headerBytes + partBytes;
+      const csv: PartBody = streamed && bytePieces.length > 0
+        ? { stream: streamed([encoder.encode(headerText), ...bytePieces, encoder.encode(chunks.join(''))]), bytes }
+        : pieces.length === 0 ? headerText + chunks.join('') : new Blob([headerText, ...pieces, ...chunks], { type: 'text/csv' });
+      full.push({ csv, bytes, records: partRecords });
+      chunks = []; chunkChars = 0; pieces = []; bytePieces = []; partBytes = 0; partRecords = 0;
     };
     const add = (rows: string[][]) => {
       const text = stringifyRows(rows, opts.dialect);
