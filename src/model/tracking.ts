@@ -21,10 +21,14 @@ export const META_KEYS: ReadonlySet<string> = new Set(['attributes']);
 
 /** Remembers the model of a record, and its server snapshot when given. */
 export function track(record: object, model: SObjectModel<any>, snapshot?: Record<string, unknown>): void {
-  const entry = tracked.get(record) ?? {};
-  entry.model = model;
-  if (snapshot) entry.snapshot = snapshot;
-  tracked.set(record, entry);
+  // an entry is updated in place: this runs for every record a list operation writes or reads
+  const entry = tracked.get(record);
+  if (entry) {
+    entry.model = model;
+    if (snapshot) entry.snapshot = snapshot;
+  } else {
+    tracked.set(record, snapshot ? { model, snapshot } : { model });
+  }
 }
 
 /** The wire values the server last saw for this record, if it was read or saved. */
@@ -66,10 +70,13 @@ function canonicalFromWire(model: SObjectModel<any> | undefined, name: string, r
  * await save(body); markSynced(acct, body);
  */
 export function markSynced(record: object, wire?: Record<string, unknown>): void {
-  const entry = tracked.get(record) ?? {};
+  const known = tracked.get(record);
+  const entry: Tracked = known ?? {};
   const snapshot: Record<string, unknown> = wire ? { ...entry.snapshot } : {};
   const source: Record<string, unknown> = wire ?? (record as Record<string, unknown>);
-  for (const [key, value] of Object.entries(source)) {
+  for (const key in source) {
+    if (!Object.prototype.hasOwnProperty.call(source, key)) continue;
+    const value = source[key];
     if (META_KEYS.has(key) || value === undefined) continue;
     if (wire) {
       const [name, canonical] = canonicalFromWire(entry.model, key, value);
@@ -80,7 +87,7 @@ export function markSynced(record: object, wire?: Record<string, unknown>): void
     }
   }
   entry.snapshot = snapshot;
-  tracked.set(record, entry);
+  if (!known) tracked.set(record, entry);
 }
 
 /**
