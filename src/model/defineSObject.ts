@@ -55,7 +55,10 @@ export function defineSObject<S extends FieldShape>(apiName: string, fields: S, 
     fromWire(raw, opts = {}) {
       const record: Record<string, unknown> = {};
       const snapshot: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(raw)) {
+      // for-in, not Object.entries: this runs for every record a query or a retrieve returns
+      for (const key in raw) {
+        if (!Object.prototype.hasOwnProperty.call(raw, key)) continue;
+        const value = (raw as Record<string, unknown>)[key];
         const f = builder(key)?.def;
         if (!f) {
           record[key] = value;
