@@ -12,8 +12,14 @@ function isPlainObject(value: unknown): value is WireRecord {
  */
 export function stripAttributes(raw: WireRecord): WireRecord {
   const out: WireRecord = {};
-  for (const [key, value] of Object.entries(raw)) {
-    if (key === 'attributes') continue;
+  // for-in with a primitive fast path: this runs for every record a query or a retrieve returns
+  for (const key in raw) {
+    if (key === 'attributes' || !Object.prototype.hasOwnProperty.call(raw, key)) continue;
+    const value = raw[key];
+    if (value === null || typeof value !== 'object') {
+      out[key] = value;
+      continue;
+    }
     if (isPlainObject(value) && Array.isArray(value.records) && 'done' in value) {
       out[key] = { ...value, records: (value.records as unknown[]).map((r) => (isPlainObject(r) ? stripAttributes(r) : r)) };
     } else if (isPlainObject(value) && 'attributes' in value) {
