@@ -94,6 +94,22 @@ describe('query routes', () => {
     expect((await callError(urls[2]!, 'user-b')).errorCode).toBe('INVALID_QUERY_LOCATOR');
   });
 
+  it('serves a last page again when it is asked twice (a lost answer), then forgets the finished cursor', async () => {
+    const first = await call(q('SELECT Id FROM Account'), { 'sforce-query-options': 'batchSize=2000' });
+    let url = first.body.nextRecordsUrl!;
+    let last: Reply | undefined;
+    for (;;) {
+      last = await call(url);
+      if (last.body.done) break;
+      url = last.body.nextRecordsUrl!;
+    }
+    expect(routes.locators(s.store).size).toBe(0);                 // finished: no longer open
+    const again = await call(url);
+    expect(again.body).toEqual(last.body);
+    clock.t += 61_000;
+    expect((await callError(url)).errorCode).toBe('INVALID_QUERY_LOCATOR');
+  });
+
   it('gives a child subquery above 200 rows its own nextRecordsUrl', async () => {
     const r = await call(q(`SELECT Id, (SELECT Id FROM Contacts) FROM Account WHERE External_Id__c = 'EXT-0'`));
     const kids = r.body.records[0]!.Contacts as Reply['body'];

@@ -28,7 +28,16 @@ interface Entry extends Cursor {
   lastUsed: number;
   /** Child-subquery cursors do not count against the per-user limit (choice: they belong to a parent page). */
   counted: boolean;
+  /** Its last page was served. */
+  released?: boolean;
 }
+
+/**
+ * How long a cursor whose last page was served stays re-fetchable. A client whose connection dropped before that
+ * page's answer arrived asks for the same nextRecordsUrl again; a cursor gone at once would turn a network blip into
+ * INVALID_QUERY_LOCATOR. Unconfirmed how long Salesforce keeps it; a finished cursor no longer counts as open.
+ */
+const RELEASED_TTL_MS = 60_000;
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -70,18 +79,28 @@ export class QueryLocators {
     return e;
   }
 
+  /** The last page was served: the cursor stops counting as open, and stays re-fetchable for a short while. */
   release(id: string): void {
-    this.entries.delete(id);
+    const e = this.entries.get(id);
+    if (!e) return;
+    e.released = true;
+    e.counted = false;
+    e.lastUsed = this.clock.now();
   }
 
   /** Open cursors (for tests and diagnostics). */
   get size(): number {
     this.sweep();
-    return this.entries.size;
+    let open = 0;
+    for (const e of this.entries.values()) if (!e.released) open++;
+    return open;
   }
 
   private sweep(): void {
     const now = this.clock.now();
-    for (const e of this.entries.values()) if (now - e.lastUsed > this.ttlMs) this.entries.delete(e.id);
+    for (const e of this.entries.values()) {
+      const ttl = e.released ? Math.min(this.ttlMs, RELEASED_TTL_MS) : this.ttlMs;
+      if (now - e.lastUsed > ttl) this.entries.delete(e.id);
+    }
   }
 }
