@@ -97,7 +97,7 @@ describe('request pipeline (virtual time)', () => {
       expectObservable(client.request$({ method: 'GET', path: 'x/3' }).pipe(m => m as Observable<unknown>)).toBe('---------r|', { r: jasmine.anything() });
       scheduler.flush();
       expect(fake.calls.map(c => c.url.slice(-1))).toEqual(['1', '3']);
-      expect(client.limiter.pending).toBe(0);
+      expect(client.limiter.queued).toBe(0);
     });
   });
 

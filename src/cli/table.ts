@@ -29,9 +29,9 @@ export class TableWriter {
 
   private print(rows: readonly string[][]): void {
     const w = this.widths!;
-    this.out.write(rows.map(r => w.map((width, i) => fit(oneLine(r[i] ?? ''), width)).join(' | ').trimEnd()).join('\n') + (rows.length ? '\n' : ''));
+    this.out.write(rows.map(r => w.map((width, i) => fitCell(oneLine(r[i] ?? ''), width)).join(' | ').trimEnd()).join('\n') + (rows.length ? '\n' : ''));
   }
 }
 
 const oneLine = (s: string) => s.replace(/\r?\n|\r/g, '⏎');
-const fit = (s: string, width: number) => (s.length > width ? `${s.slice(0, width - 1)}…` : s.padEnd(width));
+const fitCell = (s: string, width: number) => (s.length > width ? `${s.slice(0, width - 1)}…` : s.padEnd(width));

@@ -18,7 +18,7 @@ export class Limiter {
   /** Work holding a slot right now. */
   get active(): number { return this.running; }
   /** Work waiting for a slot. */
-  get pending(): number { return this.queue.length; }
+  get queued(): number { return this.queue.length; }
 
   /** Subscribes to `work()` once a slot is free; the slot is held until that subscription ends. */
   run<T>(work: () => Observable<T>): Observable<T> {
