@@ -1,5 +1,5 @@
 import {
-  concat, defer, distinctUntilChanged, EMPTY, lastValueFrom, map, mergeMap, Observable, of, switchMap, tap, throwError,
+  concat, defer, distinctUntilChanged, EMPTY, finalize, lastValueFrom, map, mergeMap, Observable, of, switchMap, tap, throwError,
 } from 'rxjs';
 import { resolveClient } from '../../client/client.js';
 import { BulkJobFailedError, BulkTimeoutError } from './errors.js';
@@ -88,7 +88,8 @@ export function bulkIngest$<R>(
       });
     }));
 
-    return run$;
+    // an input not read to its end (a failure, an early unsubscribe) is closed: its subscription or generator ends
+    return run$.pipe(finalize(() => pull.release()));
   });
 }
 
