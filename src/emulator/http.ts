@@ -25,10 +25,37 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
   });
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Offset of the first byte that does not begin a valid UTF-8 sequence. */
+function invalidUtf8At(body: Buffer): number {
+  let lo = 0;
+  let hi = body.length;
+  // the shortest prefix that fails to decode ends inside the bad sequence
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(body.subarray(0, mid + 1), { stream: true });
+      lo = mid + 1;
+    } catch {
+      hi = mid;
+    }
+  }
+  return Math.min(lo, body.length - 1);
+}
+
 /** Parses a JSON body the way the REST API reports broken input (400 JSON_PARSER_ERROR). */
 export function parseJson(body: Buffer): unknown {
-  const text = body.toString('utf8');
   if (body.length > MAX_JSON_BYTES) throw new SfHttpError(413, 'REQUEST_ENTITY_TOO_LARGE', 'JSON body exceeds 50 MB');
+  let text: string;
+  try {
+    text = UTF8.decode(body);
+  } catch {
+    // Salesforce's parser refuses the bytes rather than storing U+FFFD in the record
+    const at = invalidUtf8At(body);
+    throw new SfHttpError(400, 'JSON_PARSER_ERROR', `Invalid UTF-8 start byte 0x${body[at].toString(16)} at ` +
+      `[line:1, column:${at + 1}]`);
+  }
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -54,3 +81,12 @@ export function errorBody(e: SfHttpError): unknown[] {
 }
 
 export const notFound = () => new SfHttpError(404, 'NOT_FOUND', 'The requested resource does not exist');
+
+/** Path segments, decoded; broken percent-encoding names no resource, so it is a 404 rather than a crash (unconfirmed). */
+export function pathSegments(path: string): string[] {
+  try {
+    return path.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    throw notFound();
+  }
+}

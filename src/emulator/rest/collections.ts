@@ -4,7 +4,7 @@
  */
 import type { Core } from '../core.js';
 import { LOCK_ERROR } from '../faults.js';
-import { parseJson } from '../http.js';
+import { parseJson, pathSegments } from '../http.js';
 import { normalizeId } from '../ids.js';
 import type { DmlResult, ObjectSchema, RecordError, RouteContext } from '../types.js';
 import { SfHttpError } from '../types.js';
@@ -186,7 +186,7 @@ async function retrieve(ctx: RouteContext, core: Core, typeName: string): Promis
 }
 
 export async function collectionRoutes(ctx: RouteContext, core: Core): Promise<boolean> {
-  const segs = ctx.path.split('/').filter(Boolean).map(decodeURIComponent);
+  const segs = pathSegments(ctx.path);
   if (segs[0] !== 'composite' || segs[1] !== 'sobjects') return false;
   const method = ctx.req.method;
   if (segs.length === 2) {

@@ -4,7 +4,7 @@ import type { Core } from '../core.js';
 import { httpDate, parseDatetime } from '../dates.js';
 import { parseJsonObject } from '../http.js';
 import { normalizeId } from '../ids.js';
-import { notFound } from '../http.js';
+import { notFound, pathSegments } from '../http.js';
 import { LOCK_ERROR } from '../faults.js';
 import { describeObject, globalEntry } from '../schema/describe.js';
 import type { DmlResult, ObjectSchema, RouteContext, StoredRecord } from '../types.js';
@@ -159,7 +159,7 @@ function blob(ctx: RouteContext, core: Core, s: ObjectSchema, id: string): void 
 export async function sobjectRoutes(ctx: RouteContext, core: Core): Promise<boolean> {
   const tooling = ctx.path.startsWith('/tooling/');
   const path = tooling ? ctx.path.slice('/tooling'.length) : ctx.path;
-  const segs = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const segs = pathSegments(path);
   if (segs[0] !== 'sobjects') return false;
   const method = ctx.req.method ?? 'GET';
   const visible = (s: ObjectSchema | undefined) => s && !!s.tooling === tooling ? s : undefined;
