@@ -19,13 +19,22 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** RFC 6749 form-encodes Basic credentials; a value with a stray `%` is taken as sent rather than crashing. */
+function formDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 /** Client id/secret from HTTP Basic or the form. */
 function clientCredentials(req: IncomingMessage, form: URLSearchParams): { id?: string; secret?: string } {
   const basic = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '');
   if (basic) {
     const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
     const i = decoded.indexOf(':');
-    return { id: decodeURIComponent(decoded.slice(0, i)), secret: decodeURIComponent(decoded.slice(i + 1)) };
+    return { id: formDecode(decoded.slice(0, i)), secret: formDecode(decoded.slice(i + 1)) };
   }
   return { id: form.get('client_id') ?? undefined, secret: form.get('client_secret') ?? undefined };
 }
