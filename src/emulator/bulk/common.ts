@@ -14,9 +14,9 @@ export function parseJson(data: Buffer): Record<string, unknown> {
   return parseJsonObject(data);
 }
 
+/** Through the reply, so the 204 carries Sforce-Limit-Info and CORS headers like every other answer. */
 export function noContent(ctx: RouteContext): void {
-  ctx.res.statusCode = 204;
-  ctx.res.end();
+  ctx.text(204, '', 'application/json;charset=UTF-8');
 }
 
 const FINAL: JobState[] = ['JobComplete', 'Failed', 'Aborted'];
