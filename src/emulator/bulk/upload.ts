@@ -3,7 +3,7 @@
  * fine), gzip bodies inflated on the way; multipart job creation is split into its `job` and `content` parts.
  */
 import { createWriteStream } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
@@ -13,8 +13,17 @@ import { SfHttpError } from '../types.js';
 export async function streamBodyTo(req: IncomingMessage, file: string): Promise<number> {
   const out = createWriteStream(file);
   const gzip = /gzip/i.test(String(req.headers['content-encoding'] ?? ''));
-  if (gzip) await pipeline(req, createGunzip(), out);
-  else await pipeline(req, out);
+  try {
+    if (gzip) await pipeline(req, createGunzip(), out);
+    else await pipeline(req, out);
+  } catch (e) {
+    await rm(file, { force: true });
+    // a corrupt gzip body is the client's fault (400), not an internal error (wording unconfirmed)
+    if (/^Z_/.test(String((e as { code?: unknown }).code))) {
+      throw new SfHttpError(400, 'INVALIDREQUEST', 'The request body could not be decompressed as gzip');
+    }
+    throw e;
+  }
   return out.bytesWritten;
 }
 
