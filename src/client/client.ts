@@ -83,6 +83,11 @@ export class SalesforceClient {
       return attempt$.pipe(
         retryPolicy(config, idempotent, this.scheduler),
         map(res => (earlier.length > 0 ? { ...res, retriedAfter: earlier.slice() } : res)),
+        catchError((err: unknown) => {
+          // the last entry of `earlier` is this error itself
+          if (err instanceof SalesforceApiError && earlier.length > 1) err.retriedAfter = earlier.slice(0, -1);
+          return throwError(() => err);
+        }),
       );
     }) as Observable<SfResponse<T>>;
   }

@@ -39,6 +39,11 @@ export class SalesforceApiError extends Error {
   readonly body?: unknown;
   /** Response headers (lower-case names) except cookies. */
   readonly headers: Record<string, string>;
+  /**
+   * The errors of earlier attempts when the retry policy re-sent this request (as `SfResponse.retriedAfter`): an
+   * earlier attempt whose connection dropped after sending may have done the work this answer refuses.
+   */
+  retriedAfter?: unknown[];
 
   constructor(init: { status: number; errorCode: string; message: string; fields?: string[]; errors?: SalesforceErrorDetail[];
     method: HttpMethod; url: string; body?: unknown; headers?: Record<string, string> }) {

@@ -1,5 +1,7 @@
-import { defer, lastValueFrom, map, type Observable } from 'rxjs';
+import { catchError, defer, lastValueFrom, map, of, throwError, type Observable } from 'rxjs';
 import { resolveClient } from '../client/client.js';
+import { isSalesforceError } from '../client/errors.js';
+import { mayHaveBeenApplied } from './collections/results.js';
 import type { DeleteResult, SourceOptions } from './options.js';
 import { checkedId, sobjectPath, type SObjectTarget } from './internal/target.js';
 
@@ -11,7 +13,8 @@ import { checkedId, sobjectPath, type SObjectTarget } from './internal/target.js
  * delete$(Account, '001D000000IqhSLIAZ', { client }).subscribe();
  * delete$('Account', '001D000000IqhSLIAZ', { client }).subscribe(); // by API name, no model needed
  *
- * @returns a cold Observable of `{ id, success: true }`; a missing record fails with ResourceNotFoundError
+ * @returns a cold Observable of `{ id, success: true }`; a missing record fails with ResourceNotFoundError (except a
+ *   re-send after a lost answer that finds the record deleted: that is the first try's success)
  */
 export function delete$(target: SObjectTarget, id: string, opts: SourceOptions = {}): Observable<DeleteResult> {
   return defer(() => {
@@ -19,7 +22,13 @@ export function delete$(target: SObjectTarget, id: string, opts: SourceOptions =
     const client = resolveClient(opts.client);
     return client
       .request$({ method: 'DELETE', path: `${sobjectPath(target)}/${recordId}` })
-      .pipe(map((): DeleteResult => ({ id: recordId, success: true })));
+      .pipe(
+        map((): DeleteResult => ({ id: recordId, success: true })),
+        // a re-sent DELETE that finds the row in the recycle bin was most likely answered by its own lost first try
+        catchError((err: unknown) => isSalesforceError(err, 'ENTITY_IS_DELETED') && mayHaveBeenApplied(err.retriedAfter)
+          ? of<DeleteResult>({ id: recordId, success: true })
+          : throwError(() => err)),
+      );
   });
 }
 
