@@ -3,6 +3,8 @@
  * the next is requested only after the previous one was written and the output stream drained.
  */
 import { once } from 'node:events';
+import { rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { lastValueFrom, takeLast } from 'rxjs';
 import type { SalesforceClient } from '../client/client.js';
@@ -59,20 +61,37 @@ export async function runQuery(client: SalesforceClient, soql: string, opts: Que
   const columns = soqlColumns(soql);
   const format = opts.format ?? (opts.out ? formatOfPath(opts.out) : io.stdoutIsTTY ? 'table' : 'csv');
   if (!OUTPUT_FORMATS.includes(format)) throw new CliError(`unknown --format ${format}: use ${OUTPUT_FORMATS.join(', ')}`);
-  const file = opts.out ? await openFileOutput(opts.out) : undefined;
+  // --out goes to a sibling temp file renamed into place once whole: a refused query never clobbers the old file
+  const partial = opts.out ? join(dirname(opts.out), `.${basename(opts.out)}.${process.pid}.partial`) : undefined;
+  const file = partial ? await openFileOutput(partial).catch((e: NodeJS.ErrnoException) => {
+    throw new CliError(`${opts.out}: cannot write here (${e.code ?? e.message})`);
+  }) : undefined;
   const sink = sinkFor(format, columns, file?.stream ?? io.stdout);
   let count = 0;
+  let begun = false;
+  // the header (or `[`) waits for the org's first answer, so a refused query prints nothing on stdout
+  const begin = async () => {
+    if (!begun) await sink.begin();
+    begun = true;
+  };
   try {
-    await sink.begin();
     const write = async (rows: Record<string, unknown>[]) => {
+      await begin();
       count += rows.length;
       await sink.write(rows);
     };
     if (opts.bulk) await bulkRows(client, soql, columns, opts, write);
     else await restRows(client, soql, columns, opts, write);
+    await begin();
     await sink.finish();
-  } finally {
-    await file?.close();
+  } catch (err) {
+    if (file) await file.close().catch(() => undefined);
+    if (partial) await rm(partial, { force: true });
+    throw err;
+  }
+  if (file) {
+    await file.close();
+    await rename(partial!, opts.out!);
   }
   return count;
 }
