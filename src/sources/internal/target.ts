@@ -40,10 +40,15 @@ export function checkedId(target: SObjectTarget, id: unknown, recordIndex?: numb
     return suffix === suffix.toUpperCase() ? id : id.slice(0, 15) + suffix.toUpperCase();
   }
   if (typeof id === 'string' && id.length === 18 && !isValidId(id)) {
+    let restored: string | undefined;
     try {
-      return normalizeId(id); // an 18-character id whose case another system lost
+      restored = normalizeId(id); // an 18-character id whose case another system lost
     } catch {
       // falls through to the error below
+    }
+    if (restored !== undefined) {
+      if (!foreignPrefix(apiNameOf(target), restored)) return restored;
+      id = restored; // its key prefix is checked like any other id's, below
     }
   }
   const reason = idProblem(apiNameOf(target), id);
