@@ -39,7 +39,8 @@ export function saveInsert$<M extends SObjectModel<any>>(
       map((res): SaveResult => {
         const id = res.data.id;
         if (model.field('Id') && Object.isExtensible(record)) (record as Record<string, unknown>).Id = id;
-        markSynced(record);
+        // what was sent, not the record as it stands now: an edit made while the POST was in flight is still a change
+        markSynced(record, { ...wire, Id: id });
         return { id, success: true, created: true };
       }),
     );

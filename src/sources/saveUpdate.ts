@@ -56,7 +56,8 @@ export function saveUpdate$<M extends SObjectModel<any>>(
         }),
       ),
       map((): SaveResult => {
-        markSynced(record);
+        // what was sent, not the record as it stands now: an edit made while the PATCH was in flight is still a change
+        markSynced(record, wire);
         return { id, success: true, created: false };
       }),
     );

@@ -52,6 +52,7 @@ export function saveUpsert$<M extends SObjectModel<any>>(
     const key = externalIdOf(model, record, externalIdField);
     const wire = wireFor(model, record, 'upsert');
     delete wire.Id;
+    const keyWire = wire[key.field];
     delete wire[key.field]; // the value travels in the URL
     const client = resolveClient(opts.client);
     return saveBody$(model, record, wire, 'json').pipe(
@@ -70,7 +71,8 @@ export function saveUpsert$<M extends SObjectModel<any>>(
         const knownId = (record as Record<string, unknown>).Id;
         const id = data.id ?? (typeof knownId === 'string' ? knownId : '');
         if (id && model.field('Id') && Object.isExtensible(record)) (record as Record<string, unknown>).Id = id;
-        markSynced(record);
+        // what was sent, not the record as it stands now: an edit made while the PATCH was in flight is still a change
+        markSynced(record, { ...wire, [key.field]: keyWire ?? key.value, ...(id ? { Id: id } : {}) });
         return { id, success: true, created };
       }),
     );
