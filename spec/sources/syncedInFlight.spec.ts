@@ -2,6 +2,8 @@ import nock from 'nock';
 import { saveUpdate } from '../../src/sources/saveUpdate.js';
 import { saveInsert } from '../../src/sources/saveInsert.js';
 import { saveUpsert } from '../../src/sources/saveUpsert.js';
+import { insertList } from '../../src/sources/insertList.js';
+import { updateList } from '../../src/sources/updateList.js';
 import { Account, ACCOUNT_ID, API, nockClient, org, wireAccount } from './support/fixtures.js';
 import { useNock } from '../support/useNock.js';
 
@@ -48,5 +50,40 @@ describe('edits made while a save is in flight', () => {
     await first;
     await saveUpdate(Account, record, { client: nockClient(), onlyChanges: true });
     expect(bodies).toEqual([{ Industry: 'Energy' }]);
+  });
+});
+
+describe('edits made while a list save is in flight', () => {
+  useNock();
+  beforeEach(() => nock.disableNetConnect());
+  afterEach(() => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+
+  it('are not marked synced by updateList', async () => {
+    const record = Account.fromWire(wireAccount());
+    record.Name = 'Acme 2';
+    const bodies: unknown[] = [];
+    org().patch(`${API}/composite/sobjects`).delay(20).reply(200, [{ id: ACCOUNT_ID, success: true, errors: [] }]);
+    org().patch(`${API}/sobjects/Account/${ACCOUNT_ID}`, (b) => (bodies.push(b), true)).reply(204);
+    const first = updateList(Account, [record], { client: nockClient(), onlyChanges: true });
+    record.Industry = 'Banking';
+    await first;
+    await saveUpdate(Account, record, { client: nockClient(), onlyChanges: true });
+    expect(bodies).toEqual([{ Industry: 'Banking' }]);
+  });
+
+  it('are not marked synced by insertList, which still writes the new Id', async () => {
+    const record: Partial<ReturnType<typeof Account.fromWire>> = { Name: 'Acme' };
+    const bodies: unknown[] = [];
+    org().post(`${API}/composite/sobjects`).delay(20).reply(200, [{ id: ACCOUNT_ID, success: true, errors: [] }]);
+    org().patch(`${API}/sobjects/Account/${ACCOUNT_ID}`, (b) => (bodies.push(b), true)).reply(204);
+    const first = insertList(Account, [record], { client: nockClient() });
+    record.Industry = 'Banking';
+    await first;
+    expect(record.Id).toBe(ACCOUNT_ID);
+    await saveUpdate(Account, record, { client: nockClient(), onlyChanges: true });
+    expect(bodies).toEqual([{ Industry: 'Banking' }]);
   });
 });

@@ -102,12 +102,22 @@ export function listPromise<R>(events$: Observable<ListEvent<R>>, onChunk?: (p: 
   );
 }
 
-/** After a successful save the record counts as synced, so a later `onlyChanges` update sends only new edits. */
+/**
+ * After a successful save the record counts as synced, so a later `onlyChanges` update sends only new edits. What
+ * was sent is marked, not the record as it stands now: an edit made while the request was in flight is still a change.
+ */
 export function trackSaved(item: Prepared, id: string | null, op: 'insert' | 'update' | 'upsert' | 'delete'): void {
   const record = item.record as Record<string, unknown> | undefined;
   if (!record || !item.model || op === 'delete') return;
   if ((op === 'insert' || op === 'upsert') && id && 'Id' in item.model.fields && Object.isExtensible(record)) record.Id = id;
-  markSynced(record);
+  if (item.alone) {
+    // the single-record save marked what it sent on the record itself; a tagged record was sent as an untagged copy
+    if ('attributes' in record) markSynced(record);
+    return;
+  }
+  const { id: _id, ...sent } = item.payload as Record<string, unknown>;
+  if (id) sent.Id = id;
+  markSynced(record, sent);
 }
 
 export type { SObjectModel };
