@@ -11,15 +11,19 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (c: Buffer) => {
+    const onData = (c: Buffer) => {
       size += c.length;
       if (size > limit) {
         reject(new SfHttpError(413, 'REQUEST_ENTITY_TOO_LARGE', `Request body exceeds ${limit} bytes`));
-        req.destroy();
+        // the rest is read and dropped (not destroyed), so the 413 and its error body still reach the client
+        req.off('data', onData);
+        chunks.length = 0;
+        req.resume();
         return;
       }
       chunks.push(c);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
     req.on('error', reject);
   });

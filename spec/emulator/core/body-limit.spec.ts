@@ -1,0 +1,32 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readBody } from '../../../src/emulator/http.js';
+import { SfHttpError } from '../../../src/emulator/types.js';
+import { raw } from './helpers.js';
+
+describe('emulator readBody over its limit', () => {
+  let server: Server;
+  let url: string;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      readBody(req, 1024).then(() => res.writeHead(200).end('ok'), (e: SfHttpError) => {
+        res.writeHead(e.status, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify([{ message: e.message, errorCode: e.errorCode }]));
+      });
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise(resolve => server.close(resolve));
+  });
+
+  it('lets the server answer 413 with an error body instead of dropping the connection', async () => {
+    const res = await raw(url, { method: 'POST', body: Buffer.alloc(256 * 1024, 0x61) });
+    expect(res.status).toBe(413);
+    expect(res.json()[0].errorCode).toBe('REQUEST_ENTITY_TOO_LARGE');
+  });
+});
