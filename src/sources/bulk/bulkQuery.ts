@@ -1,6 +1,6 @@
 import { defer, from, lastValueFrom, mergeMap, Observable, throwError, toArray } from 'rxjs';
 import type { SObjectModel } from '../../model/types.js';
-import { BulkJobAbortedError, BulkJobFailedError } from './errors.js';
+import { BulkJobAbortedError, BulkJobFailedError, BulkTimeoutError } from './errors.js';
 import { BulkQueryJob } from './queryJob.js';
 import { isTerminal, type BulkJobOptions, type JobInfo } from './types.js';
 
@@ -25,7 +25,7 @@ export interface BulkQueryOptions extends BulkJobOptions {
 
 /**
  * Runs a Bulk API 2.0 query and emits its records one by one, in constant memory whatever the result size.
- * Unsubscribing before the job completes aborts it.
+ * Unsubscribing, or failing, before the job completes aborts it (a timeout leaves it running).
  *
  * @example
  * import { bulkQuery$ } from 'rxforce';
@@ -65,7 +65,13 @@ export function bulkQuery$<T = Record<string, unknown>>(query: string | BulkQuer
             subscriber.next((model ? model.fromWire(row, { csv: true }) : emptyToNull(row)) as T);
           }
         },
-        error: err => { ended = true; subscriber.error(err); },
+        error: err => {
+          ended = true;
+          // a job this subscription started and cannot finish is aborted (as bulk ingest does); after a timeout it is
+          // left to run, to be attached to and read later
+          if (job && !(err instanceof BulkTimeoutError) && !(last && isTerminal(last))) job.abort$().subscribe({ error: () => undefined });
+          subscriber.error(err);
+        },
         complete: () => { ended = true; subscriber.complete(); },
       });
       return () => {
