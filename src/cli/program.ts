@@ -156,7 +156,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+      // `rxforce` with no command shows the help as an error (commander.help with exit code 1): a usage error
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.ok;
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     const { line, exitCode } = describeError(err);

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openFileOutput, RecordWriter } from '../node/files.js';
+import { CliError } from './errors.js';
 
 export interface OutcomeCounts { successful: number; failed: number; unprocessed: number }
 
@@ -24,7 +25,9 @@ export class ResultFiles {
   static async open(dir: string | undefined, columns: readonly string[]): Promise<ResultFiles> {
     const r = new ResultFiles(columns);
     if (dir) {
-      await mkdir(dir, { recursive: true });
+      await mkdir(dir, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
+        throw new CliError(`--results ${dir}: cannot write here (${e.code ?? e.message})`);
+      });
       const extra: Record<Kind, string[]> = { successful: ['sf__Id', 'sf__Created'], failed: ['sf__Error'], unprocessed: [] };
       for (const kind of ['successful', 'failed', 'unprocessed'] as const) {
         const out = await openFileOutput(join(dir, `${kind}.csv`));
