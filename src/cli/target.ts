@@ -48,6 +48,9 @@ export function mergeFlags(flags: TargetFlags, env: CliIo['env']): TargetFlags {
 
 /** The login flow the flags call for; a usage error when they name none. */
 export function loginFor(f: TargetFlags): LoginFlow {
+  for (const [flag, url] of [['--login-url', f.loginUrl], ['--instance-url', f.instanceUrl]] as const) {
+    if (url && !URL.canParse(url)) throw new CliError(`${flag} ${JSON.stringify(url)} is not a URL (e.g. https://login.salesforce.com)`);
+  }
   if (f.targetOrg) return sfCliLogin({ targetOrg: f.targetOrg });
   const given = [f.accessToken, f.username, f.password, f.clientId, f.clientSecret].some(v => v);
   if (!given) {
