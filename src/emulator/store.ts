@@ -197,6 +197,45 @@ export class Store implements OrgStore {
     return !t ? 0 : opts.includeDeleted ? t.rows.size : t.live;
   }
 
+  /**
+   * A parent named by external id, as REST saves allow: `"Account": { "External_Id__c": "A-1" }` (with
+   * `attributes.type` for polymorphic lookups) becomes `AccountId` with the matching record's Id.
+   */
+  private resolveRelationships(t: Table, fields: Record<string, unknown>, errors: RecordError[]): Record<string, unknown> {
+    let out: Record<string, unknown> | undefined;
+    for (const key of Object.keys(fields)) {
+      const value = fields[key];
+      if (value === null || typeof value !== 'object' || Array.isArray(value) || t.schema.fieldMap.has(key.toLowerCase())) continue;
+      const ref = t.schema.fields.find(f => f.type === 'reference' && f.relationshipName?.toLowerCase() === key.toLowerCase());
+      if (!ref) continue;
+      out ??= { ...fields };
+      delete out[key];
+      const { attributes, ...lookup } = value as Record<string, unknown>;
+      const typeName = (attributes as { type?: unknown } | undefined)?.type;
+      const target = this.schema.get(typeof typeName === 'string' ? typeName : ref.referenceTo[0] ?? '');
+      const keys = Object.keys(lookup);
+      if (!target || keys.length !== 1) {
+        errors.push(err('INVALID_FIELD', `A relationship ${key} needs exactly one external id field of its parent`, [key]));
+        continue;
+      }
+      const lf = target.fieldMap.get(keys[0].toLowerCase());
+      if (!lf || !(lf.externalId || lf.idLookup)) {
+        errors.push(err('INVALID_FIELD', `Field name provided, ${keys[0]} is not an External ID or indexed field for ${target.name}`, [key]));
+        continue;
+      }
+      const wanted = lookup[keys[0]];
+      const found = this.findBy(target.name, lf.name, wanted);
+      if (found.length !== 1) {
+        errors.push(err('INVALID_FIELD', found.length === 0
+          ? `Foreign key external ID: ${String(wanted)} not found for field ${lf.name} in entity ${target.name}`
+          : `More than 1 record found for external id field ${lf.name} in entity ${target.name}: ${String(wanted)}`, [key]));
+        continue;
+      }
+      out[ref.name] = found[0].Id;
+    }
+    return out ?? fields;
+  }
+
   /** Validates input fields: canonical names, coerced values, reference checks. */
   private prepare(t: Table, fields: Record<string, unknown>, mode: 'insert' | 'update', selfId?: string):
     { values: Record<string, unknown>; blob?: Buffer } | RecordError[] {
@@ -204,6 +243,7 @@ export class Store implements OrgStore {
     const errors: RecordError[] = [];
     const readOnly: string[] = [];
     let blob: Buffer | undefined;
+    fields = this.resolveRelationships(t, fields, errors);
     for (const key of Object.keys(fields)) {
       if (key === 'attributes') continue;
       const f = t.schema.fieldMap.get(key.toLowerCase());

@@ -20,6 +20,23 @@ describe('emulator sObject Collections', () => {
     expect(body[3].success).toBeTrue();
   });
 
+  it('resolves a parent named by external id, and reports one that matches nothing', async () => {
+    const parent = await api.create('Account', { Name: 'Parent by key', External_Id__c: 'REL-1' });
+    const res = await api.call('POST', '/composite/sobjects', { records: [
+      { attributes: { type: 'Contact' }, LastName: 'Child', Account: { External_Id__c: 'REL-1' } },
+      { attributes: { type: 'Contact' }, LastName: 'Orphan', Account: { External_Id__c: 'REL-404' } },
+    ] });
+    expect(res.status).toBe(200);
+    const [ok, missing] = res.json();
+    expect(ok.success).toBeTrue();
+    expect(api.emu.store.get(ok.id)?.AccountId).toBe(parent);
+    expect(missing).toEqual({ success: false, errors: [{ statusCode: 'INVALID_FIELD',
+      message: 'Foreign key external ID: REL-404 not found for field External_Id__c in entity Account', fields: ['Account'] }] });
+    const single = await api.call('POST', '/sobjects/Contact', { LastName: 'Single', Account: { External_Id__c: 'REL-1' } });
+    expect(single.status).toBe(201);
+    expect(api.emu.store.get(single.json().id)?.AccountId).toBe(parent);
+  });
+
   it('rolls everything back with allOrNone and marks the valid records', async () => {
     const before = api.emu.store.count('Account');
     const res = await api.call('POST', '/composite/sobjects', { allOrNone: true, records: [acct('ok'), acct('x'.repeat(300))] });

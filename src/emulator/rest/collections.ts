@@ -66,12 +66,18 @@ function typesOf(core: Core, records: Row[], fixed?: ObjectSchema): ObjectSchema
   }
   records.forEach((r, i) => {
     for (const k of Object.keys(r)) {
-      if (k !== 'attributes' && !types[i].fieldMap.has(k.toLowerCase())) {
+      if (k !== 'attributes' && !types[i].fieldMap.has(k.toLowerCase()) && !isRelationship(types[i], k, r[k])) {
         throw new SfHttpError(400, 'INVALID_FIELD', `No such column '${k}' on sobject of type ${types[i].name}`);
       }
     }
   });
   return types;
+}
+
+/** A parent named by external id (`"Account": { "External_Id__c": "A-1" }`), resolved by the store. */
+function isRelationship(schema: ObjectSchema, key: string, value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    && schema.fields.some(f => f.type === 'reference' && f.relationshipName?.toLowerCase() === key.toLowerCase());
 }
 
 /** Runs one DML per record; with allOrNone, any failure rolls everything back and the others are marked. */
