@@ -80,7 +80,7 @@ export function isBlobPath(v: unknown): boolean {
 }
 
 function malformed(sobject: string, field: string, what: string, raw: unknown): ValidationError {
-  return new ValidationError({ sobject, field, reason: `malformed ${what} from the server: ${JSON.stringify(raw)}` });
+  return new ValidationError({ sobject, field, reason: `malformed ${what}: ${JSON.stringify(raw)}` });
 }
 
 /** One wire value → the record value for `field`. `''` is null in CSV. */
