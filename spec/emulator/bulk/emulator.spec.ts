@@ -55,6 +55,8 @@ describe('Bulk API 2.0 through startEmulator()', () => {
     const root = dirname(bulkEngineFor(emu.store).jobs.get(id)!.dir);
     expect(existsSync(root)).toBeTrue();
     await emu.stop();
+    // files a response stream still held go when that stream closes, just after stop() resolves
+    for (let i = 0; i < 100 && existsSync(root); i++) await new Promise(resolve => setTimeout(resolve, 20));
     expect(existsSync(root)).toBeFalse();
     emu = await startEmulator({ port: 0 });
   });
