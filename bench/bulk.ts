@@ -20,6 +20,7 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { CREDENTIALS, rawHttp } from './rawOrg.js';
 
 export interface BenchResult { name: string; value: number; unit: string; ratio?: number; runs?: number }
 
@@ -27,7 +28,6 @@ export interface BenchResult { name: string; value: number; unit: string; ratio?
 interface ChildReport { records: number; ms: number; peakRssMb: number; incomplete?: boolean }
 
 const SELF = fileURLToPath(import.meta.url);
-const CREDENTIALS = { username: 'admin@rxforce.local', password: 'rxforce', consumerKey: 'rxforce-local-key', consumerSecret: 'rxforce-local-secret' };
 const POLL_MS = 100;
 const PAGE_RECORDS = 50_000;
 const FIELDS = (i: number) => ({ Name: `Bench ${i}`, Industry: i % 3 ? 'Energy' : 'Technology', Phone: `+1 555 ${String(i).padStart(7, '0')}` });
@@ -133,17 +133,7 @@ async function runChild(scenario: string, url: string, size: number): Promise<Ch
  * no CSV encoding or parsing, no typing, no reconciliation.
  */
 async function rawClient(url: string) {
-  const axios = (await import('axios')).default;
-  const { Agent } = await import('node:http');
-  const token = await axios.post(`${url}/services/oauth2/token`, new URLSearchParams({
-    grant_type: 'password', username: CREDENTIALS.username, password: CREDENTIALS.password,
-    client_id: CREDENTIALS.consumerKey, client_secret: CREDENTIALS.consumerSecret,
-  }).toString(), { headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
-  const { access_token: accessToken, instance_url: instanceUrl } = token.data as { access_token: string; instance_url: string };
-  const http = axios.create({
-    baseURL: `${instanceUrl}/services/data/v62.0/`, httpAgent: new Agent({ keepAlive: true }),
-    headers: { Authorization: `Bearer ${accessToken}` }, maxBodyLength: Infinity, maxContentLength: Infinity,
-  });
+  const http = await rawHttp(url, '/services/data/v62.0/', { maxBodyLength: Infinity, maxContentLength: Infinity });
   const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
   const poll = async (path: string) => {
     for (;;) {

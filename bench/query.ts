@@ -12,13 +12,13 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { CREDENTIALS, rawHttp } from './rawOrg.js';
 import { count, lastValueFrom } from 'rxjs';
 
 export interface BenchResult { name: string; value: number; unit: string; ratio?: number; runs?: number }
 interface ChildReport { records: number; ms: number; peakRssMb: number }
 
 const SELF = fileURLToPath(import.meta.url);
-const CREDENTIALS = { username: 'admin@rxforce.local', password: 'rxforce', consumerKey: 'rxforce-local-key', consumerSecret: 'rxforce-local-secret' };
 const SOQL = (n: number) => `SELECT Id, Name, Industry, Phone, CreatedDate FROM Account LIMIT ${n}`;
 
 function child(scenario: string, url: string, size: number): Promise<ChildReport> {
@@ -47,15 +47,7 @@ async function runChild(scenario: string, url: string, size: number): Promise<Ch
     if (scenario === 'rx') records = await lastValueFrom(query$(SOQL(size), { client }).pipe(count()));
     else for await (const _ of queryRecords(SOQL(size), { client })) records++;
   } else if (scenario === 'ideal') {
-    const axios = (await import('axios')).default;
-    const { Agent } = await import('node:http');
-    const token = await axios.post(`${url}/services/oauth2/token`, new URLSearchParams({
-      grant_type: 'password', username: CREDENTIALS.username, password: CREDENTIALS.password,
-      client_id: CREDENTIALS.consumerKey, client_secret: CREDENTIALS.consumerSecret,
-    }).toString(), { headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
-    const { access_token: accessToken, instance_url: instanceUrl } = token.data as { access_token: string; instance_url: string };
-    const http = axios.create({ baseURL: instanceUrl, httpAgent: new Agent({ keepAlive: true }),
-      headers: { Authorization: `Bearer ${accessToken}` }, responseType: 'text', transformResponse: (d: string) => d });
+    const http = await rawHttp(url, '', { responseType: 'text', transformResponse: (d: string) => d });
     started = performance.now();
     type Page = { records: unknown[]; done: boolean; nextRecordsUrl?: string };
     let page = JSON.parse((await http.get<string>('/services/data/v62.0/query', { params: { q: SOQL(size) } })).data) as Page;
