@@ -17,7 +17,7 @@ import { saveUpdate } from '../../src/sources/saveUpdate.js';
 import { saveUpsert } from '../../src/sources/saveUpsert.js';
 import { defineSObject, sf } from '../../src/model/index.js';
 import { Account, ContentVersion } from './support/fixtures.js';
-import { startOrg, withoutNock } from './support/emulator.js';
+import { startOrg } from '../support/org.js';
 
 const Attachment = defineSObject('Attachment', {
   Id: sf.id(), Name: sf.string(), ParentId: sf.reference('Account'), Body: sf.blob(),
@@ -27,16 +27,12 @@ describe('single-record operations against the emulator', () => {
   let emulator: Emulator;
   let client: SalesforceClient;
 
-  let restoreNock: () => void;
-
   beforeAll(async () => {
-    restoreNock = withoutNock();
     ({ emulator, client } = await startOrg());
     await describeGlobal({ client }); // log in and discover the version once, so request counts below are exact
   });
   afterAll(async () => {
     await emulator.stop();
-    restoreNock();
   });
 
   it('inserts, reads, updates only what changed, and deletes a record', async () => {
