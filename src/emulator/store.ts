@@ -33,6 +33,12 @@ interface ChildLink {
   cascade: boolean;
 }
 
+/**
+ * Told of every committed change, in commit order, as the journal records it (a rolled-back transaction tells
+ * nothing). Change Data Capture builds its events from here; a listener must not write to the store.
+ */
+export type CommitListener = (e: JournalEntry) => void;
+
 export interface StoreOptions {
   journal?: Journal;
   now?: () => number;
@@ -52,6 +58,7 @@ export class Store implements OrgStore {
   private readonly now: () => number;
   private stamp: [number, string] = [NaN, ''];
   private readonly journal?: Journal;
+  private readonly commitListeners = new Set<CommitListener>();
   /** The user DML runs as (CreatedById, default OwnerId). The server sets it per request. */
   actingUserId = '';
 
@@ -364,9 +371,10 @@ export class Store implements OrgStore {
     const dup = this.checkUnique(t, values, norm);
     if (dup) return failed(norm, dup);
     const now = this.timestamp();
-    const next: Record<string, unknown> = { ...values, LastModifiedDate: now, LastModifiedById: this.actingUserId || null,
+    // only values that differ reach `next` (the loop below): a field sent with its current value is no change
+    const next: Record<string, unknown> = { LastModifiedDate: now, LastModifiedById: this.actingUserId || null,
       SystemModstamp: now };
-    const draft = { ...rec, ...next } as StoredRecord;
+    const draft = { ...rec, ...values, ...next } as StoredRecord;
     const derivedErr = derive(this, t.schema, draft, blob);
     if (derivedErr) return failed(norm, derivedErr);
     for (const k of Object.keys(draft)) if (draft[k] !== rec[k]) next[k] = draft[k];
@@ -447,7 +455,7 @@ export class Store implements OrgStore {
       const pending = this.pending;
       this.undo = null;
       this.pending = null;
-      if (committed) for (const e of pending) this.journal?.append(e);
+      if (committed) for (const e of pending) this.commit(e);
       else for (let i = undo.length - 1; i >= 0; i--) undo[i]();
     }
   }
@@ -521,9 +529,20 @@ export class Store implements OrgStore {
     return this.stamp[1];
   }
 
+  /** Subscribes to committed changes; returns the unsubscribe. */
+  onCommit(listener: CommitListener): () => void {
+    this.commitListeners.add(listener);
+    return () => void this.commitListeners.delete(listener);
+  }
+
   private log(e: JournalEntry): void {
     if (this.pending) this.pending.push(e);
-    else this.journal?.append(e);
+    else this.commit(e);
+  }
+
+  private commit(e: JournalEntry): void {
+    this.journal?.append(e);
+    for (const listener of this.commitListeners) listener(e);
   }
 
   private onUndo(fn: () => void): void {
