@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { buildPage, PAGE_DIR } from './support/build.js';
-import { launchChromium, recordProblems, tearDown } from './support/chromium.js';
+import { launchChromium, needsChromium, recordProblems, tearDown } from './support/chromium.js';
 import { serveFiles, type FileServer } from './support/fileServer.js';
 
 const WAIT = { timeout: 10_000 };
@@ -22,9 +22,11 @@ describe('examples/browser in headless Chromium', () => {
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
   let problems: string[] = [];
+  const canRun = needsChromium();
   const seeded = new Map<string, string>(); // id → Name
 
   beforeAll(async () => {
+    if (!canRun()) return;
     outDir = await mkdtemp(path.join(os.tmpdir(), 'rxforce-browser-'));
     await buildPage(outDir);
     site = await serveFiles({ mounts: { '/': outDir }, fallback: path.join(PAGE_DIR, 'index.html') });
@@ -44,12 +46,14 @@ describe('examples/browser in headless Chromium', () => {
   }, 30_000);
 
   beforeEach(async () => {
+    if (!canRun()) return;
     problems = [];
     context = await browser!.newContext(); // its own sessionStorage: every spec logs in afresh
     context.setDefaultTimeout(WAIT.timeout);
   });
 
   afterEach(async () => {
+    if (!canRun()) return;
     await context?.close().catch(() => undefined);
     // the org back to the three seeded Accounts, whatever the spec did (specs run in random order)
     const store = emulator!.store;
