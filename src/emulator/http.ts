@@ -31,21 +31,36 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Offset of the first byte that does not begin a valid UTF-8 sequence. */
-function invalidUtf8At(body: Buffer): number {
-  let lo = 0;
-  let hi = body.length;
-  // the shortest prefix that fails to decode ends inside the bad sequence
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    try {
-      new TextDecoder('utf-8', { fatal: true }).decode(body.subarray(0, mid + 1), { stream: true });
-      lo = mid + 1;
-    } catch {
-      hi = mid;
+/**
+ * Offset of the byte at which a UTF-8 decoder first fails (the WHATWG decoder's steps, in one pass): a byte that
+ * cannot start a sequence, or the byte that breaks one; a sequence cut off by the end reports the last byte.
+ */
+export function invalidUtf8At(body: Uint8Array): number {
+  let needed = 0;
+  let lower = 0x80;
+  let upper = 0xbf;
+  for (let i = 0; i < body.length; i++) {
+    const b = body[i] as number;
+    if (needed === 0) {
+      if (b <= 0x7f) continue;
+      if (b >= 0xc2 && b <= 0xdf) needed = 1;
+      else if (b >= 0xe0 && b <= 0xef) {
+        needed = 2;
+        if (b === 0xe0) lower = 0xa0;
+        if (b === 0xed) upper = 0x9f;
+      } else if (b >= 0xf0 && b <= 0xf4) {
+        needed = 3;
+        if (b === 0xf0) lower = 0x90;
+        if (b === 0xf4) upper = 0x8f;
+      } else return i;
+      continue;
     }
+    if (b < lower || b > upper) return i;
+    lower = 0x80;
+    upper = 0xbf;
+    needed--;
   }
-  return Math.min(lo, body.length - 1);
+  return Math.max(0, body.length - 1);
 }
 
 /** Parses a JSON body the way the REST API reports broken input (400 JSON_PARSER_ERROR). */

@@ -71,3 +71,26 @@ export class Api {
     return res.json().id as string;
   }
 }
+
+/**
+ * Sends `attack` and, beside it, health probes (`GET /limits`) one after another until it answers; returns its status
+ * and the longest time one probe waited. A request that blocks the event loop shows up as one long probe. Callers use
+ * a generous bound (the machine may be shared): the blocking guarded against lasts seconds to minutes.
+ */
+export async function longestProbeWhile(api: Api, attack: () => Promise<Res>): Promise<{ res: Res; probeMs: number }> {
+  let done = false;
+  let longest = 0;
+  let failed: string | undefined;
+  const probes = (async () => {
+    while (!done) {
+      const t = performance.now();
+      const res = await api.call('GET', '/limits');
+      if (res.status !== 200) failed ??= `probe answered ${res.status}: ${res.text}`;
+      longest = Math.max(longest, performance.now() - t);
+    }
+  })();
+  const res = await attack().finally(() => { done = true; });
+  await probes;
+  if (failed) throw new Error(failed);
+  return { res, probeMs: longest };
+}

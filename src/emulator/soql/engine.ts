@@ -8,6 +8,7 @@ import { type ObjectSchema, type OrgStore, SfHttpError, type StoredRecord } from
 import { aggregateColumns, type Expr, type Group, groupRows, hasAggregates, havingOperand } from './aggregate.js';
 import { locate, malformed, positioned, unknownChildRelationship, unsupportedObject } from './errors.js';
 import { dateFunction } from './functions.js';
+import { EvaluationBudget } from './like.js';
 import { unquote } from './literals.js';
 import { attributes, planSelect, type ShapeNode } from './plan.js';
 import { type ResolveContext, resolvePath, typeOfId } from './resolve.js';
@@ -26,6 +27,8 @@ export interface QueryOptions {
   version?: string;
   /** Tooling API query: record urls under `/tooling/sobjects/`. */
   tooling?: boolean;
+  /** Steps one run may spend on LIKE matching before QUERY_TIMEOUT (default `DEFAULT_EVALUATION_BUDGET`). */
+  evaluationBudget?: number;
 }
 
 /** The answer of one execution, paged by the caller. */
@@ -69,15 +72,22 @@ interface Env {
   version: string;
   tooling: boolean;
   includeDeleted: boolean;
+  budget: EvaluationBudget;
 }
 
 /** Parses and compiles a SOQL statement; see CompiledQuery. */
 export function compileQuery(store: OrgStore, soql: string, opts: QueryOptions = {}): CompiledQuery {
   const env: Env = {
     store, soql, now: opts.now ?? Date.now(), version: opts.version ?? '62.0', tooling: opts.tooling ?? false,
-    includeDeleted: opts.includeDeleted ?? false,
+    includeDeleted: opts.includeDeleted ?? false, budget: new EvaluationBudget(opts.evaluationBudget),
   };
-  return compileParsed(env, parse(soql));
+  const compiled = compileParsed(env, parse(soql));
+  // each run gets the whole allowance; compiling (semi-joins included) spent from the same one
+  return {
+    ...compiled,
+    execute: () => { env.budget.reset(); return compiled.execute(); },
+    rows: () => { env.budget.reset(); return compiled.rows(); },
+  };
 }
 
 function parse(soql: string): Query {
@@ -122,7 +132,7 @@ function compileParsed(env: Env, q: Query): CompiledQuery {
   const exprOf = exprFactory(env, rctx, schema);
   const tree = buildTree(q.where, env.soql);
   const predicate = tree ? compileTree<StoredRecord>(tree, {
-    soql: env.soql, now: env.now,
+    soql: env.soql, now: env.now, budget: env.budget,
     operand: cond => operandOf(exprOf, cond),
     semiJoin: (inner, kind) => semiJoin(env, inner, kind),
   }) : undefined;
@@ -289,7 +299,7 @@ function childPlan(env: Env, parent: ObjectSchema, sub: Subquery): ChildPlan {
   const exprOf = exprFactory(env, rctx, child);
   const tree = buildTree(sub.where, env.soql);
   const predicate = tree ? compileTree<StoredRecord>(tree, {
-    soql: env.soql, now: env.now, operand: cond => operandOf(exprOf, cond),
+    soql: env.soql, now: env.now, budget: env.budget, operand: cond => operandOf(exprOf, cond),
     semiJoin: (inner, kind) => semiJoin(env, inner, kind),
   }) : undefined;
   const plan = planSelect(rctx, child, sub.fields ?? []);
@@ -385,7 +395,7 @@ function aggregateQuery(env: Env, schema: ObjectSchema, q: Query, matching: () =
   const columns = aggregateColumns(env.soql, (q.fields ?? []) as never, groupBy, exprOf);
   const having = buildTree(q.having, env.soql);
   const havingPredicate = having ? compileTree<Group>(having, {
-    soql: env.soql, now: env.now,
+    soql: env.soql, now: env.now, budget: env.budget,
     operand: cond => havingOperand(env.soql, cond, groupBy, exprOf),
     semiJoin: () => { throw malformed(env.soql, locate(env.soql, 'SELECT', 1), `unexpected token: 'SELECT'`); },
   }) : undefined;

@@ -44,24 +44,6 @@ export function unquote(raw: string, soql: string, like = false): string {
   return out;
 }
 
-/** A case-insensitive anchored RegExp for a LIKE pattern (% any run, _ one character, \% \_ literal). */
-export function likePattern(raw: string, soql: string): RegExp {
-  const text = unquote(raw, soql, true);
-  let source = '';
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i] as string;
-    if (ch === '\u0000') { source += escapeRegExp(text[++i] ?? ''); continue; }
-    if (ch === '%') source += '.*';
-    else if (ch === '_') source += '.';
-    else source += escapeRegExp(ch);
-  }
-  return new RegExp(`^${source}$`, 'is');
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
 /** A parsed condition value, in the comparable form of a field of kind `kind`. */
 export function toLiteral(raw: string, literalType: string | undefined, kind: Kind, ctx: {
   soql: string; field: string; now: number;

@@ -5,7 +5,8 @@
  */
 import type { FunctionExp, HavingClause, Query, WhereClause } from '@jetstreamapp/soql-parser-js';
 import { locate, malformed } from './errors.js';
-import { likePattern, type Literal, toLiteral, unquote } from './literals.js';
+import { compileLike, type EvaluationBudget } from './like.js';
+import { type Literal, toLiteral, unquote } from './literals.js';
 import { type Comparable, type Kind, multiSet } from './values.js';
 
 /** What a condition's left side reads from a row. */
@@ -34,6 +35,8 @@ export type WhereNode =
 export interface WhereContext<T> {
   soql: string;
   now: number;
+  /** Work allowed to the whole statement (LIKE charges it). */
+  budget: EvaluationBudget;
   operand(cond: ConditionNode): Operand<T>;
   /** Values selected by a semi-join subquery (`Id IN (SELECT AccountId FROM Contact)`), in comparable form. */
   semiJoin(query: Query, kind: Kind): Set<Comparable | null>;
@@ -138,8 +141,9 @@ function compileCondition<T>(cond: ConditionNode, ctx: WhereContext<T>): (row: T
   switch (op) {
     case 'LIKE': {
       if (types[0] && types[0] !== 'STRING') throw malformed(ctx.soql, locate(ctx.soql, 'LIKE'), `unexpected token: LIKE`);
-      const re = likePattern(raws[0] as string, ctx.soql);
-      return row => { const v = operand.raw(row); return v !== null && v !== undefined && re.test(String(v)); };
+      const like = compileLike(unquote(raws[0] as string, ctx.soql, true));
+      const { budget } = ctx;
+      return row => { const v = operand.raw(row); return v !== null && v !== undefined && like(String(v), budget); };
     }
     case 'INCLUDES': case 'EXCLUDES': {
       const wanted = raws.map(r => multiSet(unquote(r, ctx.soql)));
