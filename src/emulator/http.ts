@@ -4,11 +4,23 @@ import { SfHttpError } from './types.js';
 
 /** ContentVersion bodies may reach 2 GB on Salesforce; the emulator holds bodies in memory, so it stops at 512 MB. */
 export const MAX_BODY_BYTES = 512 * 1024 * 1024;
+/**
+ * Bodies of the endpoints that take no session (token, authorize, revoke, SOAP login) are a few form fields or one
+ * small envelope; anyone can send them, so they stop at 64 KB instead of holding up to 512 MB in memory.
+ */
+export const MAX_UNAUTHENTICATED_BODY_BYTES = 64 * 1024;
 /** A plain JSON body is capped at 50 MB. */
 export const MAX_JSON_BYTES = 50 * 1024 * 1024;
 
 export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (declared > limit) {
+      // refused on the declared length: nothing of it is held, the rest is read and dropped
+      reject(new SfHttpError(413, 'REQUEST_ENTITY_TOO_LARGE', `Request body exceeds ${limit} bytes`));
+      req.resume();
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (c: Buffer) => {

@@ -9,7 +9,7 @@ import { bearer } from './auth/sessions.js';
 import { handleSoapLogin } from './auth/soap.js';
 import { API_VERSIONS, type Core } from './core.js';
 import { applyCors } from './cors.js';
-import { errorBody, notFound, readBody } from './http.js';
+import { errorBody, MAX_UNAUTHENTICATED_BODY_BYTES, notFound, readBody } from './http.js';
 import { Reply } from './reply.js';
 import { collectionRoutes } from './rest/collections.js';
 import { DmlFailure, restErrors } from './rest/dml.js';
@@ -109,15 +109,16 @@ export function createFront(opts: FrontOptions): (req: IncomingMessage, res: Ser
     const m = DATA_RE.exec(p);
     if (m) return api(req, res, reply, url, m[1], m[2] ?? '', delay);
     if (delay > 0) await opts.sleep(delay);
-    if (p === '/services/oauth2/token') return handleToken(core, req, await readBody(req), reply);
-    if (p === '/services/oauth2/authorize') return handleAuthorize(core, req, url, await readBody(req), reply);
+    const small = () => readBody(req, MAX_UNAUTHENTICATED_BODY_BYTES);
+    if (p === '/services/oauth2/token') return handleToken(core, req, await small(), reply);
+    if (p === '/services/oauth2/authorize') return handleAuthorize(core, req, url, await small(), reply);
     if (p === '/services/oauth2/revoke') {
-      const form = new URLSearchParams((await readBody(req)).toString('utf8'));
+      const form = new URLSearchParams((await small()).toString('utf8'));
       return handleRevoke(core, form.get('token') ?? url.searchParams.get('token') ?? '', reply);
     }
     if (p === '/services/oauth2/userinfo') return handleUserinfo(core, req, reply);
     if (p.startsWith('/id/')) return handleIdentity(core, req, p, reply);
-    if (SOAP_RE.test(p)) return handleSoapLogin(core, req, await readBody(req), reply, SOAP_RE.exec(p)![1]);
+    if (SOAP_RE.test(p)) return handleSoapLogin(core, req, await small(), reply, SOAP_RE.exec(p)![1]);
     if (p === '/services/data' || p === '/services/data/') {
       reply.json(200, versionsBody());
       return;

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readBody } from '../../../src/emulator/http.js';
 import { SfHttpError } from '../../../src/emulator/types.js';
-import { raw } from './helpers.js';
+import { Api, passwordLogin, raw } from './helpers.js';
 
 describe('emulator readBody over its limit', () => {
   let server: Server;
@@ -28,5 +28,30 @@ describe('emulator readBody over its limit', () => {
     const res = await raw(url, { method: 'POST', body: Buffer.alloc(256 * 1024, 0x61) });
     expect(res.status).toBe(413);
     expect(res.json()[0].errorCode).toBe('REQUEST_ENTITY_TOO_LARGE');
+  });
+});
+
+describe('emulator endpoints without a session', () => {
+  let api: Api;
+  beforeAll(async () => { api = await Api.start(); });
+  afterAll(async () => { await api.emu.stop(); });
+
+  const paths = ['/services/oauth2/token', '/services/oauth2/revoke', '/services/oauth2/authorize', '/services/Soap/u/62.0'];
+
+  for (const path of paths) {
+    it(`answers 413 to a 1 MB body at ${path}, declared or chunked`, async () => {
+      const body = Buffer.alloc(1024 * 1024, 0x61);
+      const declared = await raw(`${api.emu.url}${path}`, { method: 'POST', body,
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+      expect(declared.status).toBe(413);
+      expect(declared.json()[0].errorCode).toBe('REQUEST_ENTITY_TOO_LARGE');
+      const chunked = await raw(`${api.emu.url}${path}`, { method: 'POST', body,
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Transfer-Encoding': 'chunked' } });
+      expect(chunked.status).toBe(413);
+    });
+  }
+
+  it('still logs in with an ordinary form', async () => {
+    expect(await passwordLogin(api.emu)).toMatch(/^00D/);
   });
 });
