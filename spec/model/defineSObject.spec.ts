@@ -109,7 +109,7 @@ describe('defineSObject', () => {
 
     it('sends Id only on update, and createable-only fields only on insert', () => {
       const rec = { Id: ID_A, Name: 'Acme', SetOnce__c: 'v' };
-      expect(Account.toWire(rec, 'insert')).toEqual({ Name: 'Acme', SetOnce__c: 'v', Active__c: true, Region__c: 'EMEA' });
+      expect(Account.toWire({ Name: 'Acme', SetOnce__c: 'v' }, 'insert')).toEqual({ Name: 'Acme', SetOnce__c: 'v', Active__c: true, Region__c: 'EMEA' });
       expect(Account.toWire(rec, 'update')).toEqual({ Id: ID_A, Name: 'Acme' });
       expect(Account.toWire(rec, 'upsert')).toEqual({ Name: 'Acme', SetOnce__c: 'v' });
     });
@@ -181,6 +181,7 @@ describe('defineSObject', () => {
       ['malformed reference id', { Name: 'A', ParentId: '001xyz' }, 'insert', 'ParentId', /malformed reference id '001xyz'/],
       ['malformed Id', { Id: '001000000000001AAB', Name: 'A' }, 'update', 'Id', /malformed Id/],
       ['Id missing on update', { Name: 'A' }, 'update', 'Id', /Id is required for update/],
+      ['Id set on insert', { Id: ID_A, Name: 'A' }, 'insert', 'Id', /Id is set on insert; Salesforce assigns Ids/],
       ['null on a non-nullable field', { Id: ID_A, Name: null }, 'update', 'Name', /null is not allowed/],
       ['integer expected', { Name: 'A', NumberOfEmployees: 1.5 }, 'insert', 'NumberOfEmployees', /expected an integer/],
       ['infinite number', { Name: 'A', AnnualRevenue: Infinity }, 'insert', 'AnnualRevenue', /finite/],

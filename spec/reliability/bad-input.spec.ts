@@ -8,6 +8,7 @@ import { select } from '../../src/soql/index.js';
 import { BulkIngestJob } from '../../src/sources/bulk/ingestJob.js';
 import type { JobInfo } from '../../src/sources/bulk/types.js';
 import { fetch } from '../../src/sources/fetch.js';
+import { insertList } from '../../src/sources/insertList.js';
 import { saveInsert } from '../../src/sources/saveInsert.js';
 import { loginFlags, rxforce, scratchDir } from '../cli/support.js';
 import { Account, startChaosOrg } from './support.js';
@@ -62,6 +63,27 @@ describe('bad input', () => {
     expect(e2).toBeInstanceOf(ValidationError);
     expect(e2.recordIndex).toBe(1);
     expect(e2.field).toBe('NumberOfEmployees');
+  });
+
+  it('an Id on insert fails before any request; sent anyway, the emulator refuses it as Salesforce does', async () => {
+    const existing = emu.store.insert('Account', { Name: 'kept' });
+    const id = existing.id as string;
+    const rows = [{ Name: 'new' }, { Id: id, Name: 'x' }];
+    const e = await noRequest(() => insertList(Account, rows, { client })) as ValidationError;
+    expect(e).toBeInstanceOf(ValidationError);
+    expect(e.recordIndex).toBe(1);
+    expect(e.field).toBe('Id');
+    expect([...emu.store.scan('Account')].filter(r => r.Name === 'x' || r.Name === 'new')).toEqual([]);
+    const raw = await rawError('POST', 'sobjects/Account', { Id: id, Name: 'x' });
+    expect(raw.status).toBe(400);
+    expect(raw.errorCode).toBe('INVALID_FIELD_FOR_INSERT_UPDATE');
+    expect(raw.fields).toEqual(['Id']);
+    const collection = await client.request<Array<{ success: boolean; errors: Array<{ statusCode: string }> }>>({
+      method: 'POST', path: 'composite/sobjects',
+      data: { allOrNone: false, records: [{ attributes: { type: 'Account' }, Id: id, Name: 'x' }] } });
+    expect(collection.data[0]?.success).toBeFalse();
+    expect(collection.data[0]?.errors[0]?.statusCode).toBe('INVALID_FIELD_FOR_INSERT_UPDATE');
+    expect(emu.store.get(id)?.Name).toBe('kept');
   });
 
   it('the emulator answers unknown objects, unknown fields and too-long values as Salesforce does', async () => {

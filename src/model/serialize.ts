@@ -4,7 +4,8 @@
  * Conventions (one place, so every write path behaves the same):
  * - Read-only fields (and fields not createable on insert / not updateable on update) are silently not sent: a record
  *   read then saved carries Id, CreatedDate, formulas…, and refusing them would make every read-modify-save fail.
- * - Id is sent only on update, where it is required.
+ * - Id is sent only on update, where it is required. On insert a non-null Id is refused: Salesforce assigns Ids, and
+ *   dropping it would create a second record where the caller meant the one it named.
  * - Fields the model does not name: those that came from the server unchanged (relationship objects, aggregates,
  *   `attributes`) are not sent; others are refused with a ValidationError, unless the model was defined with
  *   `{ passthrough: true }`, in which case they are sent as they are.
@@ -74,6 +75,10 @@ export function serialize(ctx: ModelInternals, record: unknown, op: WriteOp, opt
     if (f) {
       seen?.add(f.name);
       if (f.kind === 'id') {
+        if (op === 'insert' && value !== null) {
+          throw failure(ctx, opts, 'Id', 'Id is set on insert; Salesforce assigns Ids (use update or upsert on Id to ' +
+            'write the record it names, or drop Id to create a copy)');
+        }
         if (op !== 'update') continue;
         check(ctx, opts, f, value);
         if (value === null) throw failure(ctx, opts, 'Id', 'Id is required for update');
