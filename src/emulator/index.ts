@@ -25,8 +25,13 @@ import { seedOrg } from './seed.js';
 import { createFront } from './server.js';
 import { Store } from './store.js';
 import type { EmulatorHost } from './types.js';
+import { createApexRoutes, loadApexModule, type ApexHandlers } from './rest/apex.js';
 import './soql/routes.js';
 import './bulk/routes.js';
+import './rest/composite.js';
+import './rest/tree.js';
+import './rest/graph.js';
+import './rest/search.js';
 
 export interface EmulatorOptions extends Partial<FaultConfig> {
   /** 0 (default) picks a free port. */
@@ -53,6 +58,11 @@ export interface EmulatorOptions extends Partial<FaultConfig> {
   scheduler?: SchedulerLike;
   /** Clock (epoch ms) for record timestamps and session expiry. */
   now?: () => number;
+  /**
+   * Apex REST handlers by `'VERB /urlMapping'` (`'GET /MyService/*'`), or the path of a JS module exporting them
+   * (default export or `apex`). Other `/services/apexrest/…` paths answer 404 as a missing Apex class does.
+   */
+  apex?: ApexHandlers | string;
 }
 
 export interface Emulator {
@@ -78,6 +88,7 @@ export { registerRoutes, registerRouteFactory } from './routes-registry.js';
 export type { FaultConfig, EmulatorStats } from './faults.js';
 export type { EmulatorUser } from './org.js';
 export type { SchemaJson } from './schema/registry.js';
+export type { ApexHandler, ApexHandlers, ApexRequest, ApexResponse } from './rest/apex.js';
 
 function loadSchema(schemaFile: EmulatorOptions['schemaFile']): Registry {
   if (!schemaFile) return new Registry();
@@ -86,6 +97,8 @@ function loadSchema(schemaFile: EmulatorOptions['schemaFile']): Registry {
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const now = opts.now ?? (() => opts.scheduler?.now() ?? Date.now());
+  const apex = opts.apex === undefined ? undefined
+    : createApexRoutes(typeof opts.apex === 'string' ? await loadApexModule(opts.apex) : opts.apex);
   const random = createRandom(opts.seed);
   const startedAt = now();
   const org = makeOrg(opts);
@@ -146,7 +159,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     else setTimeout(resolve, ms);
   });
   const server: Server = createServer({ keepAlive: true },
-    createFront({ core, host, handlers: buildHandlers(host), corsOrigins: opts.corsOrigins, sleep }));
+    createFront({ core, host, handlers: buildHandlers(host), corsOrigins: opts.corsOrigins, sleep, apex }));
   server.keepAliveTimeout = 65_000;
   const bindHost = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {

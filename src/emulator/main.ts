@@ -7,8 +7,8 @@ const NUMERIC_FLAGS: Record<string, keyof EmulatorOptions> = {
   '--session-ttl-seconds': 'sessionTtlSeconds', '--daily-api-limit': 'dailyApiLimit',
   '--max-concurrent': 'maxConcurrent', '--bulk-rate': 'bulkRecordsPerSecond', '--seed': 'seed',
 };
-const STRING_FLAGS: Record<string, 'host' | 'dataDir' | 'schemaFile'> = {
-  '--host': 'host', '--data-dir': 'dataDir', '--schema': 'schemaFile',
+const STRING_FLAGS: Record<string, 'host' | 'dataDir' | 'schemaFile' | 'apex'> = {
+  '--host': 'host', '--data-dir': 'dataDir', '--schema': 'schemaFile', '--apex': 'apex',
 };
 
 export const USAGE = `Usage: rxforce emulator [options]
@@ -17,6 +17,7 @@ export const USAGE = `Usage: rxforce emulator [options]
   --latency MS --jitter MS  added latency per request
   --data-dir DIR            persist the org in DIR (journal + snapshot)
   --schema FILE             custom objects and fields (JSON)
+  --apex FILE               Apex REST handlers: a JS module exporting { 'GET /MyService/*': handler, … }
   --cors-origin ORIGIN      allow browser pages from ORIGIN (repeatable; * for any; default: loopback origins)
   --fail-rate P --reset-rate P --lock-rate P   fault shares between 0 and 1
   --session-ttl-requests N  a session dies after N API requests

@@ -7,15 +7,18 @@ import { handleIdentity, handleUserinfo } from './auth/identity.js';
 import { handleRevoke, handleToken } from './auth/oauth.js';
 import { bearer } from './auth/sessions.js';
 import { handleSoapLogin } from './auth/soap.js';
-import { API_VERSIONS, type Core } from './core.js';
+import { API_VERSIONS, LATEST_VERSION, type Core } from './core.js';
 import { applyCors } from './cors.js';
 import { errorBody, MAX_UNAUTHENTICATED_BODY_BYTES, notFound, readBody } from './http.js';
 import { Reply } from './reply.js';
 import { collectionRoutes } from './rest/collections.js';
 import { DmlFailure, restErrors } from './rest/dml.js';
 import { limitsBody, resourcesBody, versionsBody } from './rest/root.js';
+import { apexNotFound } from './rest/apex.js';
 import { sobjectRoutes } from './rest/sobjects.js';
-import { SfHttpError, type EmulatorHost, type RouteContext, type RouteHandler, type SessionInfo } from './types.js';
+import { subContext, subResponse } from './rest/subrequest.js';
+import { SfHttpError, type EmulatorHost, type RouteContext, type RouteHandler, type SessionInfo, type SubRequest,
+  type SubResponse } from './types.js';
 
 export interface FrontOptions {
   core: Core;
@@ -23,10 +26,13 @@ export interface FrontOptions {
   handlers: RouteHandler[];
   corsOrigins?: string[];
   sleep(ms: number): Promise<void>;
+  /** Apex REST (`/services/apexrest/…`): the user's handlers; the path is the part after `/services/apexrest`. */
+  apex?: RouteHandler;
 }
 
 const SESSION_INVALID = () => new SfHttpError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
 const DATA_RE = /^\/services\/data\/v(\d+\.\d)(\/.*)?$/;
+const APEX_RE = /^\/services\/apexrest(\/.*)?$/;
 const SOAP_RE = /^\/services\/Soap\/[uc]\/(\d+\.\d)(\/.*)?$/;
 
 export function createFront(opts: FrontOptions): (req: IncomingMessage, res: ServerResponse) => void {
@@ -45,8 +51,8 @@ export function createFront(opts: FrontOptions): (req: IncomingMessage, res: Ser
 
   /** Authenticated `/services/data/vXX.X/…` requests: session, daily and concurrent limits, then routing. */
   async function api(req: IncomingMessage, res: ServerResponse, reply: Reply, url: URL, version: string, path: string,
-    delay: number) {
-    if (!API_VERSIONS.some(v => v.version === version)) throw notFound();
+    delay: number, apex = false) {
+    if (!apex && !API_VERSIONS.some(v => v.version === version)) throw notFound();
     const token = bearer(req.headers.authorization);
     const session: SessionInfo | undefined = token ? core.sessions.use(token) : undefined;
     if (!session) {
@@ -81,6 +87,11 @@ export function createFront(opts: FrontOptions): (req: IncomingMessage, res: Ser
         stream: (status, body, contentType, headers) => reply.stream(status, body, contentType, headers),
         host: opts.host, baseUrl: core.baseUrl(req),
       };
+      if (apex) {
+        if (!opts.apex || !(await opts.apex(ctx))) throw apexNotFound(ctx.path);
+        return;
+      }
+      ctx.dispatch = sub => dispatch(ctx, sub);
       if (await coreRoutes(ctx, reply)) return;
       for (const h of opts.handlers) {
         if (await h(ctx)) return;
@@ -89,6 +100,23 @@ export function createFront(opts: FrontOptions): (req: IncomingMessage, res: Ser
     } finally {
       inFlight--;
     }
+  }
+
+  /** One subrequest of a Composite-family request, through the same routes as a top-level request. */
+  async function dispatch(parent: RouteContext, sub: SubRequest): Promise<SubResponse> {
+    const reply = new Reply();
+    const ctx = subContext(parent, sub, reply);
+    try {
+      let handled = await coreRoutes(ctx, reply);
+      for (const h of opts.handlers) {
+        if (handled) break;
+        handled = await h(ctx);
+      }
+      if (!handled) throw notFound();
+    } catch (e) {
+      toReply(e, reply);
+    }
+    return subResponse(reply);
   }
 
   async function coreRoutes(ctx: RouteContext, reply: Reply): Promise<boolean> {
@@ -108,6 +136,8 @@ export function createFront(opts: FrontOptions): (req: IncomingMessage, res: Ser
     const p = url.pathname;
     const m = DATA_RE.exec(p);
     if (m) return api(req, res, reply, url, m[1], m[2] ?? '', delay);
+    const a = APEX_RE.exec(p);
+    if (a) return api(req, res, reply, url, LATEST_VERSION, a[1] ?? '/', delay, true);
     if (delay > 0) await opts.sleep(delay);
     const small = () => readBody(req, MAX_UNAUTHENTICATED_BODY_BYTES);
     if (p === '/services/oauth2/token') return handleToken(core, req, await small(), reply);

@@ -442,22 +442,49 @@ export class Store implements OrgStore {
   }
 
   transaction<T>(fn: () => T): T {
-    if (this.undo) return fn();
-    this.undo = [];
-    this.pending = [];
+    const end = this.begin();
     let committed = false;
     try {
       const result = fn();
       committed = (result as unknown) !== false;
       return result;
     } finally {
+      end(committed);
+    }
+  }
+
+  /**
+   * Opens a transaction that may span awaits (a Composite request's subrequests); call the returned function once
+   * with true to keep the changes or false to undo them. Inside another transaction it is a savepoint: undoing it
+   * undoes only what was done since, and keeping it leaves the outer transaction to decide. The caller must not
+   * wait on I/O while it is open, or another request's writes would land inside it.
+   */
+  begin(): (commit: boolean) => void {
+    if (this.undo && this.pending) {
       const undo = this.undo;
       const pending = this.pending;
+      const mark = undo.length;
+      const journalMark = pending.length;
+      return keep => {
+        if (keep) return;
+        for (let i = undo.length - 1; i >= mark; i--) undo[i]();
+        undo.length = mark;
+        pending.length = journalMark;
+      };
+    }
+    this.undo = [];
+    this.pending = [];
+    let open = true;
+    return keep => {
+      if (!open) return;
+      open = false;
+      const undo = this.undo ?? [];
+      const pending = this.pending ?? [];
       this.undo = null;
       this.pending = null;
-      if (committed) for (const e of pending) this.commit(e);
+      if (keep) for (const e of pending) this.commit(e);
       else for (let i = undo.length - 1; i >= 0; i--) undo[i]();
-    }
+    };
   }
 
   blob(id: string): Buffer | undefined {

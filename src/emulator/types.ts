@@ -102,6 +102,8 @@ export interface OrgStore {
   delete(id: string, opts?: { hard?: boolean }): DmlResult;
   /** Runs fn atomically: if it throws or returns false, every change made inside is rolled back (allOrNone). */
   transaction<T>(fn: () => T): T;
+  /** A transaction spanning awaits (see Store.begin): call the result with true to commit, false to roll back. */
+  begin(): (commit: boolean) => void;
   blob(id: string): Buffer | undefined;
   /** Attach binary content to a record's blob field. */
   setBlob(id: string, data: Buffer): void;
@@ -149,6 +151,31 @@ export interface RouteContext {
   host?: EmulatorHost;
   /** `http://host:port` as the client reached the emulator (always set by the server). */
   baseUrl?: string;
+  /**
+   * Runs one subrequest through the emulator's own REST routes, as the same user, and returns its answer instead of
+   * sending it (Composite, Composite Batch, Graph). Set by the server on top-level requests only.
+   */
+  dispatch?(sub: SubRequest): Promise<SubResponse>;
+}
+
+/** A subrequest of a Composite-family request, its URL already split off `/services/data/vXX.X`. */
+export interface SubRequest {
+  method: string;
+  version: string;
+  /** Path after the version (`/sobjects/Account`), still percent-encoded. */
+  path: string;
+  query: URLSearchParams;
+  /** Header names in lower case. */
+  headers: Record<string, string>;
+  /** The JSON body, if any. */
+  body?: unknown;
+}
+
+/** What a subrequest answered: the status, headers (without Content-Length) and the parsed JSON body (or null). */
+export interface SubResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
 }
 
 /** A route module (query, bulk) tells the server which requests it takes. Returns false when it does not match. */
