@@ -15,7 +15,7 @@ import { bulkUpdate } from '../src/sources/bulk/bulkUpdate.js';
 import { bulkUpsert } from '../src/sources/bulk/bulkUpsert.js';
 import type { BulkIngestResult } from '../src/sources/bulk/types.js';
 import type { ListSaveResult } from '../src/sources/collections/types.js';
-import { query$ } from '../src/sources/query.js';
+import { query$ } from '../src/sources/query/query.js';
 import { Account, CALM, type ChaosOrg, outcomeOf, rowsByMarker, startChaosOrg, type Outcome } from './chaosOrg.js';
 
 /** The mix at full size: 10% transient pages, resets, a session expiry every 500 requests. */

@@ -22,7 +22,7 @@ import { startEmulator } from '../src/emulator/index.js';
 import { defineSObject, sf } from '../src/model/index.js';
 import { insertRecords } from '../src/operators/insertRecords.js';
 import { results } from '../src/operators/results.js';
-import { fetchList$ } from '../src/sources/fetchList.js';
+import { fetchList$ } from '../src/operators/fetchList.js';
 
 export interface BenchResult { name: string; value: number; unit: string; ratio?: number; runs?: number }
 

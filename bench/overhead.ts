@@ -13,8 +13,8 @@ import { passwordLogin } from '../src/client/auth/password.js';
 import { SalesforceClient } from '../src/client/client.js';
 import { startEmulator } from '../src/emulator/index.js';
 import { defineSObject, sf } from '../src/model/index.js';
-import { fetch$ } from '../src/sources/fetch.js';
-import { save } from '../src/sources/save.js';
+import { fetch$ } from '../src/sources/records/fetch.js';
+import { save } from '../src/sources/records/save.js';
 
 export interface BenchResult { name: string; value: number; unit: string; ratio?: number; runs?: number }
 

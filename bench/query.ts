@@ -39,8 +39,8 @@ async function runChild(scenario: string, url: string, size: number): Promise<Ch
   if (scenario === 'rx' || scenario === 'pull') {
     const { SalesforceClient } = await import('../src/client/client.js');
     const { passwordLogin } = await import('../src/client/auth/password.js');
-    const { query$ } = await import('../src/sources/query.js');
-    const { queryRecords } = await import('../src/sources/queryPages.js');
+    const { query$ } = await import('../src/sources/query/query.js');
+    const { queryRecords } = await import('../src/sources/query/queryPages.js');
     const client = new SalesforceClient({ login: passwordLogin({ loginUrl: url, ...CREDENTIALS }), apiVersion: '62.0' });
     await client.session();
     started = performance.now();

@@ -10,10 +10,10 @@ export {
   fetch, save, saveInsert, saveUpdate, saveUpsert, deleteRecord, reload, describe, describeGlobal, downloadFile, query,
   queryAll, count,
 } from './sources/index.js';
-export { fetchList } from './sources/fetchList.js';
-export { saveList } from './sources/saveList.js';
-export { insertList } from './sources/insertList.js';
-export { updateList } from './sources/updateList.js';
-export { upsertList } from './sources/upsertList.js';
-export { deleteList } from './sources/deleteList.js';
+export { fetchList } from './operators/fetchList.js';
+export { saveList } from './operators/saveList.js';
+export { insertList } from './operators/insertList.js';
+export { updateList } from './operators/updateList.js';
+export { upsertList } from './operators/upsertList.js';
+export { deleteList } from './operators/deleteList.js';
 export { bulkInsert, bulkUpdate, bulkUpsert, bulkDelete, bulkHardDelete, bulkQuery } from './sources/bulk/index.js';

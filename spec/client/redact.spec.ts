@@ -1,4 +1,4 @@
-import { redact, rememberSecret } from '../../src/client/redact.js';
+import { redact, rememberSecret } from '../../src/util/redact.js';
 
 describe('redact', () => {
   it('scrubs a remembered secret wherever it appears', () => {

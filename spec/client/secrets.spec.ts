@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import nock from 'nock';
 import { SalesforceClient } from '../../src/client/client.js';
 import { passwordLogin, refreshTokenLogin, tokenLogin } from '../../src/client/auth/index.js';
-import { redact } from '../../src/client/redact.js';
+import { redact } from '../../src/util/redact.js';
 import { useNock } from '../support/useNock.js';
 
 const instance = 'https://acme.my.salesforce.com';

@@ -3,12 +3,12 @@ import { TestScheduler } from 'rxjs/testing';
 import { ValidationError } from '../../src/client/errors.js';
 import type { TransportRequest } from '../../src/client/types.js';
 import type { ListProgress } from '../../src/sources/collections/types.js';
-import { deleteList } from '../../src/sources/deleteList.js';
-import { fetchList } from '../../src/sources/fetchList.js';
-import { insertList } from '../../src/sources/insertList.js';
-import { saveList } from '../../src/sources/saveList.js';
-import { updateList } from '../../src/sources/updateList.js';
-import { upsertList } from '../../src/sources/upsertList.js';
+import { deleteList } from '../../src/operators/deleteList.js';
+import { fetchList } from '../../src/operators/fetchList.js';
+import { insertList } from '../../src/operators/insertList.js';
+import { saveList } from '../../src/operators/saveList.js';
+import { updateList } from '../../src/operators/updateList.js';
+import { upsertList } from '../../src/operators/upsertList.js';
 import { Account, accounts, fakeClient, fakeId, okResults, response } from './support/fakeTransport.js';
 
 type Body = { records?: Record<string, unknown>[]; ids?: string[] };

@@ -7,9 +7,9 @@ import { insertRecords } from '../../src/operators/insertRecords.js';
 import { select } from '../../src/soql/index.js';
 import { BulkIngestJob } from '../../src/sources/bulk/ingestJob.js';
 import type { JobInfo } from '../../src/sources/bulk/types.js';
-import { fetch } from '../../src/sources/fetch.js';
-import { insertList } from '../../src/sources/insertList.js';
-import { saveInsert } from '../../src/sources/saveInsert.js';
+import { insertList } from '../../src/operators/insertList.js';
+import { fetch } from '../../src/sources/records/fetch.js';
+import { saveInsert } from '../../src/sources/records/saveInsert.js';
 import { loginFlags, rxforce, scratchDir } from '../cli/support.js';
 import { Account, startChaosOrg } from './support.js';
 

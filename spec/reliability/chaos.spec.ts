@@ -10,7 +10,7 @@ import { upsertRecords } from '../../src/operators/upsertRecords.js';
 import { bulkInsert } from '../../src/sources/bulk/bulkInsert.js';
 import { bulkUpsert } from '../../src/sources/bulk/bulkUpsert.js';
 import type { ListSaveResult } from '../../src/sources/collections/types.js';
-import { query$ } from '../../src/sources/query.js';
+import { query$ } from '../../src/sources/query/query.js';
 import { Account, CALM, CHAOS, outcomeOf, rowsByMarker, startChaosOrg, type Outcome } from './support.js';
 
 /**

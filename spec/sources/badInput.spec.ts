@@ -7,15 +7,15 @@ import { lastValueFrom, throwError } from 'rxjs';
 import { SalesforceClient } from '../../src/client/client.js';
 import { ValidationError } from '../../src/client/errors.js';
 import { defineSObject, sf } from '../../src/model/index.js';
-import { deleteRecord } from '../../src/sources/delete.js';
-import { downloadFile } from '../../src/sources/downloadFile.js';
-import { fetch } from '../../src/sources/fetch.js';
-import { reload } from '../../src/sources/reload.js';
-import { save } from '../../src/sources/save.js';
-import { saveInsert } from '../../src/sources/saveInsert.js';
-import { saveUpdate } from '../../src/sources/saveUpdate.js';
-import { saveUpsert } from '../../src/sources/saveUpsert.js';
-import { saveList$ } from '../../src/sources/saveList.js';
+import { deleteRecord } from '../../src/sources/records/delete.js';
+import { downloadFile } from '../../src/sources/records/downloadFile.js';
+import { fetch } from '../../src/sources/records/fetch.js';
+import { reload } from '../../src/sources/records/reload.js';
+import { save } from '../../src/sources/records/save.js';
+import { saveInsert } from '../../src/sources/records/saveInsert.js';
+import { saveUpdate } from '../../src/sources/records/saveUpdate.js';
+import { saveUpsert } from '../../src/sources/records/saveUpsert.js';
+import { saveList$ } from '../../src/operators/saveList.js';
 import { fakeTransport } from '../client/fakeTransport.js';
 
 const Account = defineSObject('Account', {

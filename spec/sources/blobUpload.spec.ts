@@ -1,9 +1,9 @@
 import nock from 'nock';
 import { parseMultipart, boundaryOf } from '../../src/emulator/rest/multipart.js';
 import { multipartBody } from '../../src/sources/internal/blob.js';
-import { saveInsert } from '../../src/sources/saveInsert.js';
-import { saveUpdate } from '../../src/sources/saveUpdate.js';
-import { saveUpsert } from '../../src/sources/saveUpsert.js';
+import { saveInsert } from '../../src/sources/records/saveInsert.js';
+import { saveUpdate } from '../../src/sources/records/saveUpdate.js';
+import { saveUpsert } from '../../src/sources/records/saveUpsert.js';
 import { defineSObject, sf } from '../../src/model/index.js';
 import { API, ContentVersion, nockClient, org } from './support/fixtures.js';
 import { useNock } from '../support/useNock.js';

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { SalesforceClient } from '../../src/client/client.js';
 import { ResourceNotFoundError } from '../../src/client/errors.js';
-import { deleteRecord } from '../../src/sources/delete.js';
+import { deleteRecord } from '../../src/sources/records/delete.js';
 import { Account, ACCOUNT_ID, API, INSTANCE, org } from './support/fixtures.js';
 import { useNock } from '../support/useNock.js';
 

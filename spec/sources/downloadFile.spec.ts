@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import nock from 'nock';
 import { ValidationError } from '../../src/client/errors.js';
 import { downloadFileToPath } from '../../src/node/download.js';
-import { downloadFile } from '../../src/sources/downloadFile.js';
+import { downloadFile } from '../../src/sources/records/downloadFile.js';
 import { Account, ACCOUNT_ID, API, ContentVersion, nockClient, org } from './support/fixtures.js';
 import { useNock } from '../support/useNock.js';
 

@@ -2,9 +2,9 @@ import { lastValueFrom } from 'rxjs';
 import type { SalesforceClient } from '../../src/client/client.js';
 import type { Emulator } from '../../src/emulator/index.js';
 import { defineSObject, sf } from '../../src/model/index.js';
-import { fetchList, fetchList$ } from '../../src/sources/fetchList.js';
-import { insertList } from '../../src/sources/insertList.js';
-import { deleteList } from '../../src/sources/deleteList.js';
+import { fetchList, fetchList$ } from '../../src/operators/fetchList.js';
+import { insertList } from '../../src/operators/insertList.js';
+import { deleteList } from '../../src/operators/deleteList.js';
 import { startOrg } from '../support/org.js';
 
 const Account = defineSObject('Account', {

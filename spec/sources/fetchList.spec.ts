@@ -2,7 +2,7 @@ import { filter, lastValueFrom, map, tap } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { ValidationError } from '../../src/client/errors.js';
 import type { TransportRequest } from '../../src/client/types.js';
-import { fetchList, fetchList$ } from '../../src/sources/fetchList.js';
+import { fetchList, fetchList$ } from '../../src/operators/fetchList.js';
 import { Account, fakeClient, fakeId, httpError, response } from '../operators/support/fakeTransport.js';
 
 const idsOf = (req: TransportRequest) => (req.data as { ids: string[] }).ids;

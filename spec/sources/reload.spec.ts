@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { changedFields } from '../../src/model/index.js';
-import { reload } from '../../src/sources/reload.js';
+import { reload } from '../../src/sources/records/reload.js';
 import { Account, ACCOUNT_ID, API, nockClient, org, wireAccount } from './support/fixtures.js';
 import { useNock } from '../support/useNock.js';
 

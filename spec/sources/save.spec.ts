@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { save, save$ } from '../../src/sources/save.js';
+import { save, save$ } from '../../src/sources/records/save.js';
 import { lastValueFrom } from 'rxjs';
 import { Account, ACCOUNT_ID, API, nockClient, org, wireAccount } from './support/fixtures.js';
 import { useNock } from '../support/useNock.js';

@@ -2,10 +2,10 @@ import type { SalesforceClient } from '../../src/client/client.js';
 import { ValidationError } from '../../src/client/errors.js';
 import type { Emulator } from '../../src/emulator/index.js';
 import { defineSObject, sf } from '../../src/model/index.js';
-import { insertList } from '../../src/sources/insertList.js';
-import { saveList } from '../../src/sources/saveList.js';
-import { updateList } from '../../src/sources/updateList.js';
-import { upsertList } from '../../src/sources/upsertList.js';
+import { insertList } from '../../src/operators/insertList.js';
+import { saveList } from '../../src/operators/saveList.js';
+import { updateList } from '../../src/operators/updateList.js';
+import { upsertList } from '../../src/operators/upsertList.js';
 import { startOrg } from '../support/org.js';
 
 const Account = defineSObject('Account', {

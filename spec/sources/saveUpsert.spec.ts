@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { MultipleChoicesError, ValidationError } from '../../src/client/errors.js';
-import { saveUpsert } from '../../src/sources/saveUpsert.js';
+import { saveUpsert } from '../../src/sources/records/saveUpsert.js';
 import { Account, ACCOUNT_ID, API, nockClient, org } from './support/fixtures.js';
 import { useNock } from '../support/useNock.js';
 

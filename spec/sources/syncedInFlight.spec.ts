@@ -1,9 +1,9 @@
 import nock from 'nock';
-import { saveUpdate } from '../../src/sources/saveUpdate.js';
-import { saveInsert } from '../../src/sources/saveInsert.js';
-import { saveUpsert } from '../../src/sources/saveUpsert.js';
-import { insertList } from '../../src/sources/insertList.js';
-import { updateList } from '../../src/sources/updateList.js';
+import { saveUpdate } from '../../src/sources/records/saveUpdate.js';
+import { saveInsert } from '../../src/sources/records/saveInsert.js';
+import { saveUpsert } from '../../src/sources/records/saveUpsert.js';
+import { insertList } from '../../src/operators/insertList.js';
+import { updateList } from '../../src/operators/updateList.js';
 import { Account, ACCOUNT_ID, API, nockClient, org, wireAccount } from './support/fixtures.js';
 import { useNock } from '../support/useNock.js';
 

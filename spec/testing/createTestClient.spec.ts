@@ -2,8 +2,8 @@ import { filter, map } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { MalformedRequestError, ResourceNotFoundError } from '../../src/client/errors.js';
 import { defineSObject, sf } from '../../src/model/index.js';
-import { query$ } from '../../src/sources/query.js';
-import { saveUpdate$ } from '../../src/sources/saveUpdate.js';
+import { query$ } from '../../src/sources/query/query.js';
+import { saveUpdate$ } from '../../src/sources/records/saveUpdate.js';
 import { bulkInsert$ } from '../../src/sources/bulk/bulkInsert.js';
 import {
   createTestClient, ingestJobRoutes, noContent, ok, queryPages, respond, sfError, sfRecord, TEST_INSTANCE_URL, unavailable,

@@ -1,5 +1,5 @@
 import { AuthenticationError, NetworkError, SalesforceApiError, ValidationError } from '../client/errors.js';
-import { redact } from '../client/redact.js';
+import { redact } from '../util/redact.js';
 import { BulkJobFailedError } from '../sources/bulk/errors.js';
 import { FileFormatError } from '../node/files.js';
 

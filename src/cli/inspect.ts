@@ -3,8 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import type { SalesforceClient } from '../client/client.js';
 import { isSalesforceError } from '../client/errors.js';
 import { generateModelSource } from '../model/index.js';
-import { describe } from '../sources/describe.js';
-import type { DescribeSObjectResult } from '../sources/describeTypes.js';
+import { describe } from '../sources/describe/describe.js';
+import type { DescribeSObjectResult } from '../sources/describe/describeTypes.js';
 import { CliError } from './errors.js';
 import type { CliIo } from './io.js';
 

@@ -12,7 +12,7 @@ import { deleteRecords, insertRecords, updateRecords, upsertRecords } from '../o
 import { bulkIngest$ } from '../sources/bulk/bulkIngest.js';
 import type { BulkIngestEvent, ResultRow } from '../sources/bulk/types.js';
 import type { ListEvent, ListSaveResult } from '../sources/collections/types.js';
-import type { DescribeSObjectResult } from '../sources/describeTypes.js';
+import type { DescribeSObjectResult } from '../sources/describe/describeTypes.js';
 import { flattenRecord, CSV_NULL } from '../util/csv.js';
 import { CliError, describeError, EXIT } from './errors.js';
 import { describeOrFail } from './inspect.js';

@@ -1,5 +1,5 @@
 /** Checks a load file's columns against describe before any record is sent, naming the column at fault. */
-import type { DescribeSObjectResult } from '../sources/describeTypes.js';
+import type { DescribeSObjectResult } from '../sources/describe/describeTypes.js';
 import { CliError } from './errors.js';
 
 export type LoadOperation = 'insert' | 'update' | 'upsert' | 'delete';

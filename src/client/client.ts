@@ -9,7 +9,7 @@ import {
 import { parseLimitInfo } from './apiUsage.js';
 import { ApiBudgetExceededError, ExpiredSessionError, SalesforceApiError } from './errors.js';
 import { Limiter } from './limiter.js';
-import { relativeUrl } from './redact.js';
+import { relativeUrl } from '../util/redact.js';
 import { isIdempotentMethod, resolveRetryConfig, retryPolicy } from './retry.js';
 import { SessionManager } from './session.js';
 import { axiosTransport } from './transport.js';

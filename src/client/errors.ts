@@ -4,8 +4,11 @@
  * scrubbed of tokens before it is stored, so `String(err)`, `err.stack` and `JSON.stringify(err)` are safe to log.
  */
 import type { HttpMethod } from './types.js';
-import { redact, redactValue, relativeUrl } from './redact.js';
+import { redact, redactValue, relativeUrl } from '../util/redact.js';
 import { stripTags, xmlInner, xmlText } from './xml.js';
+
+/** Bad input is a util-level error so the model and SOQL layers can raise it; re-exported here with the client's errors. */
+export { ValidationError } from '../util/errors.js';
 
 /** One entry of Salesforce's error array body. */
 export interface SalesforceErrorDetail {
@@ -157,25 +160,6 @@ export class AuthenticationError extends Error {
   toJSON(): Record<string, unknown> {
     return { name: this.name, error: this.error, errorDescription: this.errorDescription, message: this.message,
       status: this.status, method: this.method, url: this.url };
-  }
-}
-
-/** Bad input caught before any request: names the sobject, record index and field. */
-export class ValidationError extends Error {
-  override name = 'ValidationError';
-  readonly recordIndex?: number;
-  readonly field?: string;
-  readonly sobject?: string;
-  readonly reason: string;
-
-  constructor(init: { reason: string; recordIndex?: number; field?: string; sobject?: string }) {
-    const where = [init.sobject, init.recordIndex !== undefined ? `record ${init.recordIndex}` : undefined,
-      init.field !== undefined ? `field ${init.field}` : undefined].filter(Boolean).join(', ');
-    super(redact(where ? `${where}: ${init.reason}` : init.reason));
-    this.reason = redact(init.reason);
-    if (init.recordIndex !== undefined) this.recordIndex = init.recordIndex;
-    if (init.field !== undefined) this.field = init.field;
-    if (init.sobject !== undefined) this.sobject = init.sobject;
   }
 }
 

@@ -9,6 +9,6 @@ export {
   isNetworkError, isConcurrencyLimit, isTransientStatus,
 } from './retry.js';
 export { parseLimitInfo } from './apiUsage.js';
-export { redact } from './redact.js';
+export { redact } from '../util/redact.js';
 export { assertSecureUrl, isLoopbackHost } from './secureUrl.js';
 export * from './auth/index.js';

@@ -4,7 +4,7 @@
  */
 import { defer, finalize, from, map, type Observable, of, shareReplay, tap, throwError } from 'rxjs';
 import { AuthenticationError } from './errors.js';
-import { rememberSecret } from './redact.js';
+import { rememberSecret } from '../util/redact.js';
 import { assertSecureUrl } from './secureUrl.js';
 import type { LoginContext, LoginFlow, Session } from './types.js';
 

@@ -5,7 +5,7 @@
 import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { Observable } from 'rxjs';
 import { errorFromResponse, NetworkError } from './errors.js';
-import { relativeUrl } from './redact.js';
+import { relativeUrl } from '../util/redact.js';
 import type { HttpMethod, ResponseType, SfResponse, Transport, TransportRequest } from './types.js';
 
 /** How a request counts as answered: 2xx, and 304 (a conditional GET's "not modified" is an answer, not a failure). */

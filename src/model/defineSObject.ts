@@ -1,4 +1,4 @@
-import { ValidationError } from '../client/errors.js';
+import { ValidationError } from '../util/errors.js';
 import { sf, type AnyField, type FieldDef } from './fields.js';
 import { serialize } from './serialize.js';
 import { track, wireForCompare } from './tracking.js';

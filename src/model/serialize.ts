@@ -12,7 +12,7 @@
  * - A parent relationship (`Account: { External_Id__c: 'A-1' }`) is sent when its lookup field may be written.
  * - A blob field still holding the REST path it was read with is not sent (nothing to upload).
  */
-import { ValidationError } from '../client/errors.js';
+import { ValidationError } from '../util/errors.js';
 import type { AnyField, FieldDef } from './fields.js';
 import { META_KEYS, sameWire, snapshotOf, wireForCompare } from './tracking.js';
 import type { SObjectModel, ToWireOptions, WriteOp } from './types.js';

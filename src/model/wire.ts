@@ -15,7 +15,7 @@
  * Datetimes are read in any offset form Salesforce documents (`Z`, `+HH:mm`, `+HHmm`, and `+HH`), with 0-9
  * fraction digits; a value without an offset is UTC.
  */
-import { ValidationError } from '../client/errors.js';
+import { ValidationError } from '../util/errors.js';
 import { TIME_RE, type FieldDef } from './fields.js';
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');

@@ -4,7 +4,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { concatMap, defer, lastValueFrom, Observable } from 'rxjs';
 import { resolveClient } from '../client/client.js';
-import { blobRequest, type DownloadFileOptions } from '../sources/downloadFile.js';
+import { blobRequest, type DownloadFileOptions } from '../sources/records/downloadFile.js';
 import type { SObjectTarget } from '../sources/internal/target.js';
 
 /** Where a download landed. */

@@ -1,7 +1,7 @@
 /** Login with an org the Salesforce CLI already knows (`sf org login web` done once by the developer). */
 import { execFile } from 'node:child_process';
 import { AuthenticationError } from '../client/errors.js';
-import { redact } from '../client/redact.js';
+import { redact } from '../util/redact.js';
 import { assertSecureUrl } from '../client/secureUrl.js';
 import type { LoginFlow, Session } from '../client/types.js';
 

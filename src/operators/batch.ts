@@ -1,5 +1,5 @@
 import type { OperatorFunction } from 'rxjs';
-import { chunkRecords, type ChunkConfig } from '../sources/collections/chunk.js';
+import { chunkRecords, type ChunkConfig } from '../util/rx/chunkRecords.js';
 import { DEFAULTS } from '../sources/collections/types.js';
 
 /** Configuration of `batch`. */

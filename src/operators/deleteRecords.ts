@@ -1,7 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
 import type { SObjectModel } from '../model/index.js';
-import { listOperator } from '../sources/collections/operation.js';
-import { deleteSpec } from '../sources/collections/specs.js';
+import { listOperator } from './engine/operation.js';
+import { deleteSpec } from './engine/specs.js';
 import type { ListEvent, ListOptions, ListSaveResult } from '../sources/collections/types.js';
 
 /** What `deleteRecords` takes: ids, or records with an `Id`. */

@@ -1,7 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
 import type { RecordOf, SObjectModel } from '../model/index.js';
-import { fetchSpec } from '../sources/collections/fetchKind.js';
-import { listOperator } from '../sources/collections/operation.js';
+import { fetchSpec } from './engine/specs.js';
+import { listOperator } from './engine/operation.js';
 import type { FetchResult, ListEvent, ListOptions } from '../sources/collections/types.js';
 
 /**

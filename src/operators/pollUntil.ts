@@ -1,6 +1,5 @@
 import type { MonoTypeOperatorFunction, SchedulerLike } from 'rxjs';
-import { pollWithBackoff } from '../sources/bulk/poll.js';
-import type { PollingConfig } from '../sources/bulk/types.js';
+import { pollWithBackoff, type PollingConfig } from '../util/rx/poll.js';
 
 export interface PollUntilConfig extends Partial<PollingConfig> {
   /** Scheduler for the waits (virtual time in tests). */

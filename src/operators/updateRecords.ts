@@ -1,7 +1,7 @@
 import type { OperatorFunction } from 'rxjs';
 import type { RecordOf, SObjectModel } from '../model/index.js';
-import { listOperator } from '../sources/collections/operation.js';
-import { updateSpec } from '../sources/collections/specs.js';
+import { listOperator } from './engine/operation.js';
+import { updateSpec } from './engine/specs.js';
 import type { ListEvent, ListSaveResult, UpdateOptions } from '../sources/collections/types.js';
 
 /**

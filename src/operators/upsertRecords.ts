@@ -1,7 +1,7 @@
 import { defer, type OperatorFunction } from 'rxjs';
 import type { RecordOf, SObjectModel } from '../model/index.js';
-import { listOperator } from '../sources/collections/operation.js';
-import { upsertSpec } from '../sources/collections/specs.js';
+import { listOperator } from './engine/operation.js';
+import { upsertSpec } from './engine/specs.js';
 import type { ListEvent, ListOptions, ListSaveResult } from '../sources/collections/types.js';
 
 /**

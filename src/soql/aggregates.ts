@@ -1,5 +1,5 @@
 /** Aggregate functions for `.aggregate({ alias: sum('Amount') })`, `.having()` and `.orderBy()`. */
-import { ValidationError } from '../client/errors.js';
+import { ValidationError } from '../util/errors.js';
 
 /** An aggregate expression; `T` is the value type in the result row. */
 export class Aggregate<T = unknown> {

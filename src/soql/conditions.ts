@@ -2,7 +2,7 @@
  * WHERE and HAVING conditions: field objects (`{ Name: 'x', Amount: { gt: 5 } }`), `and`, `or`, `not` and `raw`
  * with bound parameters. Values become literals through `soqlLiteral` only.
  */
-import { ValidationError } from '../client/errors.js';
+import { ValidationError } from '../util/errors.js';
 import { isValidId } from '../util/ids.js';
 import { parseDatetime, type FieldDef, type FieldValue, type SObjectModel } from '../model/index.js';
 import { dateOnly, datetimeLiteral, LikePattern, likeLiteral, soqlLiteral, SoqlToken, type SoqlScalar } from './literal.js';

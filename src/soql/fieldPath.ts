@@ -1,4 +1,4 @@
-import { ValidationError } from '../client/errors.js';
+import { ValidationError } from '../util/errors.js';
 import type { FieldDef, SObjectModel } from '../model/index.js';
 
 /** A field or relationship path: `Name`, `Account.Owner.Email`. */

@@ -4,7 +4,7 @@
  * (`\\ \' \" \n \r \t \b \f`), numbers must be finite, and the only unquoted text is built by this module's own
  * token class, which callers cannot forge.
  */
-import { ValidationError } from '../client/errors.js';
+import { ValidationError } from '../util/errors.js';
 import { formatNumber, isDateString } from '../model/index.js';
 
 const ESCAPES: Record<string, string> = {

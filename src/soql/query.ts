@@ -3,7 +3,7 @@
  * are checked as they are given (syntax always, existence when the builder has a model), values become literals
  * only through `soqlLiteral`.
  */
-import { ValidationError } from '../client/errors.js';
+import { ValidationError } from '../util/errors.js';
 import type { SObjectModel, ShapeRecord, Simplify } from '../model/index.js';
 import { Aggregate } from './aggregates.js';
 import { renderCondition, type Condition, type RenderContext, type Where, type WhereObject } from './conditions.js';

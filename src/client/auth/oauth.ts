@@ -1,6 +1,6 @@
 /** The shared half of every OAuth 2.0 flow: POST a form to the token endpoint and read the token response. */
 import { AuthenticationError } from '../errors.js';
-import { rememberSecret } from '../redact.js';
+import { rememberSecret } from '../../util/redact.js';
 import { assertSecureUrl } from '../secureUrl.js';
 import type { LoginContext, Session } from '../types.js';
 

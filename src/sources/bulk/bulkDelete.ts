@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
 import { bulkIngest$, finalEvent, type BulkIngestOptions } from './bulkIngest.js';
-import type { BulkInput } from './input.js';
+import type { BulkInput } from './types.js';
 import type { BulkTarget } from './rows.js';
 import type { BulkIngestEvent, BulkIngestFinal, BulkIngestResult } from './types.js';
 

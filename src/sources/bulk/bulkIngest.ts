@@ -4,11 +4,12 @@ import {
 import { resolveClient } from '../../client/client.js';
 import { BulkJobFailedError, BulkTimeoutError } from './errors.js';
 import { BulkIngestJob } from './ingestJob.js';
-import { isArrayInput, puller, type BulkInput } from './input.js';
-import { pollWithBackoff, withTimeout } from './poll.js';
+import { isArrayInput, puller } from '../../util/rx/puller.js';
+import { pollWithBackoff } from '../../util/rx/poll.js';
+import { withTimeout } from './jobTimeout.js';
 import { Reconciler } from './reconcile.js';
 import { objectName, RowEncoder, wireFields, type BulkTarget } from './rows.js';
-import { isTerminal, type BulkIngestEvent, type BulkIngestFinal, type BulkJobOptions, type IngestOperation, type JobInfo } from './types.js';
+import { isTerminal, type BulkIngestEvent, type BulkInput, type BulkIngestFinal, type BulkJobOptions, type IngestOperation, type JobInfo } from './types.js';
 import { MAX_PART_BYTES, uploadParts$, type UploadProgress } from './upload.js';
 
 export interface BulkIngestOptions extends BulkJobOptions {

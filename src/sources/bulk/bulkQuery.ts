@@ -88,11 +88,6 @@ export function bulkQuery<T = Record<string, unknown>>(query: string | BulkQuery
   return lastValueFrom(bulkQuery$<T>(query, opts).pipe(toArray()));
 }
 
-/** `select(Account).where(…).bulk$()` sugar for the query builder: `bulkQueryOf(builder)(opts)`. */
-export function bulkQueryOf<T = Record<string, unknown>>(builder: BulkQuerySource): (opts?: BulkQueryOptions) => Observable<T> {
-  return (opts = {}) => bulkQuery$<T>(builder, opts);
-}
-
 /** Bulk CSV has no null: an empty cell is null (as Salesforce documents for query results). */
 function emptyToNull(row: Record<string, string>): Record<string, string | null> {
   const out: Record<string, string | null> = {};

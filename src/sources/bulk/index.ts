@@ -9,6 +9,5 @@ export * from './bulkUpsert.js';
 export * from './bulkDelete.js';
 export * from './bulkHardDelete.js';
 export * from './bulkQuery.js';
-export type { BulkInput } from './input.js';
 export type { BulkTarget } from './rows.js';
 export { MAX_PART_BYTES } from './upload.js';

@@ -3,8 +3,10 @@ import {
 } from 'rxjs';
 import { resolveClient, type SalesforceClient } from '../../client/client.js';
 import type { ColumnDelimiter, LineEnding } from '../../util/csv.js';
-import { csvRows$, streamResponses } from './body.js';
-import { pollWithBackoff, withTimeout } from './poll.js';
+import { csvRows$ } from '../../util/rx/text.js';
+import { streamResponses } from './responses.js';
+import { pollWithBackoff } from '../../util/rx/poll.js';
+import { withTimeout } from './jobTimeout.js';
 import type { ByteStream } from './upload.js';
 import { isTerminal, type IngestOperation, type JobInfo, type JobState, type PollingConfig, type ResultRow } from './types.js';
 

@@ -2,8 +2,10 @@ import { concat, defer, EMPTY, map, mergeMap, Observable, catchError, throwError
 import { resolveClient, type SalesforceClient } from '../../client/client.js';
 import { ResourceNotFoundError } from '../../client/errors.js';
 import type { ColumnDelimiter, LineEnding } from '../../util/csv.js';
-import { csvRows$, streamResponses } from './body.js';
-import { pollWithBackoff, withTimeout } from './poll.js';
+import { csvRows$ } from '../../util/rx/text.js';
+import { streamResponses } from './responses.js';
+import { pollWithBackoff } from '../../util/rx/poll.js';
+import { withTimeout } from './jobTimeout.js';
 import { isTerminal, type JobInfo, type PollingConfig } from './types.js';
 
 export interface QueryJobOptions {

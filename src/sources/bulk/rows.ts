@@ -1,4 +1,4 @@
-import { ValidationError } from '../../client/errors.js';
+import { ValidationError } from '../../util/errors.js';
 import type { SObjectModel } from '../../model/types.js';
 import { flattenRecord, toCsvCell } from '../../util/csv.js';
 import type { IngestOperation } from './types.js';

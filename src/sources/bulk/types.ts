@@ -1,4 +1,6 @@
 import type { SchedulerLike } from 'rxjs';
+import type { PullSource } from '../../util/rx/puller.js';
+import type { PollingConfig } from '../../util/rx/poll.js';
 import type { SalesforceClient } from '../../client/client.js';
 import type { ColumnDelimiter, LineEnding } from '../../util/csv.js';
 
@@ -32,17 +34,7 @@ export interface JobInfo {
 export const TERMINAL_STATES: readonly JobState[] = ['JobComplete', 'Failed', 'Aborted'];
 export const isTerminal = (job: JobInfo): boolean => TERMINAL_STATES.includes(job.state);
 
-/** Polling backoff: waits `initialMs`, then multiplies by `factor`, never more than `maxMs`. */
-export interface PollingConfig {
-  /** First wait in ms. Default 1,000. */
-  initialMs: number;
-  /** Growth of each wait. Default 1.5. */
-  factor: number;
-  /** Cap of one wait. Default 30,000. */
-  maxMs: number;
-}
-
-export const POLLING_DEFAULTS: Readonly<PollingConfig> = { initialMs: 1_000, factor: 1.5, maxMs: 30_000 };
+export { POLLING_DEFAULTS, type PollingConfig } from '../../util/rx/poll.js';
 
 /** Options every bulk operation takes. */
 export interface BulkJobOptions {
@@ -96,3 +88,6 @@ export type BulkIngestEvent<R> =
 export type BulkIngestResult<R> = Extract<BulkIngestEvent<R>, { type: 'result' }>;
 export type BulkIngestSummary = Extract<BulkIngestEvent<unknown>, { type: 'summary' }>;
 export type BulkIngestFinal<R> = BulkIngestResult<R> | BulkIngestSummary;
+
+/** What bulk ingest takes: an array or iterable, an async iterable (pulled as parts are uploaded), or an Observable. */
+export type BulkInput<R> = PullSource<R>;

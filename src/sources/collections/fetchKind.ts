@@ -1,11 +1,8 @@
 import { map } from 'rxjs';
 import type { RecordOf, SObjectModel } from '../../model/index.js';
 import { reviveRecord } from '../internal/revive.js';
-import type { CollectionKind, Prepared } from './engine.js';
-import type { OperationSpec } from './operation.js';
-import { prepareFetchId } from './prepare.js';
 import { notAttempted, requestFailed } from './results.js';
-import { DEFAULTS, type FetchResult } from './types.js';
+import { DEFAULTS, type CollectionKind, type FetchResult, type Prepared } from './types.js';
 
 const NOT_FOUND = { statusCode: 'NOT_FOUND', message: 'No record with this id, or the user cannot see it', fields: [] };
 
@@ -46,14 +43,5 @@ export function fetchKind<M extends SObjectModel<any>>(model: M): CollectionKind
           }),
         );
     },
-  };
-}
-
-export function fetchSpec<M extends SObjectModel<any>>(model: M): OperationSpec<FetchResult<RecordOf<M>>> {
-  return {
-    maxBatchSize: DEFAULTS.maxFetchBatchSize,
-    defaultBatchSize: DEFAULTS.fetchBatchSize,
-    prepare: (input, index) => prepareFetchId(model, input, index),
-    kind: () => fetchKind(model),
   };
 }

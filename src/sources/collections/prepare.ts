@@ -3,7 +3,7 @@ import { keyPrefixOf } from '../../util/ids.js';
 import { binaryOf } from '../internal/blob.js';
 import { invalid } from '../internal/invalid.js';
 import { checkedId } from '../internal/target.js';
-import type { Prepared } from './engine.js';
+import type { Prepared } from './types.js';
 import type { ListSaveResult } from './types.js';
 
 /** One model, or several when records of different types share a stream (each record then names its type). */

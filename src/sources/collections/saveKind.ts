@@ -2,10 +2,10 @@ import { asyncScheduler, defer, map, mergeMap, of, catchError, throwError, timer
 import type { SalesforceClient } from '../../client/client.js';
 import { NetworkError, SalesforceApiError } from '../../client/errors.js';
 import type { SfRequest } from '../../client/types.js';
-import type { Batch, CollectionKind, Prepared } from './engine.js';
-import { saveInsert$ } from '../saveInsert.js';
-import { saveUpdate$ } from '../saveUpdate.js';
-import { saveUpsert$ } from '../saveUpsert.js';
+import type { Batch, CollectionKind, Prepared } from './types.js';
+import { saveInsert$ } from '../records/saveInsert.js';
+import { saveUpdate$ } from '../records/saveUpdate.js';
+import { saveUpsert$ } from '../records/saveUpsert.js';
 import { ambiguous, deletedOnResend, lockedPositions, notAttempted, parseSaveResults, requestFailed } from './results.js';
 import type { ListSaveResult } from './types.js';
 

@@ -1,4 +1,6 @@
+import type { Observable } from 'rxjs';
 import type { SalesforceClient } from '../../client/client.js';
+import type { SObjectModel } from '../../model/index.js';
 
 /** One per-record error, as sObject Collections report it (`statusCode`, not `errorCode`). */
 export interface SaveError {
@@ -113,3 +115,42 @@ export const DEFAULTS = {
   /** ≤ 10 consecutive same-type chunks per collection call with mixed types. */
   maxChunks: 10,
 } as const;
+
+/** One input record after validation, ready to be batched. */
+export interface Prepared {
+  /** Input position. */
+  index: number;
+  /** sObject type, the chunk key. */
+  type: string;
+  /** What goes on the wire for it: a record body or an id. */
+  payload: unknown;
+  /** Settled without a request (an update with no changes). */
+  settled?: unknown;
+  /** Must go alone through the single-record path (records that carry a blob). */
+  alone?: boolean;
+  /** The caller's record, for change tracking after a successful save and for the single-record path. */
+  record?: object;
+  /** The record's model (save kinds). */
+  model?: SObjectModel<any>;
+  /** The record failed client-side validation (operator form): never sent. */
+  invalid?: unknown;
+}
+
+/** A batch as the engine hands it to a kind's `send$`. */
+export interface Batch {
+  index: number;
+  items: Prepared[];
+}
+
+/** What differs between create, update, upsert, delete and retrieve. */
+export interface CollectionKind<R> {
+  /** Most records per request for this kind. */
+  maxBatchSize: number;
+  /** Whether mixed types are allowed and the 10-chunk rule applies. */
+  chunked: boolean;
+  /** Sends one batch; emits one result per item, in item order, then completes. Errors mean the request failed. */
+  send$(client: SalesforceClient, batch: Batch): Observable<{ results: R[]; attempts: number }>;
+  isSuccess(result: R): boolean;
+  /** The result of an item whose request failed. */
+  failed(item: Prepared, error: unknown, notAttempted: boolean): R;
+}

@@ -1,4 +1,4 @@
-import { ValidationError } from '../../client/errors.js';
+import { ValidationError } from '../../util/errors.js';
 
 /** Builds the ValidationError thrown for bad input before any request, in one place. */
 export function invalid(reason: string, details: { sobject?: string; field?: string; recordIndex?: number } = {}): ValidationError {
