@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import type { SchedulerLike } from 'rxjs';
 import { Sessions } from './auth/sessions.js';
 import type { AuthCode, Core } from './core.js';
+import { createChurn, type Churn, type ChurnOptions } from './churn.js';
 import { Faults, type EmulatorStats, type FaultConfig } from './faults.js';
 import { makeOrg, type EmulatorUser, type OrgConfig } from './org.js';
 import { FileJournal } from './persist/journal.js';
@@ -63,6 +64,13 @@ export interface EmulatorOptions extends Partial<FaultConfig> {
    * (default export or `apex`). Other `/services/apexrest/…` paths answer 404 as a missing Apex class does.
    */
   apex?: ApexHandlers | string;
+  /**
+   * How long deleted records stay in the Recycle Bin (ms; default 15 days, as Salesforce keeps them). Older ones are
+   * purged for good: they leave queryAll, and getDeleted refuses windows reaching back past them.
+   */
+  recycleBinRetentionMs?: number;
+  /** Random inserts, updates and deletes from the start, at `rate` writes/s (see `Emulator.churn`). */
+  churn?: number | ChurnOptions;
 }
 
 export interface Emulator {
@@ -80,12 +88,18 @@ export interface Emulator {
   readonly org: Readonly<OrgConfig>;
   /** What route modules see (bulk's background ticker etc.). */
   readonly host: EmulatorHost;
+  /**
+   * Random inserts, updates and deletes on the emulator's clock and scheduler, for demos, soak tests and benchmarks:
+   * `emu.churn.start({ rate: 50, objects: ['Account', 'Contact'] })`, `emu.churn.stop()`, `emu.churn.stats`.
+   */
+  readonly churn: Churn;
   /** Closes the server (dropping keep-alive connections), stops timers and compacts the journal. */
   stop(): Promise<void>;
 }
 
 export { registerRoutes, registerRouteFactory } from './routes-registry.js';
 export type { FaultConfig, EmulatorStats } from './faults.js';
+export type { Churn, ChurnOptions, ChurnStats } from './churn.js';
 export type { EmulatorUser } from './org.js';
 export type { SchemaJson } from './schema/registry.js';
 export type { ApexHandler, ApexHandlers, ApexRequest, ApexResponse } from './rest/apex.js';
@@ -103,7 +117,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const startedAt = now();
   const org = makeOrg(opts);
   const journal = opts.dataDir ? new FileJournal(opts.dataDir) : undefined;
-  const store = new Store(loadSchema(opts.schemaFile), { journal, now });
+  const retention = opts.recycleBinRetentionMs;
+  if (retention !== undefined && !(Number.isFinite(retention) && retention > 0)) {
+    throw new Error(`recycleBinRetentionMs must be a positive number of milliseconds, got ${String(retention)}`);
+  }
+  const store = new Store(loadSchema(opts.schemaFile), { journal, now, recycleBinRetentionMs: retention });
   if (journal) {
     for (const e of journal.entries()) store.replay(e);
     journal.sealTornTail();
@@ -148,6 +166,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     store, options: { bulkRecordsPerSecond: opts.bulkRecordsPerSecond ?? 50_000, seed: opts.seed }, random, now,
     faults, every, onStop: fn => void stopHooks.push(fn), scheduler: opts.scheduler,
   };
+  const churn = createChurn({ store, userId: org.users[0].userId, now, random, every });
+  if (opts.churn !== undefined) churn.start(opts.churn);
+  // the Recycle Bin's background purge (getDeleted also purges before it answers, so its answers never lag)
+  every(Math.min(60_000, Math.max(1000, Math.floor(store.recycleBinRetentionMs / 10))), () => void store.purgeRecycleBin());
   if (journal) {
     every(5000, () => {
       store.flush();
@@ -173,10 +195,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   let stopped: Promise<void> | undefined;
 
   return {
-    url, port, store, faults, stats: faults.stats, org, host,
+    url, port, store, faults, stats: faults.stats, org, host, churn,
     credentials: { username: admin.username, password: admin.password, securityToken: admin.securityToken,
       consumerKey: org.consumerKey, consumerSecret: org.consumerSecret },
     stop: () => (stopped ??= (async () => {
+      churn.stop();
       for (const cancel of [...timers]) cancel();
       await new Promise<void>(resolve => {
         server.close(() => resolve());

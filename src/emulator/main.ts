@@ -22,7 +22,10 @@ export const USAGE = `Usage: rxforce emulator [options]
   --fail-rate P --reset-rate P --lock-rate P   fault shares between 0 and 1
   --session-ttl-requests N  a session dies after N API requests
   --session-ttl-seconds S   a session dies after S seconds idle (Salesforce's timeout)
-  --daily-api-limit N --max-concurrent N --bulk-rate N --seed N`;
+  --daily-api-limit N --max-concurrent N --bulk-rate N --seed N
+  --recycle-bin-retention S deleted records are purged for good after S seconds (default 15 days)
+  --churn RATE              insert, update and delete random records at RATE writes per second
+  --churn-objects A,B       the objects --churn writes to (default Account)`;
 
 /** Parses flags (`--flag value` or `--flag=value`); throws on an unknown flag or a bad number. */
 export function parseEmulatorArgs(argv: string[]): EmulatorOptions {
@@ -44,6 +47,18 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions {
       opts[NUMERIC_FLAGS[flag]] = n;
     } else if (STRING_FLAGS[flag]) {
       opts[STRING_FLAGS[flag]] = value;
+    } else if (flag === '--churn') {
+      const n = Number(value);
+      if (!Number.isFinite(n) || n <= 0) throw new Error(`Invalid rate for --churn (writes per second, > 0): ${value}`);
+      opts.churn = { ...(opts.churn as object | undefined), rate: n };
+    } else if (flag === '--churn-objects') {
+      const objects = value.split(',').map(o => o.trim()).filter(Boolean);
+      if (!objects.length) throw new Error(`--churn-objects needs object names separated by commas, got ${JSON.stringify(value)}`);
+      opts.churn = { ...(opts.churn as object | undefined), objects };
+    } else if (flag === '--recycle-bin-retention') {
+      const n = Number(value);
+      if (!Number.isFinite(n) || n <= 0) throw new Error(`Invalid number of seconds for --recycle-bin-retention: ${value}`);
+      opts.recycleBinRetentionMs = n * 1000;
     } else if (flag === '--cors-origin') {
       // repeatable: each adds one allowed origin (`*` allows any)
       opts.corsOrigins = [...((opts.corsOrigins as string[] | undefined) ?? []), value];
@@ -51,6 +66,8 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions {
       throw new Error(`Unknown option ${flag}\n${USAGE}`);
     }
   }
+  const churn = opts.churn as { rate?: number; objects?: string[] } | undefined;
+  if (churn && churn.rate === undefined) throw new Error(`--churn-objects needs --churn RATE\n${USAGE}`);
   return opts as EmulatorOptions;
 }
 
@@ -64,6 +81,10 @@ export async function runEmulatorCli(argv: string[], io: { log(line: string): vo
   io.log(`rxforce emulator listening on ${emu.url}`);
   const c = emu.credentials;
   io.log(`  username ${c.username} · consumer key ${c.consumerKey} (password: see the README)`);
+  if (emu.churn.running) {
+    const o = emu.churn.options!;
+    io.log(`  churn: ${o.rate} writes/s on ${o.objects.join(', ')}`);
+  }
   await new Promise<void>(resolve => {
     const done = () => {
       process.off('SIGINT', done);

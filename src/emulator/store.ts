@@ -19,6 +19,10 @@ interface Table {
   schema: ObjectSchema;
   rows: Map<string, StoredRecord>;
   live: number;
+  /** Ids of rows in the Recycle Bin (IsDeleted = true), so getDeleted and the bin's purge never scan live rows. */
+  bin: Set<string>;
+  /** SystemModstamp of the newest row purged from the bin for good (getDeleted's earliestDateAvailable). */
+  purgedThrough?: string;
   /** Lower-cased field name → lower-cased value → ids (unique and external id fields). */
   indexes: Map<string, Map<string, string[]>>;
   required: FieldSchema[];
@@ -42,7 +46,12 @@ export type CommitListener = (e: JournalEntry) => void;
 export interface StoreOptions {
   journal?: Journal;
   now?: () => number;
+  /** How long a deleted row stays in the Recycle Bin before it is purged for good (ms); default 15 days. */
+  recycleBinRetentionMs?: number;
 }
+
+/** Salesforce keeps deleted records in the Recycle Bin for 15 days. */
+export const RECYCLE_BIN_DAYS = 15;
 
 const err = (statusCode: string, message: string, fields: string[] = []): RecordError => ({ statusCode, message, fields });
 const failed = (id: string | null, ...errors: RecordError[]): DmlResult => ({ success: false, id, errors });
@@ -59,12 +68,15 @@ export class Store implements OrgStore {
   private stamp: [number, string] = [NaN, ''];
   private readonly journal?: Journal;
   private readonly commitListeners = new Set<CommitListener>();
+  /** How long deleted rows stay in the Recycle Bin (ms). */
+  readonly recycleBinRetentionMs: number;
   /** The user DML runs as (CreatedById, default OwnerId). The server sets it per request. */
   actingUserId = '';
 
   constructor(readonly schema: SchemaRegistry, opts: StoreOptions = {}) {
     this.now = opts.now ?? Date.now;
     this.journal = opts.journal;
+    this.recycleBinRetentionMs = opts.recycleBinRetentionMs ?? RECYCLE_BIN_DAYS * 86_400_000;
     for (const s of schema.all()) this.table(s);
   }
 
@@ -76,7 +88,7 @@ export class Store implements OrgStore {
       // lookups a parent's delete follows: indexed so finding the children stays O(children)
       for (const link of this.deleteLinksTo(s)) indexes.set(link.toLowerCase(), new Map());
       t = {
-        schema: s, rows: new Map(), live: 0, indexes,
+        schema: s, rows: new Map(), live: 0, bin: new Set(), indexes,
         required: s.fields.filter(f => !f.nillable && f.createable && !f.defaultedOnCreate),
         defaults: s.fields.flatMap(f => f.type === 'boolean' ? [[f.name, false] as [string, unknown]]
           : f.defaultedOnCreate && f.picklistValues.length ? [[f.name, (f.picklistValues.find(p => p.defaultValue)
@@ -579,6 +591,7 @@ export class Store implements OrgStore {
   private put(t: Table, rec: StoredRecord): void {
     t.rows.set(rec.Id, rec);
     if (!rec.IsDeleted) t.live++;
+    else t.bin.add(rec.Id);
     this.index(t, rec, true);
     if (this.undo) this.undo.push(() => this.remove(t, rec));
   }
@@ -586,6 +599,7 @@ export class Store implements OrgStore {
   private remove(t: Table, rec: StoredRecord): void {
     if (!t.rows.delete(rec.Id)) return;
     if (!rec.IsDeleted) t.live--;
+    else t.bin.delete(rec.Id);
     this.index(t, rec, false);
   }
 
@@ -626,7 +640,11 @@ export class Store implements OrgStore {
       if (next[k] === undefined) delete rec[k];
       else rec[k] = next[k];
     }
-    if (wasDeleted !== rec.IsDeleted) t.live += rec.IsDeleted ? -1 : 1;
+    if (wasDeleted !== rec.IsDeleted) {
+      t.live += rec.IsDeleted ? -1 : 1;
+      if (rec.IsDeleted) t.bin.add(rec.Id);
+      else t.bin.delete(rec.Id);
+    }
     this.index(t, rec, true);
   }
 
@@ -645,13 +663,51 @@ export class Store implements OrgStore {
     return rec;
   }
 
-  /** Sets fields the org maintains itself (read-only to the API). */
+  /**
+   * Sets fields the org maintains itself (read-only to the API). An automated change moves SystemModstamp but not
+   * LastModifiedDate, as Salesforce's own background updates do.
+   */
   internalSet(id: string, values: Record<string, unknown>): void {
     const t = this.tableOfId(id);
     const rec = t?.rows.get(id);
     if (!t || !rec) return;
-    this.apply(t, rec, values);
-    this.log({ o: 'u', id, f: values });
+    const next = { ...values, SystemModstamp: this.timestamp() };
+    this.apply(t, rec, next);
+    this.log({ o: 'u', id, f: next });
+  }
+
+  /** Rows of one object in the Recycle Bin (deleted, not yet purged). */
+  *recycleBin(sobject: string): Iterable<StoredRecord> {
+    const t = this.tableOf(sobject);
+    if (!t) return;
+    for (const id of t.bin) yield t.rows.get(id)!;
+  }
+
+  /**
+   * Purges for good every row deleted longer ago than the retention (as the Recycle Bin's background job does): they
+   * leave queryAll, and getDeleted's earliestDateAvailable moves past them. Returns how many rows went.
+   */
+  purgeRecycleBin(): number {
+    const before = formatDatetime(this.now() - this.recycleBinRetentionMs);
+    let purged = 0;
+    for (const t of this.tables.values()) {
+      for (const id of [...t.bin]) {
+        const rec = t.rows.get(id)!;
+        const stamp = String(rec.SystemModstamp);
+        if (stamp >= before) continue;
+        if (!t.purgedThrough || stamp > t.purgedThrough) t.purgedThrough = stamp;
+        this.remove(t, rec);
+        this.blobs.delete(id);
+        this.log({ o: 'h', id });
+        purged++;
+      }
+    }
+    return purged;
+  }
+
+  /** SystemModstamp of the newest row of `sobject` purged from the Recycle Bin, if any was. */
+  purgedThrough(sobject: string): string | undefined {
+    return this.tableOf(sobject)?.purgedThrough;
   }
 
   /** Rows ever created for an object (auto-number fields count on from it). */
