@@ -168,8 +168,6 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   };
   const churn = createChurn({ store, userId: org.users[0].userId, now, random, every });
   if (opts.churn !== undefined) churn.start(opts.churn);
-  // the Recycle Bin's background purge (getDeleted also purges before it answers, so its answers never lag)
-  every(Math.min(60_000, Math.max(1000, Math.floor(store.recycleBinRetentionMs / 10))), () => void store.purgeRecycleBin());
   if (journal) {
     every(5000, () => {
       store.flush();

@@ -70,6 +70,7 @@ export class Store implements OrgStore {
   private readonly commitListeners = new Set<CommitListener>();
   /** How long deleted rows stay in the Recycle Bin (ms). */
   readonly recycleBinRetentionMs: number;
+  private purgedAt = NaN;
   /** The user DML runs as (CreatedById, default OwnerId). The server sets it per request. */
   actingUserId = '';
 
@@ -188,6 +189,7 @@ export class Store implements OrgStore {
   *scan(sobject: string, opts: { includeDeleted?: boolean } = {}): Iterable<StoredRecord> {
     const t = this.tableOf(sobject);
     if (!t) return;
+    if (opts.includeDeleted && t.bin.size) this.purgeRecycleBin();
     for (const rec of t.rows.values()) if (!rec.IsDeleted || opts.includeDeleted) yield rec;
   }
 
@@ -213,6 +215,7 @@ export class Store implements OrgStore {
 
   count(sobject: string, opts: { includeDeleted?: boolean } = {}): number {
     const t = this.tableOf(sobject);
+    if (t && opts.includeDeleted && t.bin.size) this.purgeRecycleBin();
     return !t ? 0 : opts.includeDeleted ? t.rows.size : t.live;
   }
 
@@ -680,15 +683,21 @@ export class Store implements OrgStore {
   *recycleBin(sobject: string): Iterable<StoredRecord> {
     const t = this.tableOf(sobject);
     if (!t) return;
+    this.purgeRecycleBin();
     for (const id of t.bin) yield t.rows.get(id)!;
   }
 
   /**
-   * Purges for good every row deleted longer ago than the retention (as the Recycle Bin's background job does): they
-   * leave queryAll, and getDeleted's earliestDateAvailable moves past them. Returns how many rows went.
+   * Purges for good every row deleted longer ago than the retention, as the Recycle Bin's background job does: they
+   * leave queryAll, and getDeleted's earliestDateAvailable moves past them. It runs whenever the bin is read (queryAll,
+   * getDeleted), at most once per millisecond of the org's clock, so no timer is needed and answers never lag.
+   * Returns how many rows went.
    */
   purgeRecycleBin(): number {
-    const before = formatDatetime(this.now() - this.recycleBinRetentionMs);
+    const now = this.now();
+    if (now === this.purgedAt) return 0;
+    this.purgedAt = now;
+    const before = formatDatetime(now - this.recycleBinRetentionMs);
     let purged = 0;
     for (const t of this.tables.values()) {
       for (const id of [...t.bin]) {
