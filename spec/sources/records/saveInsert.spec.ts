@@ -1,10 +1,10 @@
 import nock from 'nock';
 import { lastValueFrom } from 'rxjs';
-import { ValidationError } from '../../src/client/errors.js';
-import { changedFields } from '../../src/model/index.js';
-import { saveInsert, saveInsert$ } from '../../src/sources/records/saveInsert.js';
-import { Account, ACCOUNT_ID, API, nockClient, org } from './support/fixtures.js';
-import { useNock } from '../support/useNock.js';
+import { ValidationError } from '../../../src/client/errors.js';
+import { changedFields } from '../../../src/model/index.js';
+import { saveInsert, saveInsert$ } from '../../../src/sources/records/saveInsert.js';
+import { Account, ACCOUNT_ID, API, nockClient, org } from '../support/fixtures.js';
+import { useNock } from '../../support/useNock.js';
 
 describe('saveInsert$', () => {
   useNock();

@@ -1,10 +1,10 @@
 import nock from 'nock';
 import { lastValueFrom, toArray } from 'rxjs';
-import { count, count$ } from '../../src/sources/query/count.js';
-import { pages$ } from '../../src/sources/query/pages.js';
-import { Account, API, nockClient, org } from './support/fixtures.js';
-import { accountRows, page } from './support/pages.js';
-import { useNock } from '../support/useNock.js';
+import { count, count$ } from '../../../src/sources/query/count.js';
+import { pages$ } from '../../../src/sources/query/pages.js';
+import { Account, API, nockClient, org } from '../support/fixtures.js';
+import { accountRows, page } from '../support/pages.js';
+import { useNock } from '../../support/useNock.js';
 
 describe('count$', () => {
   useNock();

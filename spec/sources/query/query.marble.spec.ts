@@ -1,8 +1,8 @@
 import { take, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { SalesforceClient } from '../../src/client/client.js';
-import type { SfResponse, TransportRequest } from '../../src/client/types.js';
-import { query$ } from '../../src/sources/query/query.js';
+import { SalesforceClient } from '../../../src/client/client.js';
+import type { SfResponse, TransportRequest } from '../../../src/client/types.js';
+import { query$ } from '../../../src/sources/query/query.js';
 
 const INSTANCE = 'https://marbles.my.salesforce.com';
 const NEXT = '/services/data/v62.0/query/01gM-2';

@@ -1,12 +1,12 @@
 import nock from 'nock';
-import { parseMultipart, boundaryOf } from '../../src/emulator/rest/multipart.js';
-import { multipartBody } from '../../src/sources/internal/blob.js';
-import { saveInsert } from '../../src/sources/records/saveInsert.js';
-import { saveUpdate } from '../../src/sources/records/saveUpdate.js';
-import { saveUpsert } from '../../src/sources/records/saveUpsert.js';
-import { defineSObject, sf } from '../../src/model/index.js';
-import { API, ContentVersion, nockClient, org } from './support/fixtures.js';
-import { useNock } from '../support/useNock.js';
+import { parseMultipart, boundaryOf } from '../../../src/emulator/rest/multipart.js';
+import { multipartBody } from '../../../src/sources/internal/blob.js';
+import { saveInsert } from '../../../src/sources/records/saveInsert.js';
+import { saveUpdate } from '../../../src/sources/records/saveUpdate.js';
+import { saveUpsert } from '../../../src/sources/records/saveUpsert.js';
+import { defineSObject, sf } from '../../../src/model/index.js';
+import { API, ContentVersion, nockClient, org } from '../support/fixtures.js';
+import { useNock } from '../../support/useNock.js';
 
 const VERSION_ID = '068D00000000001IAA';
 const Document = defineSObject('Document', { Id: sf.id(), Name: sf.string(), FolderId: sf.reference('Folder'), Body: sf.blob() });

@@ -1,10 +1,10 @@
 import nock from 'nock';
 import { lastValueFrom } from 'rxjs';
-import { ResourceNotFoundError, ValidationError } from '../../src/client/errors.js';
-import { changedFields } from '../../src/model/index.js';
-import { fetch, fetch$ } from '../../src/sources/records/fetch.js';
-import { Account, ACCOUNT_ID, ACCOUNT_ID_15, API, ApexClass, nockClient, org, wireAccount } from './support/fixtures.js';
-import { useNock } from '../support/useNock.js';
+import { ResourceNotFoundError, ValidationError } from '../../../src/client/errors.js';
+import { changedFields } from '../../../src/model/index.js';
+import { fetch, fetch$ } from '../../../src/sources/records/fetch.js';
+import { Account, ACCOUNT_ID, ACCOUNT_ID_15, API, ApexClass, nockClient, org, wireAccount } from '../support/fixtures.js';
+import { useNock } from '../../support/useNock.js';
 
 describe('fetch$', () => {
   useNock();

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SalesforceClient } from '../../src/client/client.js';
-import { query$ } from '../../src/sources/query/query.js';
-import { accountRows, page } from './support/pages.js';
+import { SalesforceClient } from '../../../src/client/client.js';
+import { query$ } from '../../../src/sources/query/query.js';
+import { accountRows, page } from '../support/pages.js';
 
 const NEXT = '/services/data/v62.0/query/01gD0000000001AAA-2000';
 

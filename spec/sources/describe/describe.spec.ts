@@ -1,10 +1,10 @@
 import nock from 'nock';
 import { lastValueFrom, toArray } from 'rxjs';
-import { ResourceNotFoundError } from '../../src/client/errors.js';
-import { describe as describeSObject, describe$ } from '../../src/sources/describe/describe.js';
-import { describeGlobal } from '../../src/sources/describe/describeGlobal.js';
-import { Account, ApexClass, API, nockClient, org } from './support/fixtures.js';
-import { useNock } from '../support/useNock.js';
+import { ResourceNotFoundError } from '../../../src/client/errors.js';
+import { describe as describeSObject, describe$ } from '../../../src/sources/describe/describe.js';
+import { describeGlobal } from '../../../src/sources/describe/describeGlobal.js';
+import { Account, ApexClass, API, nockClient, org } from '../support/fixtures.js';
+import { useNock } from '../../support/useNock.js';
 
 const ACCOUNT_DESCRIBE = {
   name: 'Account', label: 'Account', labelPlural: 'Accounts', keyPrefix: '001', custom: false, createable: true,

@@ -2,11 +2,11 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
-import { ValidationError } from '../../src/client/errors.js';
-import { downloadFileToPath } from '../../src/node/download.js';
-import { downloadFile } from '../../src/sources/records/downloadFile.js';
-import { Account, ACCOUNT_ID, API, ContentVersion, nockClient, org } from './support/fixtures.js';
-import { useNock } from '../support/useNock.js';
+import { ValidationError } from '../../../src/client/errors.js';
+import { downloadFileToPath } from '../../../src/node/download.js';
+import { downloadFile } from '../../../src/sources/records/downloadFile.js';
+import { Account, ACCOUNT_ID, API, ContentVersion, nockClient, org } from '../support/fixtures.js';
+import { useNock } from '../../support/useNock.js';
 
 const VERSION_ID = '068D00000000001IAA';
 

@@ -1,15 +1,15 @@
 import { lastValueFrom, take, toArray } from 'rxjs';
 import { eachValueFrom } from 'rxjs-for-await';
-import type { SalesforceClient } from '../../src/client/client.js';
-import type { Emulator } from '../../src/emulator/index.js';
-import { count } from '../../src/sources/query/count.js';
-import { describeGlobal } from '../../src/sources/describe/describeGlobal.js';
-import { query, query$ } from '../../src/sources/query/query.js';
-import { queryAll } from '../../src/sources/query/queryAll.js';
-import { defineSObject, sf } from '../../src/model/index.js';
-import { count as countOf, max, select } from '../../src/soql/index.js';
-import { Account } from './support/fixtures.js';
-import { startOrg } from '../support/org.js';
+import type { SalesforceClient } from '../../../src/client/client.js';
+import type { Emulator } from '../../../src/emulator/index.js';
+import { count } from '../../../src/sources/query/count.js';
+import { describeGlobal } from '../../../src/sources/describe/describeGlobal.js';
+import { query, query$ } from '../../../src/sources/query/query.js';
+import { queryAll } from '../../../src/sources/query/queryAll.js';
+import { defineSObject, sf } from '../../../src/model/index.js';
+import { count as countOf, max, select } from '../../../src/soql/index.js';
+import { Account } from '../support/fixtures.js';
+import { startOrg } from '../../support/org.js';
 
 const INDUSTRIES = ['Energy', 'Banking', 'Technology'] as const;
 const AccountWithOwner = defineSObject('Account', { Id: sf.id(), Name: sf.string(), OwnerId: sf.reference('User').optional() });

@@ -1,8 +1,8 @@
 import nock from 'nock';
-import { save, save$ } from '../../src/sources/records/save.js';
+import { save, save$ } from '../../../src/sources/records/save.js';
 import { lastValueFrom } from 'rxjs';
-import { Account, ACCOUNT_ID, API, nockClient, org, wireAccount } from './support/fixtures.js';
-import { useNock } from '../support/useNock.js';
+import { Account, ACCOUNT_ID, API, nockClient, org, wireAccount } from '../support/fixtures.js';
+import { useNock } from '../../support/useNock.js';
 
 describe('save$', () => {
   useNock();

@@ -1,8 +1,8 @@
 import nock from 'nock';
-import { changedFields } from '../../src/model/index.js';
-import { reload } from '../../src/sources/records/reload.js';
-import { Account, ACCOUNT_ID, API, nockClient, org, wireAccount } from './support/fixtures.js';
-import { useNock } from '../support/useNock.js';
+import { changedFields } from '../../../src/model/index.js';
+import { reload } from '../../../src/sources/records/reload.js';
+import { Account, ACCOUNT_ID, API, nockClient, org, wireAccount } from '../support/fixtures.js';
+import { useNock } from '../../support/useNock.js';
 
 describe('reload$', () => {
   useNock();

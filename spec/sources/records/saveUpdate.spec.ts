@@ -1,8 +1,8 @@
 import nock from 'nock';
-import { ValidationError } from '../../src/client/errors.js';
-import { saveUpdate } from '../../src/sources/records/saveUpdate.js';
-import { Account, ACCOUNT_ID, API, nockClient, org, wireAccount } from './support/fixtures.js';
-import { useNock } from '../support/useNock.js';
+import { ValidationError } from '../../../src/client/errors.js';
+import { saveUpdate } from '../../../src/sources/records/saveUpdate.js';
+import { Account, ACCOUNT_ID, API, nockClient, org, wireAccount } from '../support/fixtures.js';
+import { useNock } from '../../support/useNock.js';
 
 describe('saveUpdate$', () => {
   useNock();

@@ -3,7 +3,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { ValidationError } from '../../src/client/errors.js';
 import type { TransportRequest } from '../../src/client/types.js';
 import { fetchList, fetchList$ } from '../../src/operators/fetchList.js';
-import { Account, fakeClient, fakeId, httpError, response } from '../operators/support/fakeTransport.js';
+import { Account, fakeClient, fakeId, httpError, response } from './support/fakeTransport.js';
 
 const idsOf = (req: TransportRequest) => (req.data as { ids: string[] }).ids;
 /** Answers every id but those in `missing`, which Salesforce reports as null. */

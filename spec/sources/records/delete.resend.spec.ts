@@ -1,9 +1,9 @@
 import nock from 'nock';
-import { SalesforceClient } from '../../src/client/client.js';
-import { ResourceNotFoundError } from '../../src/client/errors.js';
-import { deleteRecord } from '../../src/sources/records/delete.js';
-import { Account, ACCOUNT_ID, API, INSTANCE, org } from './support/fixtures.js';
-import { useNock } from '../support/useNock.js';
+import { SalesforceClient } from '../../../src/client/client.js';
+import { ResourceNotFoundError } from '../../../src/client/errors.js';
+import { deleteRecord } from '../../../src/sources/records/delete.js';
+import { Account, ACCOUNT_ID, API, INSTANCE, org } from '../support/fixtures.js';
+import { useNock } from '../../support/useNock.js';
 
 /** A client that re-sends at once, so a dropped answer is followed by a second DELETE. */
 function retryingClient(): SalesforceClient {

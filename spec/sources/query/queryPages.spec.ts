@@ -1,13 +1,13 @@
 import { Observable } from 'rxjs';
-import { SalesforceClient } from '../../src/client/client.js';
-import type { TransportRequest } from '../../src/client/types.js';
-import type { SalesforceClient as Client } from '../../src/client/client.js';
-import type { Emulator } from '../../src/emulator/index.js';
-import { describeGlobal } from '../../src/sources/describe/describeGlobal.js';
-import { queryPages, queryRecords } from '../../src/sources/query/queryPages.js';
-import { select } from '../../src/soql/index.js';
-import { Account } from './support/fixtures.js';
-import { startOrg } from '../support/org.js';
+import { SalesforceClient } from '../../../src/client/client.js';
+import type { TransportRequest } from '../../../src/client/types.js';
+import type { SalesforceClient as Client } from '../../../src/client/client.js';
+import type { Emulator } from '../../../src/emulator/index.js';
+import { describeGlobal } from '../../../src/sources/describe/describeGlobal.js';
+import { queryPages, queryRecords } from '../../../src/sources/query/queryPages.js';
+import { select } from '../../../src/soql/index.js';
+import { Account } from '../support/fixtures.js';
+import { startOrg } from '../../support/org.js';
 
 const SOQL = "SELECT Id, Name FROM Account WHERE Name LIKE 'Pulled %' ORDER BY Name";
 

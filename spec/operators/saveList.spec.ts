@@ -3,7 +3,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { ValidationError } from '../../src/client/errors.js';
 import type { TransportRequest } from '../../src/client/types.js';
 import { saveList, saveList$ } from '../../src/operators/saveList.js';
-import { Account, fakeClient, fakeId, httpError, okResults, response } from '../operators/support/fakeTransport.js';
+import { Account, fakeClient, fakeId, httpError, okResults, response } from './support/fakeTransport.js';
 
 const records = (req: TransportRequest) => (req.data as { records: Record<string, unknown>[] }).records;
 

@@ -1,23 +1,23 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MultipleChoicesError, ResourceNotFoundError, ValidationError } from '../../src/client/errors.js';
-import type { SalesforceClient } from '../../src/client/client.js';
-import type { Emulator } from '../../src/emulator/index.js';
-import { downloadFileToPath } from '../../src/node/download.js';
-import { deleteRecord } from '../../src/sources/records/delete.js';
-import { describe as describeSObject } from '../../src/sources/describe/describe.js';
-import { describeGlobal } from '../../src/sources/describe/describeGlobal.js';
-import { downloadFile } from '../../src/sources/records/downloadFile.js';
-import { fetch } from '../../src/sources/records/fetch.js';
-import { reload } from '../../src/sources/records/reload.js';
-import { save } from '../../src/sources/records/save.js';
-import { saveInsert } from '../../src/sources/records/saveInsert.js';
-import { saveUpdate } from '../../src/sources/records/saveUpdate.js';
-import { saveUpsert } from '../../src/sources/records/saveUpsert.js';
-import { defineSObject, sf } from '../../src/model/index.js';
-import { Account, ContentVersion } from './support/fixtures.js';
-import { startOrg } from '../support/org.js';
+import { MultipleChoicesError, ResourceNotFoundError, ValidationError } from '../../../src/client/errors.js';
+import type { SalesforceClient } from '../../../src/client/client.js';
+import type { Emulator } from '../../../src/emulator/index.js';
+import { downloadFileToPath } from '../../../src/node/download.js';
+import { deleteRecord } from '../../../src/sources/records/delete.js';
+import { describe as describeSObject } from '../../../src/sources/describe/describe.js';
+import { describeGlobal } from '../../../src/sources/describe/describeGlobal.js';
+import { downloadFile } from '../../../src/sources/records/downloadFile.js';
+import { fetch } from '../../../src/sources/records/fetch.js';
+import { reload } from '../../../src/sources/records/reload.js';
+import { save } from '../../../src/sources/records/save.js';
+import { saveInsert } from '../../../src/sources/records/saveInsert.js';
+import { saveUpdate } from '../../../src/sources/records/saveUpdate.js';
+import { saveUpsert } from '../../../src/sources/records/saveUpsert.js';
+import { defineSObject, sf } from '../../../src/model/index.js';
+import { Account, ContentVersion } from '../support/fixtures.js';
+import { startOrg } from '../../support/org.js';
 
 const Attachment = defineSObject('Attachment', {
   Id: sf.id(), Name: sf.string(), ParentId: sf.reference('Account'), Body: sf.blob(),

@@ -1,10 +1,10 @@
 import nock from 'nock';
 import { lastValueFrom } from 'rxjs';
-import { ResourceNotFoundError, ValidationError } from '../../src/client/errors.js';
-import { delete$, deleteRecord } from '../../src/sources/records/delete.js';
-import * as promise from '../../src/sources/index.js';
-import { Account, ACCOUNT_ID, API, nockClient, org } from './support/fixtures.js';
-import { useNock } from '../support/useNock.js';
+import { ResourceNotFoundError, ValidationError } from '../../../src/client/errors.js';
+import { delete$, deleteRecord } from '../../../src/sources/records/delete.js';
+import * as promise from '../../../src/sources/index.js';
+import { Account, ACCOUNT_ID, API, nockClient, org } from '../support/fixtures.js';
+import { useNock } from '../../support/useNock.js';
 
 describe('delete$', () => {
   useNock();

@@ -1,12 +1,12 @@
 import nock from 'nock';
 import { lastValueFrom, take, toArray } from 'rxjs';
 import { eachValueFrom } from 'rxjs-for-await';
-import { changedFields } from '../../src/model/index.js';
-import { query, query$ } from '../../src/sources/query/query.js';
-import { queryAll } from '../../src/sources/query/queryAll.js';
-import { Account, ACCOUNT_ID, API, nockClient, org, wireAccount } from './support/fixtures.js';
-import { accountRows, page } from './support/pages.js';
-import { useNock } from '../support/useNock.js';
+import { changedFields } from '../../../src/model/index.js';
+import { query, query$ } from '../../../src/sources/query/query.js';
+import { queryAll } from '../../../src/sources/query/queryAll.js';
+import { Account, ACCOUNT_ID, API, nockClient, org, wireAccount } from '../support/fixtures.js';
+import { accountRows, page } from '../support/pages.js';
+import { useNock } from '../../support/useNock.js';
 
 const SOQL = 'SELECT Id, Name FROM Account';
 const NEXT = `${API}/query/01gD0000000001AAA-2000`;

@@ -1,8 +1,8 @@
 import nock from 'nock';
-import { MultipleChoicesError, ValidationError } from '../../src/client/errors.js';
-import { saveUpsert } from '../../src/sources/records/saveUpsert.js';
-import { Account, ACCOUNT_ID, API, nockClient, org } from './support/fixtures.js';
-import { useNock } from '../support/useNock.js';
+import { MultipleChoicesError, ValidationError } from '../../../src/client/errors.js';
+import { saveUpsert } from '../../../src/sources/records/saveUpsert.js';
+import { Account, ACCOUNT_ID, API, nockClient, org } from '../support/fixtures.js';
+import { useNock } from '../../support/useNock.js';
 
 describe('saveUpsert$', () => {
   useNock();

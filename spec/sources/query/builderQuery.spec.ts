@@ -1,9 +1,9 @@
 import { lastValueFrom, toArray } from 'rxjs';
-import type { SalesforceClient } from '../../src/client/client.js';
-import type { Emulator } from '../../src/emulator/index.js';
-import { bulkQuery$, defineSObject, query$, sf } from '../../src/index.js';
-import { select } from '../../src/soql/index.js';
-import { startOrg } from '../support/org.js';
+import type { SalesforceClient } from '../../../src/client/client.js';
+import type { Emulator } from '../../../src/emulator/index.js';
+import { bulkQuery$, defineSObject, query$, sf } from '../../../src/index.js';
+import { select } from '../../../src/soql/index.js';
+import { startOrg } from '../../support/org.js';
 
 const Account = defineSObject('Account', {
   Id: sf.id(),
