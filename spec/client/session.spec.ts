@@ -110,6 +110,54 @@ describe('sessions', () => {
     expect(fake.calls.length).toBe(1);
   });
 
+  it('signIn after construction: a client made signed out logs in with the flow handed over later', async () => {
+    const fake = sessionAwareTransport(() => '00D000000000001!token-1');
+    const client = new SalesforceClient({ apiVersion: '62.0', transport: fake.transport });
+    await expectAsync(client.request({ method: 'GET', path: 'a' })).toBeRejectedWithError(AuthenticationError, /no_login/);
+    expect(fake.calls.length).toBe(0);
+    const flow = countingFlow();
+    client.signIn(flow);
+    expect((await client.request({ method: 'GET', path: 'a' })).status).toBe(200);
+    expect(flow.calls).toBe(1);
+  });
+
+  it('signIn as another user: no request goes out with the previous session, and its late login is dropped', async () => {
+    let valid = '00D000000000001!token-1';
+    const fake = sessionAwareTransport(() => valid);
+    const first = countingFlow();
+    const seen: string[] = [];
+    const client = new SalesforceClient({ login: first, apiVersion: '62.0', transport: fake.transport, onTokenRefresh: s => seen.push(s.accessToken) });
+    await client.request({ method: 'GET', path: 'a' });
+    const late = client.request({ method: 'GET', path: 'b' }); // sent with token-1, before the switch
+    client.signIn({ accessToken: '00D000000000002!other-user', instanceUrl });
+    valid = '00D000000000002!other-user';
+    await expectAsync(late).toBeResolved(); // refreshed onto the session now held, never a new login of the first flow
+    await client.request({ method: 'GET', path: 'c' });
+    const tokens = fake.calls.map(c => c.headers.Authorization);
+    expect(tokens[tokens.length - 1]).toBe('Bearer 00D000000000002!other-user');
+    expect(first.calls).toBe(1);
+    expect(seen).toEqual(['00D000000000001!token-1']);
+
+    // a login in flight when the user changes neither becomes the session nor is reported
+    const slow = countingFlow();
+    client.signIn(slow);
+    const pending = client.session();
+    client.signIn({ accessToken: '00D000000000003!third', instanceUrl });
+    await pending;
+    expect((await client.session()).accessToken).toBe('00D000000000003!third');
+    expect(seen).toEqual(['00D000000000001!token-1']);
+  });
+
+  it('signOut forgets the session: later requests fail before anything is sent', async () => {
+    const fake = sessionAwareTransport(() => '00D000000000001!token-1');
+    const client = new SalesforceClient({ login: countingFlow(), apiVersion: '62.0', transport: fake.transport });
+    await client.request({ method: 'GET', path: 'a' });
+    client.signOut();
+    await expectAsync(client.request({ method: 'GET', path: 'b' })).toBeRejectedWithError(AuthenticationError, /no_login/);
+    expect(fake.calls.length).toBe(1);
+    expect(() => client.signIn(undefined as never)).toThrowError(TypeError, /signIn needs a login flow or a session/);
+  });
+
   it('refuses an instance URL that is plain http on a public host', async () => {
     const flow: LoginFlow = { kind: 'test', login: async () => ({ accessToken: '00D000000000001!x', instanceUrl: 'http://acme.my.salesforce.com' }) };
     const client = new SalesforceClient({ login: flow, apiVersion: '62.0', transport: fakeTransport(req => of(ok(req, 1))).transport });

@@ -120,6 +120,23 @@ export class SalesforceClient {
   /** Promise twin of `apiVersion$`. */
   apiVersion(): Promise<string> { return firstValueFrom(this.apiVersion$()); }
 
+  /**
+   * Hands the client a login obtained after it was made — the app's own OAuth callback (`authorizationCodeLogin` with
+   * the PKCE verifier), another user, a session restored from storage. The session held so far is forgotten (a login
+   * in flight too), so no later request goes out as the previous user; requests already sent finish as they began.
+   * @example client.signIn(authorizationCodeLogin({ code, codeVerifier, redirectUri, consumerKey }))
+   */
+  signIn(login: LoginFlow | Session): void {
+    if (!login || typeof login !== 'object') throw new TypeError('signIn needs a login flow or a session');
+    if (isLoginFlow(login)) this.sessions.replace(login, undefined);
+    else this.sessions.replace(undefined, login);
+  }
+
+  /** Forgets the session and the login flow: later requests fail with `AuthenticationError` (`no_login`) until `signIn`. */
+  signOut(): void {
+    this.sessions.replace(undefined, undefined);
+  }
+
   /** The current session, logging in if needed. */
   session$(): Observable<Session> { return this.sessions.session$(); }
 

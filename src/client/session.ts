@@ -11,9 +11,11 @@ import type { LoginContext, LoginFlow, Session } from './types.js';
 export class SessionManager {
   private session: Session | undefined;
   private inflight: Observable<Session> | undefined;
+  /** Bumped by `replace`: a login started before it neither stores nor reports its session. */
+  private generation = 0;
 
   constructor(
-    private readonly flow: LoginFlow | undefined,
+    private flow: LoginFlow | undefined,
     initial: Session | undefined,
     private readonly context: (previous?: Session) => LoginContext,
     private readonly onSession?: (session: Session) => void,
@@ -28,6 +30,18 @@ export class SessionManager {
 
   /** The session the client holds right now, if any (no login). */
   get current(): Session | undefined { return this.session; }
+
+  /**
+   * Swaps the login: the session held so far and any login in flight are forgotten, and the next `session$()` uses
+   * `initial` or logs in with `flow`.
+   */
+  replace(flow: LoginFlow | undefined, initial: Session | undefined): void {
+    const session = initial ? checked(initial) : undefined;
+    this.generation++;
+    this.flow = flow;
+    this.session = session;
+    this.inflight = undefined;
+  }
 
   /** The current session, logging in if there is none. */
   session$(): Observable<Session> {
@@ -52,16 +66,18 @@ export class SessionManager {
     if (this.inflight) return this.inflight;
     const flow = this.flow;
     if (!flow) return throwError(() => new AuthenticationError('no_login', 'The client has neither a session nor a login flow'));
+    const generation = this.generation;
     const shared = defer(() => from(flow.login(this.context(previous)))).pipe(
       map(checked),
       tap({
         next: session => {
+          if (generation !== this.generation) return; // signed out or in again meanwhile
           this.session = session;
           this.onSession?.(session);
         },
         error: () => {
           // a failed refresh forgets the stale session: the next request starts a fresh login instead of a 401
-          if (previous && this.session?.accessToken === previous.accessToken) this.session = undefined;
+          if (generation === this.generation && previous && this.session?.accessToken === previous.accessToken) this.session = undefined;
         },
       }),
       finalize(() => { if (this.inflight === shared) this.inflight = undefined; }),
