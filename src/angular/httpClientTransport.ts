@@ -10,7 +10,7 @@ import {
 } from '@angular/common/http';
 import { catchError, defer, filter, from, map, type Observable, of, switchMap, throwError } from 'rxjs';
 import { errorFromResponse, NetworkError } from '../client/errors.js';
-import { relativeUrl } from '../client/redact.js';
+import { relativeUrl } from '../util/redact.js';
 import { isSuccessStatus, parseBody } from '../client/transport.js';
 import type { ResponseType, SfResponse, Transport, TransportRequest } from '../client/types.js';
 

@@ -4,7 +4,7 @@
  */
 import { assertInInjectionContext, computed, DestroyRef, inject, type Injector, signal, type Signal } from '@angular/core';
 import { defer, type Observable, type Subscription } from 'rxjs';
-import { redact } from '../client/redact.js';
+import { redact } from '../util/redact.js';
 
 /** The state of one Observable operation, as signals. */
 export interface SignalState<T> {
