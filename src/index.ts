@@ -14,3 +14,4 @@ export { count } from './sources/index.js';
 export * from './sources/index.js';
 export * from './operators/index.js';
 export * from './sources/bulk/index.js';
+export * from './sources/composite/index.js';

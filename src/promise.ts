@@ -16,4 +16,5 @@ export { insertList } from './operators/insertList.js';
 export { updateList } from './operators/updateList.js';
 export { upsertList } from './operators/upsertList.js';
 export { deleteList } from './operators/deleteList.js';
+export { composite, compositeBatch, compositeGraph, saveTree } from './sources/composite/index.js';
 export { bulkInsert, bulkUpdate, bulkUpsert, bulkDelete, bulkHardDelete, bulkQuery } from './sources/bulk/index.js';
