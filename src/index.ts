@@ -15,3 +15,4 @@ export * from './sources/index.js';
 export * from './operators/index.js';
 export * from './sources/bulk/index.js';
 export * from './sources/composite/index.js';
+export * from './sync/index.js';

@@ -36,6 +36,8 @@ export class SalesforceClient {
   private readonly sessions: SessionManager;
   private readonly usage = new ReplaySubject<ApiUsage>(1);
   private latestUsage: ApiUsage | undefined;
+  /** Org clock minus local clock, from the latest `Date` header (undefined until a response carried one). */
+  private clockOffset: number | undefined;
   private version: string | undefined;
   private versionInflight: Observable<string> | undefined;
 
@@ -55,6 +57,21 @@ export class SalesforceClient {
     const flow = login && isLoginFlow(login) ? login : undefined;
     const initial = login && !isLoginFlow(login) ? login : undefined;
     this.sessions = new SessionManager(flow, initial, previous => this.loginContext(previous), options.onTokenRefresh);
+  }
+
+  /**
+   * The org's clock at a local instant (default: now), in epoch ms, as the `Date` header of the latest response tells
+   * it; undefined until a response carried one (a browser sees it only when CORS exposes it). Never ahead of the
+   * org: the header is whole seconds, rounded down, and was written before the response travelled, so the estimate
+   * errs early by up to a second plus the response's transit time. Local time is the client's scheduler's `now()`.
+   */
+  orgTime(localTime: number = this.localNow()): number | undefined {
+    return this.clockOffset === undefined ? undefined : localTime + this.clockOffset;
+  }
+
+  /** The client's own clock: its scheduler's `now()`, so virtual time in marble specs. */
+  localNow(): number {
+    return this.scheduler ? this.scheduler.now() : Date.now();
   }
 
   /** The latest known API usage, if any response carried it. */
@@ -207,8 +224,10 @@ export class SalesforceClient {
     return this.transport(treq).pipe(
       map(res => ({ ...res, url: relativeUrl(res.url || treq.url), method: treq.method })),
       tap({
-        next: res => this.recordUsage(res.headers),
-        error: (err: unknown) => { if (err instanceof SalesforceApiError) this.recordUsage(err.headers); },
+        next: res => { this.recordUsage(res.headers); this.recordDate(res.headers); },
+        error: (err: unknown) => {
+          if (err instanceof SalesforceApiError) { this.recordUsage(err.headers); this.recordDate(err.headers); }
+        },
       }),
     );
   }
@@ -223,6 +242,13 @@ export class SalesforceClient {
     const last = this.latestUsage;
     this.latestUsage = usage;
     if (!last || last.used !== usage.used || last.max !== usage.max) this.usage.next(usage);
+  }
+
+  private recordDate(headers: Record<string, string> | undefined): void {
+    const date = headers?.date;
+    if (typeof date !== 'string') return;
+    const orgMs = Date.parse(date);
+    if (!Number.isNaN(orgMs)) this.clockOffset = orgMs - this.localNow();
   }
 
   private budgetError(): ApiBudgetExceededError | undefined {

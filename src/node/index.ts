@@ -3,3 +3,4 @@ export * from './sfCliLogin.js';
 export * from './download.js';
 export * from './bulkCsv.js';
 export * from './files.js';
+export * from './sync/index.js';

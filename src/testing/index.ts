@@ -8,3 +8,4 @@ export { respond, matches } from './respond.js';
 export * from './bodies.js';
 export type { CannedResponse, LoggedRequest, Reply, Route } from './types.js';
 export { ingestJobRoutes, type IngestJobScript } from './bulkRoutes.js';
+export { replicationOrg, type ReplicationOrg, type ReplicationOrgOptions, type FakeField } from './replicationOrg.js';

@@ -1,0 +1,205 @@
+import { filter, map, type Observable, takeUntil, timer } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { replicate$, type Checkpoint, type ReplicateOptions, type ReplicationEvent } from '../../src/index.js';
+import {
+  createTestClient, replicationOrg, respond, sfError, type CannedResponse, type ReplicationOrg, type TestClientOptions,
+} from '../../src/testing/index.js';
+
+const FIELDS = [{ name: 'Name', type: 'string' }, { name: 'Amount__c', type: 'double' }];
+
+describe('replicate$ (virtual time)', () => {
+  let scheduler: TestScheduler;
+
+  beforeEach(() => {
+    scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+  });
+
+  /** Runs one replication for `untilMs` of virtual time against a fake org the test prepares and changes. */
+  function replicate(
+    opts: Partial<ReplicateOptions>,
+    untilMs: number,
+    script: (org: ReplicationOrg, at: (ms: number, work: () => void) => void) => void,
+    clientOptions: TestClientOptions = {},
+  ): { events: ReplicationEvent[]; times: number[]; org: ReplicationOrg; requests: { time: number; path: string; q?: string }[] } {
+    const events: ReplicationEvent[] = [];
+    const times: number[] = [];
+    let org!: ReplicationOrg;
+    let log!: { time: number; path: string; query: Record<string, string> }[];
+    scheduler.run(() => {
+      org = replicationOrg(scheduler, { object: 'Account', fields: FIELDS.map(f => ({ ...f })) });
+      const at = (ms: number, work: () => void) => { scheduler.schedule(work, ms); };
+      script(org, at);
+      const test = createTestClient(scheduler, { ...clientOptions, routes: [...(clientOptions.routes ?? []), ...org.routes] });
+      log = test.requests;
+      replicate$('Account', { client: test.client, pollInterval: 1000, overlapMs: 5000, ...opts })
+        .pipe(takeUntil(timer(untilMs, scheduler)))
+        .subscribe({ next: e => { events.push(e); times.push(scheduler.now()); }, error: (err: unknown) => fail(err) });
+    });
+    return { events, times, org, requests: log.map(r => ({ time: r.time, path: r.path.split('?')[0], q: r.query.q })) };
+  }
+
+  const upserts = (events: ReplicationEvent[]) => events.flatMap(e => (e.type === 'upsert' ? [e.record] : []));
+  const checkpoints = (events: ReplicationEvent[]) => events.flatMap(e => (e.type === 'checkpoint' ? [e.checkpoint] : []));
+  const after = (events: ReplicationEvent[], type: ReplicationEvent['type']) => events.slice(events.findIndex(e => e.type === type) + 1);
+
+  it('loads the object, then emits each change once although every round reads back over the overlap', () => {
+    let a = '';
+    const { events, requests } = replicate({}, 6500, (org, at) => {
+      a = org.insert({ Name: 'Acme', Amount__c: 1 });
+      org.insert({ Name: 'Globex', Amount__c: 2 });
+      at(1500, () => org.update(a, { Amount__c: 10 }));
+    });
+    const initial = events.slice(0, events.findIndex(e => e.type === 'checkpoint'));
+    expect(upserts(initial).map(r => r.Name)).toEqual(['Acme', 'Globex']);
+    const incremental = after(events, 'checkpoint');
+    // rounds at 2000 … 6000 all reach back 5 s and read the update again; it is emitted once
+    expect(upserts(incremental)).toEqual([jasmine.objectContaining({ Id: a, Amount__c: 10 })]);
+    const rounds = requests.filter(r => r.path.endsWith('/queryAll'));
+    expect(rounds.length).toBe(6);
+    expect(rounds.every(r => / SystemModstamp >= /.test(r.q!))).toBeTrue();
+  });
+
+  it('sees a change committed late with a stamp older than the last round, within the overlap', () => {
+    let late = '';
+    const { events } = replicate({}, 4500, (org, at) => {
+      org.insert({ Name: 'Acme' });
+      // committed at 3.5 s, stamped 2.5 s: the round at 3 s could not see it
+      at(3500, () => { late = org.insert({ Name: 'Late' }, org.now() - 1000); });
+    });
+    expect(upserts(after(events, 'checkpoint')).map(r => r.Id)).toEqual([late]);
+  });
+
+  it('never puts the watermark ahead of the org clock minus the overlap, and moves it while idle', () => {
+    const { events, times } = replicate({}, 3500, o => { o.insert({ Name: 'Acme' }); });
+    const epoch = Date.UTC(2024, 4, 1);
+    const marks = events.flatMap((e, i) => (e.type === 'checkpoint' ? [{ at: epoch + times[i], mark: Date.parse(e.checkpoint.watermark) }] : []));
+    expect(marks.length).toBe(4);
+    for (const { at, mark } of marks) expect(mark).toBeLessThanOrEqual(at - 5000);
+    // each idle round moves it on by the interval
+    expect(marks.map(m => m.mark - marks[0].mark)).toEqual([0, 1000, 2000, 3000]);
+  });
+
+  it('pages through thousands of rows sharing one SystemModstamp without skipping or repeating one', () => {
+    const { events, requests } = replicate({}, 2500, (org, at) => {
+      org.insert({ Name: 'before' });
+      at(1200, () => { const t = org.now(); for (let i = 0; i < 4500; i++) org.insert({ Name: `bulk ${i}` }, t); });
+    });
+    const changed = upserts(after(events, 'checkpoint'));
+    expect(changed.length).toBe(4500);
+    expect(new Set(changed.map(r => r.Id)).size).toBe(4500);
+    // 2,000 + 2,000 + 500, each page resuming after the last (stamp, Id)
+    const pages = requests.filter(r => r.path.endsWith('/queryAll') && r.time === 2000);
+    expect(pages.length).toBe(3);
+    expect(pages[1].q).toMatch(/\(SystemModstamp > \S+ OR \(SystemModstamp = \S+ AND Id > '/);
+  });
+
+  it('loads thousands of rows sharing one stamp in keyset pages as well', () => {
+    const { events } = replicate({}, 500, org => {
+      const t = org.now();
+      for (let i = 0; i < 4100; i++) org.insert({ Name: `row ${i}` }, t);
+    });
+    expect(new Set(upserts(events).map(r => r.Id)).size).toBe(4100);
+    expect(upserts(events).length).toBe(4100);
+  });
+
+  it('emits a delete inside the window before the checkpoint that covers it, once', () => {
+    let gone = '';
+    const { events } = replicate({}, 4500, (org, at) => {
+      org.insert({ Name: 'Acme' });
+      gone = org.insert({ Name: 'Gone' });
+      at(1500, () => org.update(gone, { Name: 'Going' }));
+      at(1600, () => org.delete(gone));
+    });
+    const rest = after(events, 'checkpoint').filter(e => e.type === 'upsert' || e.type === 'delete' || e.type === 'checkpoint');
+    const incremental = rest.slice(rest.findIndex(e => e.type !== 'checkpoint'));
+    expect(incremental[0]).toEqual(jasmine.objectContaining({ type: 'delete', id: gone, reason: 'deleted', deletedAt: new Date(Date.UTC(2024, 4, 1) + 1600).toISOString() }));
+    expect(incremental[1].type).toBe('checkpoint');
+    expect(incremental.filter(e => e.type === 'delete' || e.type === 'upsert').length).toBe(1);
+  });
+
+  it('resyncs when the checkpoint is older than the delete log reaches, and says why', () => {
+    const epoch = Date.UTC(2024, 4, 1);
+    const stale: Checkpoint = {
+      object: 'Account', field: 'SystemModstamp', watermark: new Date(epoch - 3_600_000).toISOString(), where: null,
+      loadedAt: new Date(epoch - 7_200_000).toISOString(), deletesCoveredTo: new Date(epoch - 3_600_000).toISOString(),
+    };
+    let keep = '';
+    const { events } = replicate({ checkpoint: stale }, 500, org => {
+      keep = org.insert({ Name: 'Acme' });
+      const ghost = org.insert({ Name: 'Ghost' });
+      org.delete(ghost);
+      org.purgeDeleteLog();
+    });
+    const kinds = events.filter(e => e.type !== 'schema' && e.type !== 'progress');
+    expect(kinds[0]).toEqual(jasmine.objectContaining({ type: 'phase', phase: 'resync', reason: 'checkpoint-expired' }));
+    expect(upserts(events).map(r => r.Id)).toEqual([keep]);
+    expect(events.find(e => e.type === 'checkpoint')).toEqual(jasmine.objectContaining({ fullLoad: true }));
+  });
+
+  it('reads the org delete log on start, so a row purged while stopped is still deleted', () => {
+    const epoch = Date.UTC(2024, 4, 1);
+    const checkpoint: Checkpoint = {
+      object: 'Account', field: 'SystemModstamp', watermark: new Date(epoch - 120_000).toISOString(), where: null,
+      loadedAt: new Date(epoch - 3_600_000).toISOString(), deletesCoveredTo: new Date(epoch - 600_000).toISOString(),
+    };
+    let purged = '';
+    const { events, requests } = replicate({ checkpoint }, 100, org => {
+      org.insert({ Name: 'Acme' }, epoch - 300_000);
+      purged = org.insert({ Name: 'Purged' }, epoch - 300_000);
+      org.delete(purged, epoch - 240_000);
+      org.purge(purged);
+    });
+    expect(events.filter(e => e.type === 'delete')).toEqual([
+      jasmine.objectContaining({ id: purged, reason: 'deleted', deletedAt: new Date(epoch - 240_000).toISOString() }),
+    ]);
+    const getDeleted = requests.filter(r => r.path.includes('/deleted/'));
+    expect(getDeleted.length).toBe(1);
+    // the next check moves on from where this one ended
+    expect(checkpoints(events).at(-1)!.deletesCoveredTo).toBe(new Date(epoch).toISOString());
+  });
+
+  it('picks up a field added in describe and back-fills it; a removed field is no longer asked for', () => {
+    let a = '';
+    const { events, requests } = replicate({ schemaInterval: 0 }, 5500, (org, at) => {
+      a = org.insert({ Name: 'Acme' });
+      at(1500, () => { org.addField({ name: 'Rating__c', type: 'string' }); org.update(a, { Rating__c: 'Hot', Name: 'Acme 2' }); });
+      at(3500, () => { org.removeField('Amount__c'); org.update(a, { Name: 'Acme 3' }); });
+    });
+    const schema = events.filter(e => e.type === 'schema');
+    expect(schema.length).toBe(3);
+    expect(schema[1]).toEqual(jasmine.objectContaining({ added: ['Rating__c'], removed: [] }));
+    expect(schema[2]).toEqual(jasmine.objectContaining({ added: [], removed: ['Amount__c'] }));
+    // the back-fill brings the new field's value
+    expect(upserts(events)).toContain(jasmine.objectContaining({ Id: a, Rating__c: 'Hot' }));
+    expect(upserts(events).at(-1)).toEqual(jasmine.objectContaining({ Name: 'Acme 3' }));
+    expect(upserts(events).at(-1)).not.toEqual(jasmine.objectContaining({ Amount__c: jasmine.anything() }));
+    const lastQuery = requests.filter(r => r.path.endsWith('/queryAll')).at(-1)!.q!;
+    expect(lastQuery).not.toContain('Amount__c');
+    expect(events.some(e => e.type === 'retry' && e.attempt > 1)).toBeFalse();
+  });
+
+  it('retries a failed round after a backoff and keeps the checkpoint until it succeeds', () => {
+    scheduler.run(({ expectObservable }) => {
+      const org = replicationOrg(scheduler, { object: 'Account', fields: FIELDS });
+      const a = org.insert({ Name: 'Acme' });
+      scheduler.schedule(() => org.update(a, { Name: 'Acme 2' }), 1500);
+      let failed = false;
+      const flaky = respond('GET', /\/queryAll\?/, req => {
+        if (req.time === 2000 && !failed) {
+          failed = true;
+          return sfError(503, 'SERVER_UNAVAILABLE', 'down for maintenance');
+        }
+        return (org.routes[2].replies[0] as (r: typeof req) => CannedResponse)(req);
+      });
+      const { client } = createTestClient(scheduler, { routes: [...org.routes, flaky], retry: false });
+      const kinds$: Observable<string> = replicate$('Account', { client, pollInterval: 1000, overlapMs: 5000 }).pipe(
+        filter(e => e.type === 'retry' || e.type === 'checkpoint' || e.type === 'upsert'),
+        map(e => (e.type === 'retry' ? `retry ${e.attempt} after ${e.delayMs}` : e.type)),
+      );
+      // 0: load (upsert, checkpoint); 1000: idle round; 2000: the round fails, retried at 3000 with the change
+      expectObservable(kinds$, '^ 3500ms !').toBe('(ab) 996ms b 999ms c 999ms (db)', {
+        a: 'upsert', b: 'checkpoint', c: 'retry 1 after 1000', d: 'upsert',
+      });
+    });
+  });
+});

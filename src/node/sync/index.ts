@@ -1,0 +1,4 @@
+/** Replication sinks and checkpoint files for Node. */
+export { sqliteSink, sqliteType, type SqliteSinkOptions } from './sqliteSink.js';
+export { jsonFileCheckpointStore } from './jsonFileStore.js';
+export { MissingPeerError } from './peer.js';

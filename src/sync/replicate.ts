@@ -1,0 +1,580 @@
+import {
+  catchError, concat, concatMap, defer, EMPTY, expand, finalize, from, ignoreElements, map, merge, mergeMap, type Observable, of, repeat,
+  retry, type SchedulerLike, Subject, tap, throwError, timer, toArray,
+} from 'rxjs';
+import { resolveClient, type SalesforceClient } from '../client/client.js';
+import type { Limiter } from '../client/limiter.js';
+import { AuthenticationError, isSalesforceError, ResourceNotFoundError, ValidationError } from '../client/errors.js';
+import type { SObjectModel } from '../model/index.js';
+import { bulkQuery$ } from '../sources/bulk/index.js';
+import { count$, describe$, query$, type DescribeSObjectResult, type SourceOptions } from '../sources/index.js';
+import { fieldChanges, normalizeRow, planFields, stampOf, type FieldPlan } from './schema.js';
+import { countSoql, fullSoql, membershipSoql, PAGE_SIZE, pageSoql, replicationDate, type KeysetPosition } from './soql.js';
+import type {
+  Checkpoint, CheckpointStore, ReplicationEvent, ResyncReason, SyncPhase, SyncRecord,
+} from './types.js';
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+/** How far back getDeleted reaches: 15 days. */
+const DELETE_LOG_DAYS = 15;
+/** Ids per membership query: 300 18-character ids keep the URI well under 16 KB. */
+const MEMBERSHIP_CHUNK = 300;
+/** A progress event every this many bulk rows. */
+const BULK_PROGRESS_EVERY = 10_000;
+
+export interface ReplicateOptions extends SourceOptions {
+  /**
+   * Where to resume: a checkpoint stored earlier, or a store to read it from on subscribe (a sink is one). None, or
+   * none stored: an initial full load.
+   */
+  checkpoint?: Checkpoint | CheckpointStore | null;
+  /** Time between rounds, ms. Default 30,000. */
+  pollInterval?: number;
+  /**
+   * How far each round reaches back behind the last one, ms, so a change committed late with an earlier stamp is
+   * still seen; changes read twice are dropped by (Id, stamp). Default 60,000.
+   */
+  overlapMs?: number;
+  /** Field API names to mirror (Id and the ordering field are always added). Default: every field a query can read. */
+  fields?: readonly string[];
+  /**
+   * A SOQL condition (trusted text, not a user's input) for the rows to mirror. A row changed so that it no longer
+   * matches is emitted as a delete with reason `out-of-scope`.
+   */
+  where?: string;
+  /** Full loads of more rows than this (by `SELECT COUNT()`) run as a Bulk API 2.0 query. Default 50,000. */
+  bulkThreshold?: number;
+  /**
+   * Sinks keep deleted rows (IsDeleted = true) instead of removing them. Replication reads deletes either way; the
+   * flag travels with the options so `replicate$` and a sink built from the same options agree.
+   */
+  keepDeleted?: boolean;
+  /** Least time between two describes of the object, ms (each is a 304 when nothing changed). Default 600,000. */
+  schemaInterval?: number;
+  /** Least time between two reads of the org's delete log (getDeleted), ms. Default 3,600,000. */
+  deletedInterval?: number;
+  /** Longest backoff after failed rounds, ms. Default 300,000. */
+  maxBackoffMs?: number;
+  /** Scheduler for the poll interval and backoff. Default: the client's. */
+  scheduler?: SchedulerLike;
+}
+
+/** Every default in one place. */
+export const REPLICATE_DEFAULTS = {
+  pollInterval: 30_000, overlapMs: 60_000, bulkThreshold: 50_000, schemaInterval: 600_000, deletedInterval: 3_600_000,
+  maxBackoffMs: 300_000,
+} as const;
+
+/** Something naming an object: its API name or a model. */
+export type ReplicationTarget = string | SObjectModel<any>;
+
+/**
+ * One object's changes, endlessly: a full load (Bulk API 2.0 above `bulkThreshold` rows, REST below), then a round
+ * every `pollInterval` that reads what changed since the checkpoint, ordered by SystemModstamp (LastModifiedDate or
+ * CreatedDate for objects without it) and Id, and ends with a checkpoint. Cold: nothing is sent before subscribe;
+ * unsubscribing aborts the request in flight (and a bulk job it started).
+ *
+ * Deletes are read two ways. Each round queries through `queryAll`, so rows deleted since the checkpoint come with
+ * `IsDeleted = true` in the same ordered pages as the changes (one request for both while idle). Rows removed from
+ * the Recycle Bin (emptied, hard-deleted, purged) no longer show there, so the org's delete log (getDeleted) is also
+ * read on every start and every `deletedInterval`; when it no longer reaches back to the checkpoint
+ * (`earliestDateAvailable`, 15 days) deletes may have been lost, and a full resync runs that also drops rows gone
+ * from the org.
+ *
+ * A failed round is tried again with exponential backoff (a `retry` event says so); bad options, a failed login and
+ * an unknown object end the stream with the error.
+ *
+ * @example
+ * import { replicate$ } from 'rxforce';
+ * replicate$('Account', { client, pollInterval: 10_000 }).subscribe(e => {
+ *   if (e.type === 'upsert') console.log('changed', e.record.Id);
+ *   if (e.type === 'delete') console.log('deleted', e.id);
+ *   if (e.type === 'checkpoint') save(e.checkpoint);
+ * });
+ *
+ * @returns a cold, endless Observable of {@link ReplicationEvent}s
+ */
+export function replicate$(target: ReplicationTarget, opts: ReplicateOptions = {}): Observable<ReplicationEvent> {
+  return replicateGated$(target, opts, undefined);
+}
+
+/** @internal {@link replicate$} with every round (and every retry of one) holding a slot of `gate` while it runs. */
+export function replicateGated$(target: ReplicationTarget, opts: ReplicateOptions, gate: Limiter | undefined): Observable<ReplicationEvent> {
+  const object = typeof target === 'string' ? target : target.apiName;
+  const settings = checkOptions(object, opts, typeof target === 'string' ? undefined : target);
+  return defer(() => new Replication(object, settings, resolveClient(opts.client), gate).run$());
+}
+
+interface Settings {
+  pollInterval: number;
+  overlapMs: number;
+  bulkThreshold: number;
+  schemaInterval: number;
+  deletedInterval: number;
+  maxBackoffMs: number;
+  fields: readonly string[] | undefined;
+  where: string | undefined;
+  checkpoint: Checkpoint | CheckpointStore | null | undefined;
+  scheduler: SchedulerLike | undefined;
+}
+
+function checkOptions(object: string, opts: ReplicateOptions, model: SObjectModel<any> | undefined): Settings {
+  if (typeof object !== 'string' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(object)) {
+    throw new ValidationError({ reason: `not an object API name: ${JSON.stringify(object)}` });
+  }
+  const ms = (name: keyof typeof REPLICATE_DEFAULTS, min: number): number => {
+    const value = opts[name] ?? REPLICATE_DEFAULTS[name];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+      throw new ValidationError({ sobject: object, reason: `${name} must be a number ≥ ${min}, got ${String(value)}` });
+    }
+    return value;
+  };
+  let fields = opts.fields;
+  if (fields === undefined && model) fields = Object.keys(model.fields).filter(n => !n.includes('.'));
+  if (fields !== undefined) {
+    if (!Array.isArray(fields) || fields.length === 0) throw new ValidationError({ sobject: object, reason: 'fields must be a non-empty list of field names' });
+    for (const f of fields) {
+      if (typeof f !== 'string' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(f)) {
+        throw new ValidationError({ sobject: object, field: String(f), reason: 'not a field API name (relationship paths are not mirrored)' });
+      }
+    }
+  }
+  if (opts.where !== undefined && (typeof opts.where !== 'string' || opts.where.trim() === '')) {
+    throw new ValidationError({ sobject: object, reason: 'where must be a non-empty SOQL condition' });
+  }
+  const checkpoint = opts.checkpoint;
+  if (checkpoint && !isStore(checkpoint)) checkCheckpoint(object, checkpoint);
+  return {
+    pollInterval: ms('pollInterval', 0), overlapMs: ms('overlapMs', 0), bulkThreshold: ms('bulkThreshold', 0),
+    schemaInterval: ms('schemaInterval', 0), deletedInterval: ms('deletedInterval', 0), maxBackoffMs: ms('maxBackoffMs', 0),
+    fields, where: opts.where?.trim(), checkpoint, scheduler: opts.scheduler,
+  };
+}
+
+function isStore(c: Checkpoint | CheckpointStore): c is CheckpointStore {
+  return typeof (c as CheckpointStore).load === 'function';
+}
+
+function checkCheckpoint(object: string, c: Checkpoint): void {
+  const bad = (reason: string) => new ValidationError({ sobject: object, reason: `checkpoint: ${reason}` });
+  if (typeof c !== 'object' || c === null) throw bad('not an object');
+  if (typeof c.watermark !== 'string' || Number.isNaN(Date.parse(c.watermark))) throw bad(`watermark is no date: ${String(c.watermark)}`);
+  if (typeof c.loadedAt !== 'string' || Number.isNaN(Date.parse(c.loadedAt))) throw bad(`loadedAt is no date: ${String(c.loadedAt)}`);
+  if (c.deletesCoveredTo !== undefined && Number.isNaN(Date.parse(c.deletesCoveredTo))) throw bad(`deletesCoveredTo is no date: ${c.deletesCoveredTo}`);
+}
+
+/** Errors a new attempt cannot cure: the stream ends with them. */
+function isFatal(err: unknown): boolean {
+  if (err instanceof ValidationError || err instanceof AuthenticationError || err instanceof TypeError || err instanceof RangeError) return true;
+  if (err instanceof ResourceNotFoundError) return true;
+  return isSalesforceError(err, 'INVALID_TYPE') || isSalesforceError(err, 'MALFORMED_QUERY') ||
+    isSalesforceError(err, 'INSUFFICIENT_ACCESS') || isSalesforceError(err, 'API_DISABLED_FOR_ORG');
+}
+
+interface GetDeletedResult {
+  deletedRecords: { id: string; deletedDate: string }[];
+  earliestDateAvailable?: string;
+  latestDateCovered?: string;
+}
+
+/** The state of one subscription. */
+class Replication {
+  private checkpoint: Checkpoint | undefined;
+  private plan: FieldPlan | undefined;
+  private describedAt: number | undefined;
+  private describeNow = false;
+  private deletesReadAt: number | undefined;
+  private phase: SyncPhase | undefined;
+  private lastRoundChanged = false;
+  /** Fields describe showed added since the last round: their values are read for every row once. */
+  private backfill: string[] = [];
+  /** (Id, stamp) of changes already emitted with a stamp at or after the watermark. */
+  private readonly seen = new Map<string, number>();
+  private readonly scheduler: SchedulerLike | undefined;
+
+  constructor(
+    private readonly object: string, private readonly s: Settings, private readonly client: SalesforceClient,
+    private readonly gate: Limiter | undefined,
+  ) {
+    this.scheduler = s.scheduler ?? client.scheduler;
+  }
+
+  run$(): Observable<ReplicationEvent> {
+    const wait$ = timer(this.s.pollInterval, this.scheduler).pipe(ignoreElements());
+    return concat(
+      this.withRetry(() => this.start$()),
+      concat(wait$, this.withRetry(() => this.round$())).pipe(repeat()),
+    );
+  }
+
+  /** Runs `make()`, and again after a backoff when it fails with an error another attempt may cure. */
+  private withRetry(make: () => Observable<ReplicationEvent>): Observable<ReplicationEvent> {
+    return defer(() => {
+      const retries = new Subject<ReplicationEvent>();
+      let attempt = 0;
+      const work$ = defer(() => (this.gate ? this.gate.run(make) : make())).pipe(
+        retry({
+          delay: (err: unknown) => {
+            if (isFatal(err)) return throwError(() => err);
+            attempt += 1;
+            // a field removed since the last describe: describe again and retry at once
+            const invalidField = isSalesforceError(err, 'INVALID_FIELD');
+            if (invalidField) this.describeNow = true;
+            const delayMs = invalidField && attempt === 1 ? 0 : Math.min(this.s.maxBackoffMs, 1000 * 2 ** (attempt - 1));
+            retries.next({ type: 'retry', object: this.object, attempt, delayMs, error: err });
+            return timer(delayMs, this.scheduler);
+          },
+        }),
+        finalize(() => retries.complete()),
+      );
+      return merge(retries, work$);
+    });
+  }
+
+  /** Reads the checkpoint, describes the object, then runs what the checkpoint calls for. */
+  private start$(): Observable<ReplicationEvent> {
+    return defer(() => this.loadCheckpoint$()).pipe(mergeMap(stored => {
+      this.checkpoint = stored;
+      return concat(this.describe$(true), defer(() => {
+        const cp = this.checkpoint;
+        if (!cp) return this.fullLoad$('initial');
+        const mismatch = this.mismatch(cp);
+        if (mismatch) return this.fullLoad$('resync', 'checkpoint-mismatch', mismatch);
+        if (cp.where !== (this.s.where ?? null)) {
+          return this.fullLoad$('resync', 'filter-changed', `the mirror holds ${cp.where ?? 'every row'}, now asked for ${this.s.where ?? 'every row'}`);
+        }
+        return this.round$(true);
+      }));
+    }));
+  }
+
+  private loadCheckpoint$(): Observable<Checkpoint | undefined> {
+    const c = this.s.checkpoint;
+    if (!c) return of(undefined);
+    if (!isStore(c)) return of(c);
+    return from(c.load(this.object)).pipe(tap(loaded => { if (loaded) checkCheckpoint(this.object, loaded); }));
+  }
+
+  private mismatch(cp: Checkpoint): string | undefined {
+    if (cp.object.toLowerCase() !== this.object.toLowerCase()) return `the checkpoint is for ${cp.object}`;
+    if (cp.field !== this.plan!.watermark) return `the checkpoint follows ${cp.field}, the object now ${this.plan!.watermark}`;
+    return undefined;
+  }
+
+  /** Describes the object (with If-Modified-Since after the first time) and emits the fields when they changed. */
+  private describe$(force: boolean): Observable<ReplicationEvent> {
+    return defer(() => {
+      const now = this.client.localNow();
+      const due = force || this.describeNow || this.describedAt === undefined ||
+        (now - this.describedAt >= this.s.schemaInterval && this.lastRoundChanged);
+      if (!due) return EMPTY;
+      // an HTTP date is whole seconds: ask from the second before the last describe, so a change made within the
+      // same second still counts as modified
+      const described = this.describeNow || !this.plan ? undefined : this.client.orgTime(this.describedAt);
+      const since = described === undefined ? undefined : described - 1000;
+      return describe$(this.object, { client: this.client, ifModifiedSince: since === undefined ? undefined : new Date(since) }).pipe(
+        map((d: DescribeSObjectResult) => this.applyDescribe(d)),
+        tap({ complete: () => { this.describedAt = now; this.describeNow = false; } }),
+        mergeMap(events => from(events)),
+      );
+    });
+  }
+
+  private applyDescribe(d: DescribeSObjectResult): ReplicationEvent[] {
+    const before = this.plan;
+    // fields named by the caller must exist the first time; later, one removed from the org is dropped, not fatal
+    let wanted = this.s.fields;
+    if (before && wanted) {
+      const names = new Set(d.fields.map(f => f.name.toLowerCase()));
+      wanted = wanted.filter(f => names.has(f.toLowerCase()));
+    }
+    const plan = planFields(d, wanted);
+    const { added, removed } = fieldChanges(before, plan);
+    this.plan = plan;
+    if (before) this.backfill = [...this.backfill.filter(n => !removed.includes(n)), ...added];
+    if (before && added.length === 0 && removed.length === 0) return [];
+    return [{ type: 'schema', object: this.object, fields: plan.fields, added, removed }];
+  }
+
+  /** The whole object, Bulk API 2.0 or REST, ending with a checkpoint that lets sinks drop rows gone from the org. */
+  private fullLoad$(phase: 'initial' | 'resync', reason?: ResyncReason, detail?: string): Observable<ReplicationEvent> {
+    return defer(() => {
+      const plan = this.plan!;
+      const where = this.s.where;
+      const localStart = this.client.localNow();
+      let requests = 0;
+      let done = 0;
+      let maxStamp: number | undefined;
+      let oldest: number | undefined;
+      this.phase = phase;
+      this.seen.clear();
+      const phaseEvent: ReplicationEvent = { type: 'phase', object: this.object, phase, ...(reason ? { reason } : {}), ...(detail ? { detail } : {}) };
+      const upsert = (row: SyncRecord): ReplicationEvent => {
+        const stamp = stampOf(plan, row);
+        if (maxStamp === undefined || stamp > maxStamp) maxStamp = stamp;
+        if (oldest === undefined || stamp < oldest) oldest = stamp;
+        done += 1;
+        // recent rows are remembered, so the first round after the load does not emit them again
+        const orgNow = this.client.orgTime();
+        if (orgNow === undefined || stamp >= orgNow - 2 * this.s.overlapMs - MINUTE) this.seen.set(`${row.Id}|${stamp}`, stamp);
+        return { type: 'upsert', object: this.object, record: row };
+      };
+      const rows$ = count$(countSoql(plan, where), { client: this.client }).pipe<number, ReplicationEvent>(
+        tap(() => { requests += 1; }),
+        mergeMap(total => {
+          if (total > this.s.bulkThreshold) {
+            return concat(
+              of({ type: 'progress', object: this.object, phase, done: 0, total, via: 'bulk' } as ReplicationEvent),
+              bulkQuery$<Record<string, unknown>>(fullSoql(plan, where), { client: this.client, scheduler: this.scheduler }).pipe(
+                mergeMap(raw => {
+                  const e = upsert(normalizeRow(plan, raw, true));
+                  return done % BULK_PROGRESS_EVERY === 0
+                    ? of(e, { type: 'progress', object: this.object, phase, done, total, via: 'bulk' } as ReplicationEvent)
+                    : of(e);
+                }),
+              ),
+            );
+          }
+          return this.keysetPages$({ from: undefined, all: false }).pipe(concatMap(page => {
+            requests += 1;
+            const events = page.rows.map(row => upsert(normalizeRow(plan, row, false)));
+            events.push({ type: 'progress', object: this.object, phase, done, total, via: 'rest' });
+            return from(events);
+          }));
+        }),
+      );
+      const finish$ = defer(() => {
+        const orgStart = this.client.orgTime(localStart);
+        const start = orgStart ?? maxStamp ?? 0;
+        const watermark = Math.max(0, start - this.s.overlapMs);
+        const checkpoint: Checkpoint = {
+          object: this.object, field: plan.watermark, watermark: new Date(watermark).toISOString(), where: where ?? null,
+          loadedAt: new Date(start).toISOString(),
+          // the delete log matters from the load on: what was deleted before it is not in the load
+          deletesCoveredTo: new Date(Math.floor(start / MINUTE) * MINUTE - MINUTE).toISOString(),
+        };
+        this.checkpoint = checkpoint;
+        this.deletesReadAt = this.client.localNow();
+        for (const [key, stamp] of this.seen) if (stamp < watermark) this.seen.delete(key);
+        this.lastRoundChanged = done > 0;
+        const events: ReplicationEvent[] = [
+          { type: 'checkpoint', object: this.object, checkpoint, fullLoad: true },
+          { type: 'round', object: this.object, phase, upserts: done, deletes: 0, lagMs: this.lag(oldest, orgStart), requests },
+        ];
+        return from(events);
+      });
+      return concat(of(phaseEvent), rows$ as Observable<ReplicationEvent>, finish$);
+    });
+  }
+
+  /** One incremental round: the delete log when due, then every change since the checkpoint, then a checkpoint. */
+  private round$(starting = false): Observable<ReplicationEvent> {
+    return defer(() => {
+      const plan0 = this.plan;
+      return concat(this.describe$(false), defer(() => {
+        if (plan0 && this.plan && plan0 !== this.plan && this.plan.watermark !== plan0.watermark) {
+          return this.fullLoad$('resync', 'checkpoint-mismatch', `the object now orders by ${this.plan.watermark}`);
+        }
+        return concat(this.backfill$(), this.incremental$(starting));
+      }));
+    });
+  }
+
+  /**
+   * Values of fields added since the last round, for every row: a new field (a formula above all) can hold values
+   * that no change stamp announces. Upserts carry Id and the added fields only; sinks update those columns.
+   */
+  private backfill$(): Observable<ReplicationEvent> {
+    return defer(() => {
+      const added = this.backfill;
+      if (added.length === 0 || !this.checkpoint) return EMPTY;
+      const full = this.plan!;
+      const keep = new Set(['id', full.watermark.toLowerCase(), ...added.map(n => n.toLowerCase())]);
+      const plan: FieldPlan = { ...full, fields: full.fields.filter(f => keep.has(f.name.toLowerCase())) };
+      return concat(
+        this.keysetPages$({ from: undefined, all: false }, plan).pipe(concatMap(page => from(page.rows.map(raw => {
+          const row = normalizeRow(plan, raw, false);
+          const record: SyncRecord = { Id: row.Id };
+          for (const n of added) if (n in row) record[n] = row[n];
+          return { type: 'upsert', object: this.object, record } as ReplicationEvent;
+        })))),
+        defer(() => { this.backfill = []; return EMPTY; }),
+      );
+    });
+  }
+
+  private incremental$(starting: boolean): Observable<ReplicationEvent> {
+    return defer(() => {
+      const plan = this.plan!;
+      const cp = this.checkpoint!;
+      const localStart = this.client.localNow();
+      const from0 = Date.parse(cp.watermark);
+      const counts = { upserts: 0, deletes: 0, requests: 0 };
+      let oldest: number | undefined;
+      let maxStamp: number | undefined;
+      let deletesCoveredTo = cp.deletesCoveredTo;
+      let resync: { reason: ResyncReason; detail: string } | undefined;
+      let watermark = from0;
+
+      const note = (stamp: number): void => {
+        if (oldest === undefined || stamp < oldest) oldest = stamp;
+        if (maxStamp === undefined || stamp > maxStamp) maxStamp = stamp;
+      };
+      const firstSight = (id: string, stamp: number): boolean => {
+        const key = `${id}|${stamp}`;
+        if (this.seen.has(key)) return false;
+        this.seen.set(key, stamp);
+        return true;
+      };
+
+      const deletes$ = defer(() => {
+        const now = this.client.localNow();
+        const due = starting || this.deletesReadAt === undefined || now - this.deletesReadAt >= this.s.deletedInterval;
+        if (!due || !plan.replicateable) return EMPTY;
+        const orgNow = this.client.orgTime();
+        const startMs = Math.floor(Date.parse(deletesCoveredTo ?? cp.watermark) / MINUTE) * MINUTE;
+        if (orgNow !== undefined && startMs < orgNow - DELETE_LOG_DAYS * DAY + MINUTE) {
+          resync = { reason: 'checkpoint-expired', detail: `the checkpoint (${new Date(startMs).toISOString()}) is older than the ${DELETE_LOG_DAYS} days the org keeps deletes` };
+          return EMPTY;
+        }
+        const endMs = Math.floor((orgNow ?? 0) / MINUTE) * MINUTE;
+        // getDeleted wants start to precede end by more than a minute; a younger checkpoint waits for the next check
+        if (orgNow === undefined || endMs - startMs <= MINUTE) return EMPTY;
+        return this.client.request$<GetDeletedResult>({
+          method: 'GET', path: `sobjects/${plan.object}/deleted/`,
+          params: { start: replicationDate(startMs), end: replicationDate(endMs) },
+        }).pipe(
+          catchError((err: unknown) => {
+            if (isSalesforceError(err, 'INVALID_REPLICATION_DATE')) {
+              resync = { reason: 'checkpoint-expired', detail: `the org's delete log no longer reaches ${new Date(startMs).toISOString()}: ${(err as Error).message}` };
+              return EMPTY;
+            }
+            return throwError(() => err);
+          }),
+          mergeMap(res => {
+            counts.requests += 1;
+            this.deletesReadAt = now;
+            const body = res.data;
+            const earliest = body.earliestDateAvailable ? Date.parse(body.earliestDateAvailable) : Number.NaN;
+            if (!Number.isNaN(earliest) && earliest > startMs) {
+              resync = { reason: 'checkpoint-expired', detail: `the org's delete log starts at ${body.earliestDateAvailable}, after the checkpoint's ${new Date(startMs).toISOString()}` };
+              return EMPTY;
+            }
+            if (body.latestDateCovered) deletesCoveredTo = new Date(Date.parse(body.latestDateCovered)).toISOString();
+            const events: ReplicationEvent[] = [];
+            for (const d of body.deletedRecords ?? []) {
+              const stamp = Date.parse(d.deletedDate);
+              if (!firstSight(d.id, stamp)) continue;
+              note(stamp);
+              counts.deletes += 1;
+              events.push({ type: 'delete', object: this.object, id: d.id, deletedAt: new Date(stamp).toISOString(), reason: 'deleted' });
+            }
+            return from(events);
+          }),
+        );
+      });
+
+      const changes$ = this.keysetPages$({ from: from0, all: plan.hasIsDeleted }).pipe(
+        concatMap(page => {
+          counts.requests += 1;
+          const rows = page.rows.map(raw => ({ row: normalizeRow(plan, raw, false), deleted: raw.IsDeleted === true }));
+          const fresh = rows.filter(({ row }) => firstSight(row.Id, stampOf(plan, row)));
+          const members$: Observable<Set<string> | undefined> = this.s.where
+            ? this.members$(plan, fresh.filter(r => !r.deleted).map(r => r.row.Id), () => { counts.requests += 1; })
+            : of(undefined);
+          return members$.pipe(concatMap(members => {
+            const events: ReplicationEvent[] = [];
+            for (const { row, deleted } of fresh) {
+              const stamp = stampOf(plan, row);
+              note(stamp);
+              if (deleted || (members && !members.has(row.Id))) {
+                counts.deletes += 1;
+                events.push({ type: 'delete', object: this.object, id: row.Id, deletedAt: new Date(stamp).toISOString(), reason: deleted ? 'deleted' : 'out-of-scope' });
+              } else {
+                counts.upserts += 1;
+                events.push({ type: 'upsert', object: this.object, record: row });
+              }
+            }
+            // a full page: everything before its last row (less the overlap) is in; a crash resumes from there
+            if (page.full && page.last) {
+              const mid = Math.max(watermark, page.last.stamp - this.s.overlapMs);
+              if (mid > watermark) {
+                watermark = mid;
+                events.push(this.checkpointEvent({ ...cp, watermark: new Date(mid).toISOString(), deletesCoveredTo }));
+              }
+            }
+            return from(events);
+          }));
+        }),
+      );
+
+      const finish$ = defer(() => {
+        const orgStart = this.client.orgTime(localStart);
+        const reach = orgStart ?? maxStamp;
+        if (reach !== undefined) watermark = Math.max(watermark, reach - this.s.overlapMs);
+        for (const [key, stamp] of this.seen) if (stamp < watermark) this.seen.delete(key);
+        const events: ReplicationEvent[] = [];
+        const changed = counts.upserts + counts.deletes > 0;
+        this.lastRoundChanged = changed;
+        const next: Checkpoint = { ...cp, watermark: new Date(watermark).toISOString(), ...(deletesCoveredTo ? { deletesCoveredTo } : {}) };
+        if (next.watermark !== this.checkpoint!.watermark || next.deletesCoveredTo !== this.checkpoint!.deletesCoveredTo || changed) {
+          events.push(this.checkpointEvent(next));
+        }
+        events.push({ type: 'round', object: this.object, phase: 'incremental', ...counts, lagMs: this.lag(oldest, orgStart) });
+        const phase: SyncPhase = changed ? 'incremental' : 'idle';
+        if (this.phase !== phase) {
+          this.phase = phase;
+          events.push({ type: 'phase', object: this.object, phase });
+        }
+        return from(events);
+      });
+
+      return concat(deletes$, defer(() => {
+        if (resync) return this.fullLoad$('resync', resync.reason, resync.detail);
+        return concat(changes$, finish$);
+      }));
+    });
+  }
+
+  private checkpointEvent(checkpoint: Checkpoint): ReplicationEvent {
+    this.checkpoint = checkpoint;
+    return { type: 'checkpoint', object: this.object, checkpoint };
+  }
+
+  /** Which of `ids` still match the filter. */
+  private members$(plan: FieldPlan, ids: string[], counted: () => void): Observable<Set<string>> {
+    if (ids.length === 0) return of(new Set<string>());
+    const chunks: string[][] = [];
+    for (let i = 0; i < ids.length; i += MEMBERSHIP_CHUNK) chunks.push(ids.slice(i, i + MEMBERSHIP_CHUNK));
+    return from(chunks).pipe(
+      mergeMap(chunk => query$<{ Id: string }>(membershipSoql(plan, chunk, this.s.where!), { client: this.client }).pipe(toArray(), tap(counted)), 1),
+      toArray(),
+      map(lists => new Set(lists.flat().map(r => r.Id))),
+    );
+  }
+
+  /**
+   * Keyset pages from `from` (or the start of time): each a query of at most 2,000 rows ordered by (stamp, Id), the
+   * next one asked for only after the previous was handed on, and only when it was full.
+   */
+  private keysetPages$(q: { from: number | undefined; all: boolean }, plan: FieldPlan = this.plan!): Observable<{ rows: Record<string, unknown>[]; full: boolean; last?: KeysetPosition }> {
+    const page$ = (after: KeysetPosition | undefined) => defer(() => {
+      const soql = pageSoql({ plan, from: q.from, after, where: this.s.where, withIsDeleted: q.all, ignoreWhere: q.from !== undefined });
+      return query$<Record<string, unknown>>(soql, { client: this.client, all: q.all }).pipe(
+        toArray(),
+        map(rows => {
+          const lastRow = rows.at(-1);
+          const last = lastRow ? { stamp: Date.parse(String(lastRow[plan.watermark])), id: String(lastRow.Id) } : undefined;
+          return { rows, full: rows.length >= PAGE_SIZE, last };
+        }),
+      );
+    });
+    return page$(undefined).pipe(expand(page => (page.full && page.last ? page$(page.last) : EMPTY), 1));
+  }
+
+  private lag(oldest: number | undefined, orgStart: number | undefined): number | undefined {
+    if (orgStart === undefined) return undefined;
+    return oldest === undefined ? 0 : Math.max(0, this.client.orgTime()! - oldest);
+  }
+}
