@@ -1,19 +1,21 @@
 /**
- * The Angular service and its signal state against canned Salesforce answers from rxforce/testing, in virtual time:
- * no browser, no compiler, just Angular's injector.
+ * The Accounts service and its signal state against canned Salesforce answers from rxforce/testing, in virtual time:
+ * no browser, no compiler, just Angular's injector and rxforce/angular's providers.
  */
-import { EnvironmentInjector, Injector, runInInjectionContext } from '@angular/core';
+import '@angular/compiler';
+import { createEnvironmentInjector, type EnvironmentInjector, Injector, provideZonelessChangeDetection, runInInjectionContext } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { createTestClient, noContent, queryPage, respond, sfError, sfRecord, type TestClient } from '../../../src/testing/index.js';
+import { provideRxforce, RXFORCE_CLIENT } from 'rxforce/angular';
+import { createTestClient, noContent, queryPage, respond, sfError, sfRecord, type TestClient } from 'rxforce/testing';
 import { AccountsService } from '../src/accounts.service.js';
 import { AccountsState } from '../src/accounts.state.js';
-import { provideRxforce, RXFORCE_CLIENT } from '../src/rxforce.providers.js';
+import { appProviders } from '../src/app.config.js';
 
 const ACME = '001000000000001AAA';
 const acme = (Name: string) => sfRecord('Account', { Id: ACME, Name, Industry: null });
 
-describe('rxforce in Angular', () => {
+describe('Accounts service and state', () => {
   let scheduler: TestScheduler;
   let t: TestClient;
   let injector: EnvironmentInjector;
@@ -21,12 +23,12 @@ describe('rxforce in Angular', () => {
   beforeEach(() => {
     scheduler = new TestScheduler((a, e) => expect(a).toEqual(e));
     t = createTestClient(scheduler);
-    // Injector.create builds an environment injector; provideRxforce's providers are environment providers
-    injector = Injector.create({ providers: [provideRxforce(t.client) as never] }) as EnvironmentInjector;
+    const parent = Injector.create({ providers: [] }) as EnvironmentInjector;
+    injector = createEnvironmentInjector([provideZonelessChangeDetection(), provideRxforce(t.client), ...appProviders], parent);
   });
   afterEach(() => injector.destroy());
 
-  it('provideRxforce puts the given client behind RXFORCE_CLIENT and builds the service on it', () => {
+  it('builds the service on the client provideRxforce provides', () => {
     expect(injector.get(RXFORCE_CLIENT)).toBe(t.client);
     expect(injector.get(AccountsService)).toBeInstanceOf(AccountsService);
   });
@@ -35,26 +37,26 @@ describe('rxforce in Angular', () => {
     t.respond(respond('GET', /\/query\?q=/, queryPage([acme('Acme')])));
     const list = await firstValueFrom(injector.get(AccountsService).list$());
     expect(list.map(a => a.Name)).toEqual(['Acme']);
-    expect(t.requests[0].query.q).toBe('SELECT Id, Name, Industry FROM Account ORDER BY Name ASC LIMIT 50');
+    expect(t.requests[0]!.query.q).toBe('SELECT Id, Name, Industry FROM Account ORDER BY Name ASC LIMIT 50');
   });
 
-  it('exposes the list as a signal that a rename refreshes, sending only the new name', () => {
+  it('exposes the list as signals that a rename reloads, sending only the new name', () => {
     scheduler.run(({ cold, flush }) => {
       t.respond(
         respond('GET', /\/query\?q=/, cold('--a|', { a: queryPage([acme('Acme')]) }), cold('--a|', { a: queryPage([acme('Acme Corp')]) })),
         respond('PATCH', `sobjects/Account/${ACME}`, cold('-n|', { n: noContent() })),
       );
       const state = runInInjectionContext(injector, () => new AccountsState());
-      expect(state.loading()).toBeTrue();
+      expect(state.list.loading()).toBeTrue();
       flush();
-      expect(state.accounts()!.map(a => a.Name)).toEqual(['Acme']);
+      expect(state.list.value()!.map(a => a.Name)).toEqual(['Acme']);
 
-      state.rename(state.accounts()![0], 'Acme Corp');
-      expect(state.saving()).toBeTrue();
+      state.rename.run({ account: state.list.value()![0]!, name: 'Acme Corp' });
+      expect(state.rename.loading()).toBeTrue();
       flush();
-      expect(state.saving()).toBeFalse();
-      expect(state.accounts()!.map(a => a.Name)).toEqual(['Acme Corp']);
-      expect(t.requestsTo('PATCH', 'sobjects/Account')[0].body).toEqual({ Name: 'Acme Corp' });
+      expect(state.rename.loading()).toBeFalse();
+      expect(state.list.value()!.map(a => a.Name)).toEqual(['Acme Corp']);
+      expect(t.requestsTo('PATCH', 'sobjects/Account')[0]!.body).toEqual({ Name: 'Acme Corp' });
       expect(state.error()).toBeUndefined();
     });
   });
@@ -67,11 +69,11 @@ describe('rxforce in Angular', () => {
       );
       const state = runInInjectionContext(injector, () => new AccountsState());
       flush();
-      state.rename(state.accounts()![0], 'Acme Corp');
+      state.rename.run({ account: state.list.value()![0]!, name: 'Acme Corp' });
       flush();
       expect(state.error()).toContain('Names are frozen this quarter');
-      expect(state.saving()).toBeFalse();
-      expect(state.accounts()!.length).toBe(1);
+      expect(state.rename.loading()).toBeFalse();
+      expect(state.list.value()!.length).toBe(1);
     });
   });
 
@@ -79,7 +81,7 @@ describe('rxforce in Angular', () => {
     scheduler.run(({ cold, expectSubscriptions, flush }) => {
       const page = cold('-----a|', { a: queryPage([acme('Acme')]) });
       t.respond(respond('GET', /\/query\?q=/, page));
-      const child = Injector.create({ providers: [], parent: injector }) as EnvironmentInjector;
+      const child = createEnvironmentInjector([], injector);
       runInInjectionContext(child, () => new AccountsState());
       scheduler.schedule(() => child.destroy(), 2);
       flush();

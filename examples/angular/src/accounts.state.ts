@@ -1,43 +1,22 @@
 /**
- * The Accounts screen's state as signals: the list (`toSignal` over a refreshable query), the error to show, and a
- * rename that refreshes the list. Subscriptions end with the injector (component) that owns it.
+ * The Accounts screen's state as signals, with rxforce/angular's pattern: the list is `toSignalState` over a cold
+ * query (loading, value, error; `reload()` queries again), a rename is an `rxAction` (sent once however often Save is
+ * clicked while it runs). Requests in flight end with the injector (component) that owns the state.
  */
-import { computed, DestroyRef, inject, signal } from '@angular/core';
-import { toSignal } from '@angular/core/rxjs-interop';
-import { catchError, EMPTY, startWith, Subject, switchMap, tap } from 'rxjs';
-import { redact } from '../../../src/index.js';
+import { computed, inject } from '@angular/core';
+import { tap } from 'rxjs';
+import { rxAction, toSignalState } from 'rxforce/angular';
 import { AccountsService } from './accounts.service.js';
 import type { Account } from './model.js';
 
 export class AccountsState {
   private readonly service = inject(AccountsService);
-  private readonly destroyRef = inject(DestroyRef);
-  private readonly refresh$ = new Subject<void>();
 
+  /** The list; `value()` is undefined until the first answer, and kept while a reload runs. */
+  readonly list = toSignalState(this.service.list$());
+  /** A rename; the list reloads once Salesforce has taken it. */
+  readonly rename = rxAction(({ account, name }: { account: Account; name: string }) =>
+    this.service.rename$(account, name).pipe(tap(() => this.list.reload())), { concurrency: 'exhaust' });
   /** A message for the page, never carrying a token. */
-  readonly error = signal<string | undefined>(undefined);
-  readonly saving = signal(false);
-  /** undefined until the first page arrives. */
-  readonly accounts = toSignal(this.refresh$.pipe(
-    startWith(undefined),
-    // a newer refresh cancels the query in flight
-    switchMap(() => this.service.list$().pipe(catchError(e => { this.fail(e); return EMPTY; }))),
-  ));
-  readonly loading = computed(() => this.accounts() === undefined);
-
-  refresh(): void { this.refresh$.next(); }
-
-  rename(account: Account, name: string): void {
-    this.saving.set(true);
-    this.error.set(undefined);
-    const sub = this.service.rename$(account, name).pipe(tap({ finalize: () => this.saving.set(false) })).subscribe({
-      next: () => this.refresh(),
-      error: e => this.fail(e),
-    });
-    this.destroyRef.onDestroy(() => sub.unsubscribe());
-  }
-
-  private fail(e: unknown): void {
-    this.error.set(redact(e instanceof Error ? e.message : String(e)));
-  }
+  readonly error = computed(() => this.rename.errorMessage() ?? this.list.errorMessage());
 }

@@ -1,4 +1,4 @@
-import { defineSObject, sf, type RecordOf } from '../../../src/index.js';
+import { defineSObject, sf, type RecordOf } from 'rxforce';
 
 export const Account = defineSObject('Account', {
   Id: sf.id(),
