@@ -16,3 +16,5 @@ export * from './operators/index.js';
 export * from './sources/bulk/index.js';
 export * from './sources/composite/index.js';
 export * from './sync/index.js';
+export * from './sources/search/index.js';
+export * from './sources/apex/index.js';

@@ -17,4 +17,6 @@ export { updateList } from './operators/updateList.js';
 export { upsertList } from './operators/upsertList.js';
 export { deleteList } from './operators/deleteList.js';
 export { composite, compositeBatch, compositeGraph, saveTree } from './sources/composite/index.js';
+export { search, parameterizedSearch } from './sources/search/index.js';
+export { apex } from './sources/apex/index.js';
 export { bulkInsert, bulkUpdate, bulkUpsert, bulkDelete, bulkHardDelete, bulkQuery } from './sources/bulk/index.js';

@@ -11,3 +11,5 @@ export type { FixedDateLiteral, NDateLiteral, SoqlScalar } from './literal.js';
 export { Aggregate, count, countDistinct, sum, avg, min, max, dateFunction } from './aggregates.js';
 export type { DateFunction } from './aggregates.js';
 export { FIELD_PATH_RE, checkFieldPath } from './fieldPath.js';
+export { find, phrase, anyOf, exactTerm, escapeSoslTerm, SearchBuilder, SoslTerm, MAX_SOSL_LIMIT } from './sosl.js';
+export type { ReturningOptions, SearchScope } from './sosl.js';

@@ -223,9 +223,8 @@ function parseTerm(term: string): TermNode {
       return e;
     }
     if (t.t === 'word') {
-      const parts = patterns(JSON.parse(t.text) as { c: string; wild: boolean }[]);
-      if (!parts.length) throw malformed('A search word has no letters or digits');
-      return { kind: 'match', parts };
+      // a word of punctuation only (`\&`) has no token to match: the index drops it, so it matches everything
+      return { kind: 'match', parts: patterns(JSON.parse(t.text) as { c: string; wild: boolean }[]) };
     }
     throw malformed(`unexpected ${t.t} in the search term`);
   };
@@ -264,6 +263,7 @@ function parseTerm(term: string): TermNode {
 function matchesTokens(node: TermNode, tokens: string[]): boolean {
   switch (node.kind) {
     case 'match':
+      if (!node.parts.length) return true;
       for (let i = 0; i + node.parts.length <= tokens.length; i++) {
         if (node.parts.every((re, k) => re.test(tokens[i + k]))) return true;
       }
