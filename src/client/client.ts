@@ -18,6 +18,8 @@ import type {
 } from './types.js';
 
 const DEFAULT_MAX_CONCURRENT = 10;
+/** Longest a login keeps retrying a token endpoint that answers 5xx or drops the connection. */
+export const LOGIN_RETRY_MAX_MS = 30_000;
 /** Salesforce's wording when a token lacks the `api` scope; a new token from the same flow has the same scope. */
 const REST_SCOPE_MESSAGE = /not valid for use with the REST API/i;
 
@@ -56,7 +58,8 @@ export class SalesforceClient {
     const login = options.login;
     const flow = login && isLoginFlow(login) ? login : undefined;
     const initial = login && !isLoginFlow(login) ? login : undefined;
-    this.sessions = new SessionManager(flow, initial, previous => this.loginContext(previous), options.onTokenRefresh);
+    this.sessions = new SessionManager(flow, initial, previous => this.loginContext(previous), options.onTokenRefresh,
+      options.scheduler);
   }
 
   /**
@@ -263,9 +266,12 @@ export class SalesforceClient {
       previous,
       post: async (url, body, headers) => {
         // a token request creates nothing a second try could duplicate, so a dropped connection or a 503 from the
-        // login endpoint is retried like an idempotent call instead of failing every request waiting on the session
+        // login endpoint is retried like an idempotent call, inside the one login every waiting request shares, and
+        // for at most LOGIN_RETRY_MAX_MS so the waiters hear of a down login endpoint in bounded time
+        const config = resolveRetryConfig(this.options.retry);
+        const bounded = config && { ...config, maxTotalMs: Math.min(config.maxTotalMs, LOGIN_RETRY_MAX_MS) };
         const res = await lastValueFrom(this.send$({ method: 'POST', url, headers: { ...this.baseHeaders(), ...headers }, data: body, responseType: 'json' })
-          .pipe(retryPolicy(resolveRetryConfig(this.options.retry), true, this.scheduler)));
+          .pipe(retryPolicy(bounded, true, this.scheduler)));
         return { status: res.status, data: res.data, headers: res.headers };
       },
     };

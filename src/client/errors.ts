@@ -148,8 +148,13 @@ export class AuthenticationError extends Error {
   readonly method?: HttpMethod;
   readonly url?: string;
 
-  constructor(error: string, errorDescription: string, where?: { status?: number; method?: HttpMethod; url?: string }) {
-    super(redact(`${error}: ${errorDescription}${where?.url ? ` (${where.method ?? 'POST'} ${relativeUrl(where.url)})` : ''}`));
+  /**
+   * @param where the token request that answered, and `cause`: the failure behind a login that could not be
+   *   completed (a 503 from the token endpoint, a dropped connection)
+   */
+  constructor(error: string, errorDescription: string, where?: { status?: number; method?: HttpMethod; url?: string; cause?: unknown }) {
+    super(redact(`${error}: ${errorDescription}${where?.url ? ` (${where.method ?? 'POST'} ${relativeUrl(where.url)})` : ''}`),
+      where?.cause !== undefined ? { cause: where.cause } : undefined);
     this.error = redact(error);
     this.errorDescription = redact(errorDescription);
     if (where?.status !== undefined) this.status = where.status;

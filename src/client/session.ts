@@ -1,24 +1,41 @@
 /**
  * Holds the client's session: logs in on first use, and refreshes in a single flight so that any number of requests
- * that got 401 with the same stale token share one login call.
+ * that got 401 with the same stale token share one login call. Failures are single-flight too: every request waiting
+ * on a login that fails gets the same `AuthenticationError`, and no new login starts until a backoff has passed (a
+ * daemon retrying a revoked refresh token or a wrong password would otherwise lock the user out).
  */
-import { defer, finalize, from, map, type Observable, of, shareReplay, tap, throwError } from 'rxjs';
-import { AuthenticationError } from './errors.js';
+import {
+  asyncScheduler, catchError, defer, finalize, from, map, type Observable, of, type SchedulerLike, shareReplay, tap,
+  throwError,
+} from 'rxjs';
 import { rememberSecret } from '../util/redact.js';
+import { AuthenticationError, NetworkError, SalesforceApiError } from './errors.js';
 import { assertSecureUrl } from './secureUrl.js';
 import type { LoginContext, LoginFlow, Session } from './types.js';
+
+/** Wait after a failed login before the next one may start: 1 s, doubling per consecutive failure, at most 60 s. */
+export const LOGIN_BACKOFF = Object.freeze({ baseDelayMs: 1000, maxDelayMs: 60_000 });
+
+interface Failure {
+  error: unknown;
+  /** Scheduler time before which no new login starts. */
+  until: number;
+}
 
 export class SessionManager {
   private session: Session | undefined;
   private inflight: Observable<Session> | undefined;
   /** Bumped by `replace`: a login started before it neither stores nor reports its session. */
   private generation = 0;
+  private failure: Failure | undefined;
+  private failures = 0;
 
   constructor(
     private flow: LoginFlow | undefined,
     initial: Session | undefined,
     private readonly context: (previous?: Session) => LoginContext,
     private readonly onSession?: (session: Session) => void,
+    private readonly scheduler: SchedulerLike = asyncScheduler,
   ) {
     if (initial) this.session = checked(initial);
   }
@@ -41,6 +58,8 @@ export class SessionManager {
     this.flow = flow;
     this.session = session;
     this.inflight = undefined;
+    this.failure = undefined;
+    this.failures = 0;
   }
 
   /** The current session, logging in if there is none. */
@@ -66,19 +85,31 @@ export class SessionManager {
     if (this.inflight) return this.inflight;
     const flow = this.flow;
     if (!flow) return throwError(() => new AuthenticationError('no_login', 'The client has neither a session nor a login flow'));
+    const failure = this.failure;
+    // within the backoff, the last failure answers for the login that would have been attempted
+    if (failure && this.scheduler.now() < failure.until) return throwError(() => failure.error);
     const generation = this.generation;
     const shared = defer(() => from(flow.login(this.context(previous)))).pipe(
       map(checked),
-      tap({
-        next: session => {
-          if (generation !== this.generation) return; // signed out or in again meanwhile
-          this.session = session;
-          this.onSession?.(session);
-        },
-        error: () => {
-          // a failed refresh forgets the stale session: the next request starts a fresh login instead of a 401
-          if (generation === this.generation && previous && this.session?.accessToken === previous.accessToken) this.session = undefined;
-        },
+      tap(session => {
+        if (generation !== this.generation) return; // signed out or in again meanwhile
+        this.session = session;
+        this.failure = undefined;
+        this.failures = 0;
+        this.onSession?.(session);
+      }),
+      catchError((e: unknown) => {
+        const error = asAuthenticationError(e);
+        if (generation !== this.generation) return throwError(() => error);
+        this.failures++;
+        const wait = Math.min(LOGIN_BACKOFF.maxDelayMs, LOGIN_BACKOFF.baseDelayMs * 2 ** (this.failures - 1));
+        this.failure = { error, until: this.scheduler.now() + wait };
+        // forgotten before the error reaches anyone: a waiter that asks again while the error is being delivered
+        // must meet the failure, not resubscribe to this login (which would start another one)
+        if (this.inflight === shared) this.inflight = undefined;
+        // a failed refresh forgets the stale session: after the backoff the next request logs in afresh
+        if (previous && this.session?.accessToken === previous.accessToken) this.session = undefined;
+        return throwError(() => error);
       }),
       finalize(() => { if (this.inflight === shared) this.inflight = undefined; }),
       shareReplay({ bufferSize: 1, refCount: false }),
@@ -86,6 +117,22 @@ export class SessionManager {
     this.inflight = shared;
     return shared;
   }
+}
+
+/**
+ * What a failed login hands its waiters: the flow's own AuthenticationError, an AuthenticationError carrying an
+ * unreachable token endpoint's failure as cause, or a configuration error (an insecure instance URL) as it is.
+ */
+function asAuthenticationError(e: unknown): unknown {
+  if (e instanceof SalesforceApiError) {
+    return new AuthenticationError('login_unavailable', `the login endpoint answered ${e.status} ${e.errorCode}`,
+      { status: e.status, method: e.method, url: e.url, cause: e });
+  }
+  if (e instanceof NetworkError) {
+    return new AuthenticationError('login_unavailable', `the login endpoint could not be reached (${e.code})`,
+      { method: e.method, url: e.url, cause: e });
+  }
+  return e;
 }
 
 function checked(session: Session): Session {
