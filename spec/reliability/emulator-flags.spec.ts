@@ -1,6 +1,6 @@
 import { passwordLogin } from '../../src/client/auth/index.js';
 import { SalesforceClient } from '../../src/client/client.js';
-import { NetworkError, SalesforceApiError } from '../../src/client/errors.js';
+import { AuthenticationError, NetworkError, SalesforceApiError } from '../../src/client/errors.js';
 import { runEmulatorCli } from '../../src/emulator/main.js';
 import { DEFAULT_CONSUMER_KEY, DEFAULT_CONSUMER_SECRET, DEFAULT_USER } from '../../src/emulator/org.js';
 import { bulkInsert } from '../../src/sources/bulk/bulkInsert.js';
@@ -75,8 +75,11 @@ describe('rxforce emulator fault flags', () => {
   it('--fail-rate answers transient HTML error pages', async () => {
     const url = await start('--fail-rate', '1');
     const e = await clientFor(url).request({ method: 'GET', path: 'limits' }).then(() => undefined, (err: unknown) => err);
-    expect(e).toBeInstanceOf(SalesforceApiError);
-    expect([420, 500, 502, 503]).toContain((e as SalesforceApiError).status);
+    // every page fails, the login first: its waiters hear of it as an AuthenticationError carrying the page
+    expect(e).toBeInstanceOf(AuthenticationError);
+    const cause = (e as AuthenticationError).cause;
+    expect(cause).toBeInstanceOf(SalesforceApiError);
+    expect([420, 500, 502, 503]).toContain((cause as SalesforceApiError).status);
   });
 
   it('--reset-rate drops connections', async () => {

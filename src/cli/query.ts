@@ -126,7 +126,7 @@ async function bulkRows(client: SalesforceClient, soql: string, columns: readonl
   let locator: string | undefined;
   for (;;) {
     const res = await client.request<string>({
-      method: 'GET', path: `jobs/query/${job.id}/results`, responseType: 'text',
+      method: 'GET', path: `jobs/query/${job.id}/results`, responseType: 'text', transfer: true,
       params: { locator, maxRecords: opts.pageSize ?? 10_000 },
     });
     const text = String(res.data ?? '');

@@ -3,11 +3,11 @@
  * gets a session (single-flight login/refresh), the API version (discovered once), and the retry policy.
  */
 import {
-  catchError, defer, firstValueFrom, lastValueFrom, map, type Observable, of, ReplaySubject, type SchedulerLike, shareReplay,
-  switchMap, tap, throwError,
+  asyncScheduler, catchError, defer, firstValueFrom, lastValueFrom, map, type Observable, of, ReplaySubject, type SchedulerLike,
+  shareReplay, switchMap, tap, throwError, timeout,
 } from 'rxjs';
 import { parseLimitInfo } from './apiUsage.js';
-import { ApiBudgetExceededError, ExpiredSessionError, SalesforceApiError } from './errors.js';
+import { ApiBudgetExceededError, ExpiredSessionError, NetworkError, SalesforceApiError } from './errors.js';
 import { Limiter } from './limiter.js';
 import { relativeUrl } from '../util/redact.js';
 import { isIdempotentMethod, resolveRetryConfig, retryPolicy } from './retry.js';
@@ -18,6 +18,10 @@ import type {
 } from './types.js';
 
 const DEFAULT_MAX_CONCURRENT = 10;
+/** Default wait for one attempt's answer: Salesforce answers ordinary REST calls well within it. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
+/** Default wait for a bulk upload or download (a part of up to 100 MB, a result page). */
+export const DEFAULT_TRANSFER_TIMEOUT_MS = 600_000;
 /** Longest a login keeps retrying a token endpoint that answers 5xx or drops the connection. */
 export const LOGIN_RETRY_MAX_MS = 30_000;
 /** Salesforce's wording when a token lacks the `api` scope; a new token from the same flow has the same scope. */
@@ -98,6 +102,11 @@ export class SalesforceClient {
       const attempt$ = this.limiter.run(() => defer(() => {
         const late = this.budgetError();
         if (late) return throwError(() => late);
+        // an anonymous call to an absolute URL needs no session, so it neither waits on nor fails with a login
+        if (req.anonymous && req.url !== undefined && /^https?:\/\//i.test(req.url)) {
+          return this.send$({ method: req.method, url: withParams(req.url, req.params), headers: { ...this.baseHeaders(), ...req.headers },
+            data: req.data, responseType: req.responseType ?? 'json' }, this.timeoutFor(req));
+        }
         return this.sessions.session$().pipe(switchMap(session => this.sendWithRefresh$(req, session)));
       })).pipe(tap({ error: (err: unknown) => earlier.push(err) }));
       return attempt$.pipe(
@@ -124,7 +133,7 @@ export class SalesforceClient {
       this.versionInflight ??= this.sessions.session$().pipe(
         switchMap(session => this.send$({
           method: 'GET', url: `${session.instanceUrl}/services/data/`, headers: this.baseHeaders(), responseType: 'json',
-        })),
+        }, this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS)),
         retryPolicy(resolveRetryConfig(this.options.retry), true, this.scheduler),
         map(res => latestVersion(res.data)),
         tap({
@@ -218,13 +227,33 @@ export class SalesforceClient {
       const headers: Record<string, string> = { ...this.baseHeaders(), ...req.headers };
       // the token only goes to the instance it was issued for
       if (!req.anonymous && sameOrigin(url, session.instanceUrl)) headers.Authorization = `Bearer ${session.accessToken}`;
-      return this.send$({ method: req.method, url, headers, data: req.data, responseType: req.responseType ?? 'json' });
+      return this.send$({ method: req.method, url, headers, data: req.data, responseType: req.responseType ?? 'json' },
+        this.timeoutFor(req));
     }));
   }
 
-  /** One transport call, with API usage recorded from success and error responses alike. */
-  private send$(treq: TransportRequest): Observable<SfResponse<unknown>> {
-    return this.transport(treq).pipe(
+  /** The per-attempt timeout of a call (see `SfRequest.timeoutMs`). */
+  private timeoutFor(req: SfRequest): number | false {
+    if (req.timeoutMs !== undefined) return req.timeoutMs;
+    const transfer = req.transfer ?? req.responseType === 'stream';
+    return transfer ? this.options.transferTimeoutMs ?? DEFAULT_TRANSFER_TIMEOUT_MS
+      : this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  }
+
+  /**
+   * One transport call, with API usage recorded from success and error responses alike. Without an answer within
+   * `timeoutMs` the call is unsubscribed (aborting it) and fails with NetworkError ETIMEDOUT: it was sent, so it may
+   * have been done.
+   */
+  private send$(treq: TransportRequest, timeoutMs: number | false): Observable<SfResponse<unknown>> {
+    const sent$ = this.transport(treq);
+    const bounded$ = timeoutMs === false || !(timeoutMs > 0) || !Number.isFinite(timeoutMs) ? sent$ : sent$.pipe(timeout({
+      first: timeoutMs,
+      scheduler: this.scheduler ?? asyncScheduler,
+      with: () => throwError(() => new NetworkError({ code: 'ETIMEDOUT', message: `no answer within ${timeoutMs} ms`,
+        method: treq.method, url: treq.url, sent: true })),
+    }));
+    return bounded$.pipe(
       map(res => ({ ...res, url: relativeUrl(res.url || treq.url), method: treq.method })),
       tap({
         next: res => { this.recordUsage(res.headers); this.recordDate(res.headers); },
@@ -270,7 +299,9 @@ export class SalesforceClient {
         // for at most LOGIN_RETRY_MAX_MS so the waiters hear of a down login endpoint in bounded time
         const config = resolveRetryConfig(this.options.retry);
         const bounded = config && { ...config, maxTotalMs: Math.min(config.maxTotalMs, LOGIN_RETRY_MAX_MS) };
-        const res = await lastValueFrom(this.send$({ method: 'POST', url, headers: { ...this.baseHeaders(), ...headers }, data: body, responseType: 'json' })
+        const wait = this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+        const res = await lastValueFrom(this.send$({ method: 'POST', url, headers: { ...this.baseHeaders(), ...headers },
+          data: body, responseType: 'json' }, wait === false ? LOGIN_RETRY_MAX_MS : Math.min(wait, LOGIN_RETRY_MAX_MS))
           .pipe(retryPolicy(bounded, true, this.scheduler)));
         return { status: res.status, data: res.data, headers: res.headers };
       },

@@ -31,6 +31,17 @@ export interface SfRequest {
   retry?: Partial<RetryConfig> | false;
   /** Skip the session (used for `/services/data/` and login endpoints). */
   anonymous?: boolean;
+  /**
+   * Longest wait for this request's answer, per attempt; `false` waits forever. Default: the client's
+   * `requestTimeoutMs`, or `transferTimeoutMs` for a transfer. A timed-out request fails with `NetworkError`
+   * `ETIMEDOUT` (`sent: true`): retried when idempotent, otherwise reported as possibly done.
+   */
+  timeoutMs?: number | false;
+  /**
+   * A bulk upload or download (a Bulk API part, result pages, a file body): gets `transferTimeoutMs`. Requests with
+   * `responseType: 'stream'` count as transfers without saying so.
+   */
+  transfer?: boolean;
 }
 
 export interface SfResponse<T = unknown> {
@@ -154,4 +165,11 @@ export interface SalesforceClientOptions {
   callOptions?: string;
   /** Stop starting new work when the org's API usage passes this fraction (0..1) of its daily allowance. */
   apiBudget?: number;
+  /**
+   * Longest wait for one attempt's answer (until the response headers arrive), in ms; `false` waits forever.
+   * Default 120,000. A call can override it with `timeoutMs`. Login requests wait at most 30 s.
+   */
+  requestTimeoutMs?: number | false;
+  /** The same for bulk uploads and downloads (`transfer: true`, streamed responses). Default 600,000. */
+  transferTimeoutMs?: number | false;
 }

@@ -91,7 +91,7 @@ export class BulkIngestJob {
     if (streamed) headers['Content-Length'] = String(streamed.bytes);
     return defer(() => this.client.request$({
       method: 'PUT', path: `${this.path}/batches`, data: streamed ? streamed.stream : csv, headers, responseType: 'text',
-      idempotent: false,
+      idempotent: false, transfer: true,
     })).pipe(map(() => undefined));
   }
 
@@ -151,7 +151,7 @@ export class BulkIngestJob {
 
   private results$(resource: string, toRow: (r: Record<string, string>) => ResultRow): Observable<ResultRow[]> {
     return defer(() => this.client.request$({
-      method: 'GET', path: `${this.path}/${resource}/`, responseType: streamResponses ? 'stream' : 'text',
+      method: 'GET', path: `${this.path}/${resource}/`, responseType: streamResponses ? 'stream' : 'text', transfer: true,
     })).pipe(
       mergeMap(res => csvRows$(res.data, { columnDelimiter: this.info?.columnDelimiter })),
       map(rows => rows.map(toRow)),

@@ -72,7 +72,7 @@ export class BulkQueryJob {
     const page$ = (locator?: string): Observable<Record<string, string>[]> => defer(() => this.client.request$({
       method: 'GET', path: `${this.path}/results`,
       params: { locator, maxRecords: opts.maxRecords },
-      responseType: streamResponses ? 'stream' : 'text',
+      responseType: streamResponses ? 'stream' : 'text', transfer: true,
     })).pipe(mergeMap(res => {
       const next = header(res.headers, 'sforce-locator');
       return concat(
@@ -100,7 +100,7 @@ export class BulkQueryJob {
     return listing$().pipe(
       mergeMap(url => {
         listed = true;
-        return this.client.request$({ method: 'GET', url, responseType: streamResponses ? 'stream' : 'text' })
+        return this.client.request$({ method: 'GET', url, responseType: streamResponses ? 'stream' : 'text', transfer: true })
           .pipe(mergeMap(res => csvRows$(res.data, { columnDelimiter: this.info?.columnDelimiter })));
       }, opts.parallel),
       catchError(err => (!listed && err instanceof ResourceNotFoundError ? this.rows$(opts) : throwError(() => err))),
