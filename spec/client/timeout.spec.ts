@@ -5,7 +5,7 @@ import { passwordLogin } from '../../src/client/auth/password.js';
 import { AuthenticationError, NetworkError } from '../../src/client/errors.js';
 import type { SfResponse, TransportRequest } from '../../src/client/types.js';
 import { defineSObject, sf } from '../../src/model/index.js';
-import { insertList } from '../../src/sources/insertList.js';
+import { insertList } from '../../src/operators/insertList.js';
 import { fakeTransport, ok } from './fakeTransport.js';
 
 const instanceUrl = 'https://acme.my.salesforce.com';
