@@ -2,3 +2,4 @@
 export { sqliteSink, sqliteType, type SqliteSinkOptions } from './sqliteSink.js';
 export { jsonFileCheckpointStore } from './jsonFileStore.js';
 export { MissingPeerError } from './peer.js';
+export { postgresSink, postgresType, type PostgresSinkOptions } from './postgresSink.js';
