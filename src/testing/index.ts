@@ -9,3 +9,8 @@ export * from './bodies.js';
 export type { CannedResponse, LoggedRequest, Reply, Route } from './types.js';
 export { ingestJobRoutes, type IngestJobScript } from './bulkRoutes.js';
 export { replicationOrg, type ReplicationOrg, type ReplicationOrgOptions, type FakeField } from './replicationOrg.js';
+export {
+  compositeRoute, compositeBatchRoute, treeRoute, graphRoute, searchRoute, apexRoute, subresponse, compositeAnswer, batchAnswer,
+  treeSaved, treeFailed, graphAnswer, searchAnswer, apexNotFound, invalidReference, ROLLED_BACK,
+  type CannedSubresponse, type ReceivedSubrequest, type SubAnswer,
+} from './compositeRoutes.js';
