@@ -9,7 +9,7 @@ import {
 } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting, type TestRequest } from '@angular/common/http/testing';
 import type { EnvironmentInjector } from '@angular/core';
-import { firstValueFrom, lastValueFrom, throwError, VirtualTimeScheduler } from 'rxjs';
+import { firstValueFrom, lastValueFrom, throwError, VirtualAction, VirtualTimeScheduler } from 'rxjs';
 import { refreshTokenLogin } from '../../src/client/auth/index.js';
 import { SalesforceClient } from '../../src/client/client.js';
 import {
@@ -31,6 +31,9 @@ const APP_TAG = new HttpContextToken<string>(() => '');
  * A request that got no answer, as HttpClient's fetch backend reports it (the error is the DOMException or TypeError
  * fetch rejected with; TestRequest's type names the XHR backend's ProgressEvent, which Node lacks).
  */
+/** Virtual time for the retry backoff only: flush() stops short of the client's request timeouts (120 s). */
+const backoffClock = () => new VirtualTimeScheduler(VirtualAction, 5_000);
+
 const wireFailure = (name: string, message: string) => new DOMException(message, name) as unknown as ProgressEvent;
 
 describe('httpClientTransport (HttpTestingController)', () => {
@@ -124,7 +127,7 @@ describe('httpClientTransport (HttpTestingController)', () => {
   });
 
   it('retries a GET after a 503 through the interceptors, with the backoff on the client\'s scheduler', async () => {
-    const scheduler = new VirtualTimeScheduler();
+    const scheduler = backoffClock();
     const c = client({ retry: { maxAttempts: 3 }, scheduler });
     const got = firstValueFrom(c.request$({ method: 'GET', path: 'limits' }));
     (await expectOne(`${DATA}/limits`)).flush('Service Unavailable', { status: 503, statusText: 'Service Unavailable' });
@@ -141,7 +144,7 @@ describe('httpClientTransport (HttpTestingController)', () => {
   });
 
   it('retries a GET whose connection failed, but never re-sends a POST that may have reached the org', async () => {
-    const scheduler = new VirtualTimeScheduler();
+    const scheduler = backoffClock();
     const c = client({ retry: { maxAttempts: 3 }, scheduler });
     const read = firstValueFrom(c.request$({ method: 'GET', path: 'limits' }));
     (await expectOne(`${DATA}/limits`)).error(wireFailure('NetworkError', 'connection reset'));
@@ -190,20 +193,28 @@ describe('httpClientTransport (HttpTestingController)', () => {
       'POST /services/oauth2/token', 'GET /services/data/v62.0/limits', 'POST /services/oauth2/token', 'GET /services/data/v62.0/limits']);
   });
 
-  it('reports a refused refresh as AuthenticationError and a second 401 as ExpiredSessionError, without looping', async () => {
+  it('reports a refused login as AuthenticationError, and a request during the login backoff meets it without a new login', async () => {
     const c = client({ login: refreshTokenLogin({ refreshToken: '5Aep861refresh.token.value', consumerKey: 'app-key' }) });
     const got = firstValueFrom(c.request$({ method: 'GET', path: 'limits' }));
     (await expectOne(TOKEN_URL)).flush(JSON.stringify({ error: 'invalid_grant', error_description: 'expired access/refresh token' }),
       { status: 400, statusText: 'Bad Request', headers: json });
     await expectAsync(got).toBeRejectedWithError(AuthenticationError, /invalid_grant: expired access\/refresh token/);
-
     const again = firstValueFrom(c.request$({ method: 'GET', path: 'limits' }));
+    await expectAsync(again).toBeRejectedWithError(AuthenticationError, /invalid_grant/);
+    backend.expectNone(TOKEN_URL);
+  });
+
+  it('gives up with ExpiredSessionError when the refreshed token is refused too, without looping', async () => {
+    const c = client({ login: refreshTokenLogin({ refreshToken: '5Aep861refresh.token.value', consumerKey: 'app-key' }) });
+    const got = firstValueFrom(c.request$({ method: 'GET', path: 'limits' }));
     (await expectOne(TOKEN_URL)).flush(JSON.stringify({ access_token: token(3), instance_url: INSTANCE }), { headers: json });
     const expired = JSON.stringify([{ errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' }]);
     (await expectOne(`${DATA}/limits`)).flush(expired, { status: 401, statusText: 'Unauthorized', headers: json });
     (await expectOne(TOKEN_URL)).flush(JSON.stringify({ access_token: token(4), instance_url: INSTANCE }), { headers: json });
     (await expectOne(`${DATA}/limits`)).flush(expired, { status: 401, statusText: 'Unauthorized', headers: json });
-    await expectAsync(again).toBeRejectedWithError(ExpiredSessionError);
+    await expectAsync(got).toBeRejectedWithError(ExpiredSessionError);
+    await settle();
+    backend.expectNone(TOKEN_URL);
   });
 
   it('cancels the HTTP request when the subscriber unsubscribes', async () => {
@@ -216,7 +227,7 @@ describe('httpClientTransport (HttpTestingController)', () => {
   });
 
   it('sends JSON, bytes and streamed bodies as HttpClient bodies, once per retry of the same stream', async () => {
-    const scheduler = new VirtualTimeScheduler();
+    const scheduler = backoffClock();
     const c = client({ retry: { maxAttempts: 2 }, scheduler });
     const created = firstValueFrom(c.request$({ method: 'POST', path: 'sobjects/Account', data: { Name: 'Acme' } }));
     const post = await expectOne(`${DATA}/sobjects/Account`);

@@ -25,13 +25,12 @@ import type { ResponseType, SfResponse, Transport, TransportRequest } from '../c
 export const RXFORCE_REQUEST = new HttpContextToken<boolean>(() => false);
 
 export interface HttpClientTransportOptions {
-  /** A context every request starts from (the app's own `HttpContextToken`s); `RXFORCE_REQUEST` is set on a copy. */
-  context?: HttpContext;
   /**
-   * Milliseconds before a request without an answer fails with a `NetworkError` (`ETIMEDOUT`; HttpClient's
-   * `timeout`). Default: none, as with the axios transport.
+   * A context every request starts from (the app's own `HttpContextToken`s); `RXFORCE_REQUEST` is set on a copy.
+   * Timeouts are the client's (`requestTimeoutMs`, `transferTimeoutMs`): on expiry it unsubscribes, which cancels the
+   * HttpClient request.
    */
-  timeout?: number;
+  context?: HttpContext;
 }
 
 /**
@@ -54,7 +53,6 @@ export function httpClientTransport(http: HttpClient, options: HttpClientTranspo
       context: (options.context ?? new HttpContext()).set(RXFORCE_REQUEST, true),
       // Salesforce authenticates with the bearer token; cookies of the app's own origin have no business there
       withCredentials: false,
-      ...(options.timeout !== undefined ? { timeout: options.timeout } : {}),
     }))),
     filter((e: HttpEvent<unknown>): e is HttpResponse<unknown> => e.type === HttpEventType.Response),
     map(res => toResponse(res.status, res.headers, res.body, req)),
@@ -113,7 +111,7 @@ function toError(err: unknown, req: TransportRequest): unknown {
   if (err.status !== 0) {
     return errorFromResponse({ status: err.status, headers: plainHeaders(err.headers), data: errorBody(err.error), method: req.method, url: req.url });
   }
-  // status 0: no answer — the connection failed, the request timed out, or (in a browser) CORS refused it
+  // status 0: no answer — the connection failed, an interceptor's HttpClient timeout ran out, or CORS refused it
   const cause = err.error as { name?: string; type?: string; message?: string; cause?: { code?: unknown } } | null | undefined;
   const timedOut = cause?.name === 'TimeoutError' || cause?.type === 'timeout';
   const code = timedOut ? 'ETIMEDOUT' : typeof cause?.cause?.code === 'string' ? cause.cause.code : 'ERR_NETWORK';

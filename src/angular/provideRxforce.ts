@@ -43,7 +43,7 @@ export interface RxforceConfig extends Omit<SalesforceClientOptions, 'login' | '
    * outside Angular. Or any `Transport` (`createFakeTransport().transport` in specs).
    */
   transport?: 'httpClient' | 'axios' | Transport;
-  /** Options of the HttpClient transport (a timeout, a base `HttpContext`). */
+  /** Options of the HttpClient transport (a base `HttpContext`). */
   httpClient?: HttpClientTransportOptions;
 }
 
