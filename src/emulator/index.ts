@@ -16,6 +16,9 @@ import type { SchedulerLike } from 'rxjs';
 import { Sessions } from './auth/sessions.js';
 import type { AuthCode, Core } from './core.js';
 import { createChurn, type Churn, type ChurnOptions } from './churn.js';
+import { undeleteRecords } from './undelete.js';
+import type { DmlResult } from './types.js';
+import { startPubSub, type PubSubEmulator, type PubSubOptions, type StartedPubSub } from './pubsub/index.js';
 import { Faults, type EmulatorStats, type FaultConfig } from './faults.js';
 import { makeOrg, type EmulatorUser, type OrgConfig } from './org.js';
 import { FileJournal } from './persist/journal.js';
@@ -71,6 +74,11 @@ export interface EmulatorOptions extends Partial<FaultConfig> {
   recycleBinRetentionMs?: number;
   /** Random inserts, updates and deletes from the start, at `rate` writes/s (see `Emulator.churn`). */
   churn?: number | ChurnOptions;
+  /**
+   * Serves the Pub/Sub API (gRPC) beside the REST server: `true`, or its options (ports, the objects with Change Data
+   * Capture selected, retention). Off by default.
+   */
+  pubsub?: boolean | PubSubOptions;
 }
 
 export interface Emulator {
@@ -93,6 +101,13 @@ export interface Emulator {
    * `emu.churn.start({ rate: 50, objects: ['Account', 'Contact'] })`, `emu.churn.stop()`, `emu.churn.stats`.
    */
   readonly churn: Churn;
+  /** The Pub/Sub API (ports, certificate file, Change Data Capture selection), when started with `pubsub`. */
+  readonly pubsub?: PubSubEmulator;
+  /**
+   * Restores records from the Recycle Bin (with the children deleted along with them), as the SOAP API's undelete
+   * call does; the REST API has none.
+   */
+  undelete(ids: string[]): DmlResult[];
   /** Closes the server (dropping keep-alive connections), stops timers and compacts the journal. */
   stop(): Promise<void>;
 }
@@ -101,6 +116,7 @@ export { registerRoutes, registerRouteFactory } from './routes-registry.js';
 export type { FaultConfig, EmulatorStats } from './faults.js';
 export type { Churn, ChurnOptions, ChurnStats } from './churn.js';
 export type { EmulatorUser } from './org.js';
+export type { PubSubEmulator, PubSubOptions } from './pubsub/index.js';
 export type { SchemaJson } from './schema/registry.js';
 export type { ApexHandler, ApexHandlers, ApexRequest, ApexResponse } from './rest/apex.js';
 
@@ -191,14 +207,27 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   url = `http://${shownHost}:${port}`;
   const admin = org.users[0];
   let stopped: Promise<void> | undefined;
+  let pubsub: StartedPubSub | undefined;
+  if (opts.pubsub) {
+    try {
+      pubsub = await startPubSub(opts.pubsub === true ? {} : opts.pubsub, { store, sessions, orgId: org.orgId,
+        host: shownHost, now });
+    } catch (err) {
+      await new Promise<void>(resolve => server.close(() => resolve()));
+      for (const cancel of [...timers]) cancel();
+      throw err;
+    }
+  }
 
   return {
-    url, port, store, faults, stats: faults.stats, org, host, churn,
+    url, port, store, faults, stats: faults.stats, org, host, churn, pubsub,
+    undelete: ids => undeleteRecords(store, ids, now()),
     credentials: { username: admin.username, password: admin.password, securityToken: admin.securityToken,
       consumerKey: org.consumerKey, consumerSecret: org.consumerSecret },
     stop: () => (stopped ??= (async () => {
       churn.stop();
       for (const cancel of [...timers]) cancel();
+      await pubsub?.stop();
       await new Promise<void>(resolve => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -25,7 +25,9 @@ export const USAGE = `Usage: rxforce emulator [options]
   --daily-api-limit N --max-concurrent N --bulk-rate N --seed N
   --recycle-bin-retention S deleted records are purged for good after S seconds (default 15 days)
   --churn RATE              insert, update and delete random records at RATE writes per second
-  --churn-objects A,B       the objects --churn writes to (default Account)`;
+  --churn-objects A,B       the objects --churn writes to (default Account)
+  --cdc all|A,B             serve the Pub/Sub API with Change Data Capture on these objects (all: every supported one)
+  --pubsub-port N           the Pub/Sub API's plaintext port (implies the Pub/Sub API; TLS gets a port of its own)`;
 
 /** Parses flags (`--flag value` or `--flag=value`); throws on an unknown flag or a bad number. */
 export function parseEmulatorArgs(argv: string[]): EmulatorOptions {
@@ -59,6 +61,15 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions {
       const n = Number(value);
       if (!Number.isFinite(n) || n <= 0) throw new Error(`Invalid number of seconds for --recycle-bin-retention: ${value}`);
       opts.recycleBinRetentionMs = n * 1000;
+    } else if (flag === '--cdc' || flag === '--pubsub-port') {
+      const pubsub = (opts.pubsub ??= {}) as { changeDataCapture?: string[] | 'all'; port?: number };
+      if (flag === '--cdc') {
+        pubsub.changeDataCapture = value === 'all' ? 'all' : value.split(',').map(v => v.trim()).filter(Boolean);
+      } else {
+        const n = Number(value);
+        if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`Invalid port for --pubsub-port: ${value}`);
+        pubsub.port = n;
+      }
     } else if (flag === '--cors-origin') {
       // repeatable: each adds one allowed origin (`*` allows any)
       opts.corsOrigins = [...((opts.corsOrigins as string[] | undefined) ?? []), value];
@@ -81,6 +92,11 @@ export async function runEmulatorCli(argv: string[], io: { log(line: string): vo
   io.log(`rxforce emulator listening on ${emu.url}`);
   const c = emu.credentials;
   io.log(`  username ${c.username} · consumer key ${c.consumerKey} (password: see the README)`);
+  if (emu.pubsub) {
+    const p = emu.pubsub;
+    io.log(`  Pub/Sub API on 127.0.0.1:${p.port} (plaintext)` +
+      (p.tlsPort ? ` · TLS on 127.0.0.1:${p.tlsPort}, certificate ${p.certFile}` : ''));
+  }
   if (emu.churn.running) {
     const o = emu.churn.options!;
     io.log(`  churn: ${o.rate} writes/s on ${o.objects.join(', ')}`);

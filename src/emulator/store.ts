@@ -387,9 +387,8 @@ export class Store implements OrgStore {
     if (dup) return failed(norm, dup);
     const now = this.timestamp();
     // only values that differ reach `next` (the loop below): a field sent with its current value is no change
-    const next: Record<string, unknown> = { LastModifiedDate: now, LastModifiedById: this.actingUserId || null,
-      SystemModstamp: now };
-    const draft = { ...rec, ...values, ...next } as StoredRecord;
+    const next: Record<string, unknown> = { LastModifiedDate: now, SystemModstamp: now };
+    const draft = { ...rec, ...values, ...next, LastModifiedById: this.actingUserId || null } as StoredRecord;
     const derivedErr = derive(this, t.schema, draft, blob);
     if (derivedErr) return failed(norm, derivedErr);
     for (const k of Object.keys(draft)) if (draft[k] !== rec[k]) next[k] = draft[k];

@@ -93,9 +93,11 @@ export class Registry implements SchemaRegistry {
         if (child) this.childNames.set(`${o.name}.${f.name}`, child);
         return f;
       });
-      if (!fields.some(f => f.name === 'Name')) fields.unshift(str('Name', 80, { required: true, idLookup: true }));
+      // a platform event (`X__e`) has neither a Name nor an owner
+      const platformEvent = o.name.endsWith('__e');
+      if (!platformEvent && !fields.some(f => f.name === 'Name')) fields.unshift(str('Name', 80, { required: true, idLookup: true }));
       defs.push({ name: o.name, label: o.label ?? labelOf(o.name), labelPlural: o.labelPlural ?? `${o.label ?? labelOf(o.name)}s`,
-        keyPrefix: o.keyPrefix ?? `a0${(nextPrefix++).toString(36).toUpperCase()}`, owned: true, fields, custom: true });
+        keyPrefix: o.keyPrefix ?? `a0${(nextPrefix++).toString(36).toUpperCase()}`, owned: !platformEvent, fields, custom: true });
     }
     for (const [objName, jsons] of Object.entries(custom?.fields ?? {})) {
       const def = defs.find(d => d.name.toLowerCase() === objName.toLowerCase());
