@@ -172,6 +172,12 @@ export class SalesforceClient {
   /** Promise twin of `session$`. */
   session(): Promise<Session> { return firstValueFrom(this.session$()); }
 
+  /**
+   * A session newer than `stale`: the one another request already obtained, or a single-flight login. For APIs that
+   * do not go through `request$` (the Pub/Sub API's gRPC calls) and learn of an expired session themselves.
+   */
+  refreshSession$(stale: Session): Observable<Session> { return this.sessions.refresh$(stale); }
+
   /** The org limits (`GET /limits`): DailyApiRequests, DailyBulkApiRequests … each `{ Max, Remaining }`. */
   limits$(): Observable<Record<string, { Max: number; Remaining: number }>> {
     return this.request$<Record<string, { Max: number; Remaining: number }>>({ method: 'GET', path: 'limits' }).pipe(map(r => r.data));

@@ -4,3 +4,4 @@ export * from './download.js';
 export * from './bulkCsv.js';
 export * from './files.js';
 export * from './sync/index.js';
+export * from '../sources/streaming/index.js';
