@@ -161,6 +161,19 @@ export class SalesforceClient {
     else this.sessions.replace(undefined, login);
   }
 
+  /**
+   * What logs and `JSON.stringify(client)` show: the login flow's description, whether a session is held, the
+   * instance and API version. Never a token, password or key (the session and options stay out of sight).
+   */
+  toJSON(): Record<string, unknown> {
+    return { ...this.sessions.toJSON(), apiVersion: this.version, maxConcurrent: this.limiter.maxConcurrent };
+  }
+
+  /** `util.inspect` / `console.log` in Node show the same safe summary. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `SalesforceClient ${JSON.stringify(this.toJSON())}`;
+  }
+
   /** Forgets the session and the login flow: later requests fail with `AuthenticationError` (`no_login`) until `signIn`. */
   signOut(): void {
     this.sessions.replace(undefined, undefined);

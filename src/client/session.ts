@@ -48,6 +48,19 @@ export class SessionManager {
   /** The session the client holds right now, if any (no login). */
   get current(): Session | undefined { return this.session; }
 
+  /** The login flow in use, as its own `toString` describes it (flows never show their secrets). */
+  get loginDescription(): string | undefined { return this.flow ? String(this.flow) : undefined; }
+
+  /** What logs and `JSON.stringify` show: whether a session is held and where, never a token. */
+  toJSON(): Record<string, unknown> {
+    return { login: this.loginDescription, signedIn: !!this.session, instanceUrl: this.session?.instanceUrl };
+  }
+
+  /** `util.inspect` / `console.log` in Node: the same safe summary (a symbol, so no `node:` import). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `SessionManager ${JSON.stringify(this.toJSON())}`;
+  }
+
   /**
    * Swaps the login: the session held so far and any login in flight are forgotten, and the next `session$()` uses
    * `initial` or logs in with `flow`.

@@ -12,7 +12,7 @@ const PATTERNS: Array<[RegExp, string]> = [
   [/("(?:access_token|refresh_token|client_secret|password|assertion|sessionId|accessToken|refreshToken|code_verifier)"\s*:\s*")[^"]*(")/gi, '$1[REDACTED]$2'],
   // <sessionId>…</sessionId> and <password>…</password> in SOAP envelopes, any prefix
   [/(<(?:[\w-]+:)?(sessionId|password)\b[^>]*>)[^<]*(<\/)/gi, '$1[REDACTED]$3'],
-  [/(Bearer|OAuth)\s+[^\s"',]+/gi, '$1 [REDACTED]'],
+  [/(Bearer|OAuth|Basic)\s+[^\s"',]+/gi, '$1 [REDACTED]'],
   // a Salesforce session id: org id, '!', then the opaque part
   [/\b00D[a-zA-Z0-9]{12,15}![\w.-]+/g, '[REDACTED]'],
   // a compact JWS
@@ -20,18 +20,63 @@ const PATTERNS: Array<[RegExp, string]> = [
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, '[REDACTED]'],
 ];
 
+/** How many literal forms are kept (each secret brings several). */
+const MAX_KNOWN = 1000;
+
 /** Extra literal secrets to scrub (the current session's token, a configured password) — registered by the client. */
 const known = new Set<string>();
 
-/** Registers a literal secret so every later `redact()` removes it, wherever it appears. */
+/**
+ * Registers a literal secret so every later `redact()` removes it wherever it appears, together with the forms it
+ * travels in: URL- and form-encoded, JSON- and XML-escaped, and base64 (an endpoint that echoes what it got shows
+ * those, not the literal text).
+ */
 export function rememberSecret(secret: string | undefined): void {
   // Shorter strings are too likely to be ordinary words (the emulator's default password is the product's name);
   // Salesforce passwords are at least 8 characters, and secret-named fields are scrubbed by key whatever their length.
   if (!secret || secret.length < 8) return;
-  known.delete(secret);
-  known.add(secret);
+  for (const form of derivedForms(secret)) keep(form);
+}
+
+/**
+ * Registers credentials a login sends together as HTTP Basic (`base64(key:secret)`, each part URL-encoded or not),
+ * so the encoded pair is scrubbed as well as the secret itself.
+ */
+export function rememberCredentialPair(user: string, secret: string | undefined): void {
+  if (!secret) return;
+  rememberSecret(secret);
+  for (const pair of new Set([`${user}:${secret}`, `${encodeURIComponent(user)}:${encodeURIComponent(secret)}`])) {
+    for (const form of base64Forms(pair)) keep(form);
+  }
+}
+
+function keep(form: string): void {
+  if (form.length < 8) return;
+  known.delete(form);
+  known.add(form);
   // bounded: a long-running process refreshes its token many times
-  if (known.size > 200) known.delete(known.values().next().value as string);
+  if (known.size > MAX_KNOWN) known.delete(known.values().next().value as string);
+}
+
+/** Every spelling of `secret` worth scrubbing. */
+function derivedForms(secret: string): Set<string> {
+  const forms = new Set<string>([secret, encodeURIComponent(secret),
+    new URLSearchParams({ s: secret }).toString().slice(2), JSON.stringify(secret).slice(1, -1),
+    secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;')]);
+  for (const form of base64Forms(secret)) forms.add(form);
+  return forms;
+}
+
+/** base64 and base64url of the UTF-8 bytes, without padding (padding varies with what follows in a longer value). */
+function base64Forms(text: string): string[] {
+  const bytes = new TextEncoder().encode(text);
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  // the last group depends on what follows the secret when it is part of a longer encoded value: keep whole groups
+  const b64 = btoa(bin).replace(/=+$/, '');
+  const whole = b64.slice(0, b64.length - (b64.length % 4 === 0 ? 0 : b64.length % 4));
+  const forms = [b64, whole].filter(f => f.length >= 8);
+  return [...forms, ...forms.map(f => f.replace(/\+/g, '-').replace(/\//g, '_'))];
 }
 
 /** Removes secrets from a string. */

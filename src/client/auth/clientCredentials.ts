@@ -1,6 +1,7 @@
 /** OAuth 2.0 client credentials flow (a Connected App's "run as" user). */
+import { rememberCredentialPair } from '../../util/redact.js';
 import type { LoginFlow } from '../types.js';
-import { base64, flowObject, loginBase, remember, required, tokenRequest } from './oauth.js';
+import { base64, flowObject, loginBase, required, tokenRequest } from './oauth.js';
 
 export interface ClientCredentialsLoginParams {
   /** The org's My Domain URL: Salesforce refuses this grant on login.salesforce.com. */
@@ -16,7 +17,8 @@ export interface ClientCredentialsLoginParams {
 export function clientCredentialsLogin(params: ClientCredentialsLoginParams): LoginFlow {
   required('clientCredentialsLogin', params, 'loginUrl', 'consumerKey', 'consumerSecret');
   const loginUrl = loginBase(params.loginUrl);
-  remember(params.consumerSecret);
+  // the pair travels as HTTP Basic: its base64 form is a secret too
+  rememberCredentialPair(params.consumerKey, params.consumerSecret);
   return flowObject({
     kind: 'client_credentials',
     login: ctx => tokenRequest(ctx, loginUrl, { grant_type: 'client_credentials' }, {

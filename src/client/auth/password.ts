@@ -20,7 +20,8 @@ export interface PasswordLoginParams {
 export function passwordLogin(params: PasswordLoginParams): LoginFlow {
   required('passwordLogin', params, 'username', 'password', 'consumerKey');
   const loginUrl = loginBase(params.loginUrl);
-  remember(params.password, params.securityToken, params.consumerSecret);
+  // the password is sent with the security token appended: that joined value is what an echo would show
+  remember(params.password, params.securityToken, params.consumerSecret, params.password + (params.securityToken ?? ''));
   return flowObject({
     kind: 'password',
     login: ctx => tokenRequest(ctx, loginUrl, {
