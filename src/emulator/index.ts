@@ -1,6 +1,7 @@
 /**
  * The local org emulator: an HTTP server that answers as Salesforce does (OAuth, SOAP login, REST sObjects,
- * collections, query, Bulk API 2.0), with fault injection and optional persistence.
+ * collections, query, Composite, SOSL search, Apex REST handlers, Bulk API 2.0), with fault injection and optional
+ * persistence.
  *
  * ```ts
  * import { startEmulator } from 'rxforce/emulator';
