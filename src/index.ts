@@ -1,19 +1,91 @@
 /**
  * rxforce: the Salesforce APIs as cold Observables, with Promise twins.
  *
- * Browser-safe: nothing here imports `node:` modules. Node-only helpers live in `rxforce/node`, the local org in
- * `rxforce/emulator`, marble-testing helpers in `rxforce/testing`, and the Promise twins alone in `rxforce/promise`.
+ * Browser-safe: nothing here imports `node:` modules (checked by `npm run layers`). Node-only helpers live in
+ * `rxforce/node`, the local org in `rxforce/emulator`, marble-testing helpers in `rxforce/testing`, and the Promise
+ * twins alone in `rxforce/promise`.
+ *
+ * This file is the public surface, listed name by name: what the README documents and the types its signatures
+ * need. Helpers the layers share (retry policy, limiter, wire codecs, escaping) stay internal. A change here shows
+ * in `etc/rxforce.api.md` (`npm run api-report`).
  */
-export * from './util/ids.js';
-export * from './client/index.js';
-export * from './model/index.js';
-export * from './soql/index.js';
-// `count` is the Promise twin of `count$` at the top level; the SOQL aggregate is also exported as `countOf`.
-export { count as countOf } from './soql/index.js';
-export { count } from './sources/index.js';
+
+// Record ids
+export { isValidId, keyPrefixOf, normalizeId, sameId, to15, to18 } from './util/ids.js';
+
+// The client: connection, login flows, typed errors, secret scrubbing
+export { SalesforceClient } from './client/client.js';
+export type {
+  ApiUsage, HttpMethod, LoginContext, LoginFlow, ResponseType, RetryConfig, RetryEvent, SalesforceClientOptions, Session,
+  SfRequest, SfResponse, Transport, TransportRequest,
+} from './client/types.js';
+export type { AxiosTransportOptions } from './client/transport.js';
+export {
+  ApiBudgetExceededError, AuthenticationError, BadGatewayError, ConflictError, EdgeRoutingUnavailableError,
+  ExpiredSessionError, GatewayTimeoutError, HeadersTooLargeError, isSalesforceError, MalformedRequestError,
+  MethodNotAllowedError, MultipleChoicesError, NetworkError, PreconditionFailedError, PreconditionRequiredError,
+  RefusedRequestError, RequestLimitExceededError, ResourceNotFoundError, ResourceRemovedError, SalesforceApiError,
+  ServerError, ServerUnavailableError, TooManyRequestsError, UnsupportedFormatError, UriTooLongError,
+  type ErrorResponseLike, type SalesforceErrorDetail,
+} from './client/errors.js';
+export { ValidationError } from './util/errors.js';
+export { redact } from './util/redact.js';
+export {
+  authorizationCodeLogin, authorizeUrl, clientCredentialsLogin, createPkcePair, jwtBearerLogin, lazyLogin, passwordLogin,
+  refreshTokenLogin, soapLogin, tokenLogin,
+} from './client/auth/index.js';
+export type {
+  AuthorizationCodeLoginParams, AuthorizeUrlParams, ClientCredentialsLoginParams, JwtBearerLoginParams, LazyLoginParams,
+  PasswordLoginParams, PkcePair, PrivateKeyInput, RefreshTokenLoginParams, SoapLoginParams, TokenLoginParams,
+} from './client/auth/index.js';
+
+// Models
+export { defineSObject } from './model/defineSObject.js';
+export { sf, type AnyField, type FieldDef, type FieldKind, type Flags, type SfField } from './model/fields.js';
+export type {
+  FieldShape, FieldValue, InsertOf, ModelOptions, RecordOf, ShapeInsert, ShapeRecord, Simplify, SObjectModel,
+  ToWireOptions, WriteOp,
+} from './model/types.js';
+export { changedFields, markSynced } from './model/tracking.js';
+export { formatDatetime, parseDatetime } from './model/wire.js';
+export { schemaFromDescribe, type DescribeFieldLike, type DescribeSObjectLike, type FieldSpec } from './model/describe.js';
+
+// SOQL builder. `count` at the top level is the Promise twin of `count$`; the SOQL aggregate is `countOf`.
+export {
+  select, type FieldPathOf, type NullsOrder, type QueryBuilder, type RecordFor, type Selected, type SortDirection,
+  type SubqueryResult,
+} from './soql/query.js';
+export {
+  and, not, or, raw, type Condition, type FieldCondition, type FieldOps, type RenderContext, type Scalar,
+  type SoqlCondition, type Where, type WhereObject,
+} from './soql/conditions.js';
+export {
+  dateLiteral, datetimeLiteral, type FixedDateLiteral, type LikePattern, type NDateLiteral, type SoqlScalar,
+  type SoqlToken,
+} from './soql/literal.js';
+export {
+  avg, count as countOf, countDistinct, dateFunction, max, min, sum, type Aggregate, type DateFunction,
+} from './soql/aggregates.js';
+
+// Sources: single records, describe, query
 export * from './sources/index.js';
+
+// List operators and their array forms
 export * from './operators/index.js';
-export * from './sources/bulk/index.js';
+
+// Bulk API 2.0
+export {
+  bulkDelete, bulkDelete$, bulkHardDelete, bulkHardDelete$, bulkIngest$, BulkIngestJob, BulkInputError, bulkInsert,
+  bulkInsert$, BulkJobAbortedError, BulkJobFailedError, bulkQuery, bulkQuery$, BulkQueryJob, BulkTimeoutError, bulkUpdate,
+  bulkUpdate$, bulkUpsert, bulkUpsert$, listIngestJobs, listIngestJobs$,
+} from './sources/bulk/index.js';
+export type {
+  BulkIngestEvent, BulkIngestFinal, BulkIngestOptions, BulkIngestResult, BulkIngestSummary, BulkInput, BulkJobOptions,
+  BulkQueryOptions, BulkQuerySource, BulkTarget, FailedResult, IngestJobOptions, IngestJobSpec, IngestOperation, JobInfo,
+  JobState, PollingConfig, QueryJobOptions, ResultRow, SuccessfulResult,
+} from './sources/bulk/index.js';
+
+// Composite API
 export * from './sources/composite/index.js';
 export * from './sync/index.js';
 export * from './sources/search/index.js';

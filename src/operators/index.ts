@@ -6,6 +6,7 @@ export { upsertRecords } from './upsertRecords.js';
 export { deleteRecords, type DeleteInput } from './deleteRecords.js';
 export { fetchRecords } from './fetchRecords.js';
 export { results, onlyProgress } from './results.js';
+export { pollUntil, type PollUntilConfig } from './pollUntil.js';
 export { fetchList$, fetchList } from './fetchList.js';
 export { saveList$, saveList, type SaveListOptions } from './saveList.js';
 export { insertList$, insertList } from './insertList.js';

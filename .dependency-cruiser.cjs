@@ -1,0 +1,91 @@
+/**
+ * The layer rules of DESIGN.md ("Layers"), checked by `npm run layers` and in CI.
+ *
+ *   cli ──► node ──► sync ──► operators ──► sources ──► soql ──► model ──► client ──► util (incl. util/rx)
+ *            ▲  redis ─┘ angular ─┘            ▲                                          ▲
+ *   testing ───────────────────────────────────┘          emulator ───────────────────────┘
+ *
+ * A layer may import itself and any layer below it on its line. The emulator imports util only, so it and the
+ * client stay independent implementations of the wire format. The entry points that run in browsers (rxforce,
+ * rxforce/promise, rxforce/testing, rxforce/angular) reach no Node built-in.
+ */
+
+const { builtinModules } = require('node:module');
+
+/** Node's built-in modules as dependency-cruiser names them (without the `node:` prefix). */
+const nodeBuiltins = `^(${builtinModules.map((m) => m.replace(/[/.]/g, '\\$&')).join('|')})$`;
+
+/** Each layer and the layers it may import (besides itself). */
+const below = {
+  util: [],
+  client: ['util'],
+  model: ['client', 'util'],
+  soql: ['model', 'client', 'util'],
+  sources: ['soql', 'model', 'client', 'util'],
+  operators: ['sources', 'soql', 'model', 'client', 'util'],
+  sync: ['operators', 'sources', 'soql', 'model', 'client', 'util'],
+  node: ['sync', 'operators', 'sources', 'soql', 'model', 'client', 'util'],
+  redis: ['sync', 'operators', 'sources', 'soql', 'model', 'client', 'util'],
+  angular: ['operators', 'sources', 'soql', 'model', 'client', 'util'],
+  testing: ['sources', 'soql', 'model', 'client', 'util'],
+  emulator: ['util'],
+};
+
+/** Entry files outside a layer folder: the root and Promise entries sit on top of the browser-safe layers. */
+const entries = '^src/(index|promise)\\.ts$';
+/** The entry points that run in browsers: rxforce, rxforce/promise, rxforce/testing and rxforce/angular. */
+const browserEntries = '^src/((index|promise)\\.ts|(testing|angular)/index\\.ts)$';
+const browserSafe = ['util', 'client', 'model', 'soql', 'sources', 'operators', 'sync'];
+
+const layerRules = Object.entries(below).map(([layer, allowed]) => ({
+  name: `layer-${layer}`,
+  comment: `src/${layer} may import only ${allowed.length ? allowed.map((l) => `src/${l}`).join(', ') : 'itself'} (DESIGN.md, Layers)`,
+  severity: 'error',
+  from: { path: `^src/${layer}/` },
+  to: { path: '^src/', pathNot: [`^src/${layer}/`, ...allowed.map((l) => `^src/${l}/`)] },
+}));
+
+module.exports = {
+  forbidden: [
+    ...layerRules,
+    {
+      name: 'entry-points',
+      comment: 'the root and Promise entries re-export the browser-safe layers only',
+      severity: 'error',
+      from: { path: entries },
+      to: { path: '^src/', pathNot: browserSafe.map((l) => `^src/${l}/`) },
+    },
+    {
+      name: 'browser-safe',
+      comment: 'rxforce, rxforce/promise, rxforce/testing and rxforce/angular run in browsers: nothing they reach may import a Node built-in',
+      severity: 'error',
+      from: { path: browserEntries },
+      to: { reachable: true, path: nodeBuiltins },
+    },
+    {
+      name: 'no-circular',
+      comment: 'a cycle ties modules together so neither can change or load alone',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
+    {
+      name: 'not-to-unresolvable',
+      comment: 'an import that resolves to nothing fails at run time',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(dist|node_modules)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.build.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.js', '.d.ts'],
+    },
+  },
+};
