@@ -122,6 +122,7 @@ describe('the ts blocks in README.md and docs/*.md', () => {
         'rxforce/emulator': ['src/emulator/index.ts'],
         'rxforce/testing': ['src/testing/index.ts'],
         'rxforce/promise': ['src/promise.ts'],
+        'rxforce/angular': ['src/angular/index.ts'],
       },
     };
     const host = ts.createCompilerHost(options);
