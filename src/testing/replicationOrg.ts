@@ -146,7 +146,8 @@ export function replicationOrg(scheduler: SchedulerLike, options: ReplicationOrg
   const routes: Route[] = [
     respond('GET', new RegExp(`/sobjects/${object}/describe`), describe),
     respond('GET', new RegExp(`/sobjects/${object}/deleted/`), getDeleted),
-    respond('GET', /\/query(All)?\?/, query),
+    // only queries of this object, so several fake orgs (one per object) can share a client
+    respond('GET', new RegExp(`/query(All)?\\?q=[^&]*FROM(\\+|%20)${object}(\\+|%20|&|$)`), query),
   ];
 
   const stamp = (at?: number) => iso(at ?? now());
