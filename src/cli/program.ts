@@ -9,6 +9,7 @@ import { LOAD_OPERATIONS, runLoad } from './load.js';
 import type { LoadOperation } from './loadColumns.js';
 import { OUTPUT_FORMATS, runQuery, type OutputFormat } from './query.js';
 import { loadSeed } from './seed.js';
+import { addSyncCommand } from './sync.js';
 import { openTarget, type Target, type TargetFlags } from './target.js';
 
 const positiveInt = (name: string) => (v: string): number => {
@@ -116,6 +117,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .action(async (o: TargetFlags & { json?: boolean }) => {
       await withOrg(o, io, t => runLimits(t.client, o.json === true, io));
     });
+
+  addSyncCommand(program, io, { withTarget, withOrg });
 
   program.command('emulator')
     .description('run the local org emulator until interrupted (rxforce emulator --help for its flags)')

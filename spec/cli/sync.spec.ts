@@ -1,0 +1,128 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { rxforce, scratchDir } from './support.js';
+
+const ENTRY = ['--import', 'tsx', 'src/cli/main.ts'];
+
+describe('rxforce sync', () => {
+  const tmp = scratchDir();
+  let emu: Emulator;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    emu = await startEmulator({ port: 0, seed: 3 });
+    emu.store.actingUserId = emu.org.users[0]!.userId;
+    for (let i = 0; i < 120; i++) emu.store.insert('Account', { Name: `Acct ${i}`, Industry: i % 2 ? 'Energy' : 'Banking' });
+    for (let i = 0; i < 30; i++) emu.store.insert('Lead', { LastName: `Lead ${i}`, Company: 'Co' });
+    const c = emu.credentials;
+    env = { SF_LOGIN_URL: emu.url, SF_USERNAME: c.username, SF_PASSWORD: c.password, SF_CLIENT_ID: c.consumerKey,
+      SF_CLIENT_SECRET: c.consumerSecret };
+  });
+  afterAll(async () => {
+    await emu.stop();
+    tmp.remove();
+  });
+
+  it('refuses bad arguments with exit 2 before any request', async () => {
+    const before = emu.stats.apiRequests;
+    const cases: [string[], RegExp][] = [
+      [['sync', 'Account'], /^rxforce: sync needs --to sqlite:PATH or --to postgres:/],
+      [['sync', 'Account', '--to', 'mysql://db/x'], /^rxforce: --to must be sqlite:PATH or postgres/],
+      [['sync', 'Account', 'Bad-Name', '--to', 'sqlite:x.db'], /^rxforce: object "Bad-Name" is not an API name/],
+      [['sync', 'Account', '--to', 'sqlite:x.db', '--interval', '0'], /^rxforce: --interval must be a number of seconds/],
+      [['sync', 'Account', '--to', 'sqlite:x.db', '--once', '--interval', '5'], /^rxforce: --once and --interval exclude each other/],
+      [['sync', 'status', 'Account', '--to', 'sqlite:x.db'], /^rxforce: sync status takes no objects/],
+    ];
+    for (const [args, message] of cases) {
+      const res = await rxforce(args, { ...env });
+      expect(res.code).withContext(args.join(' ')).toBe(2);
+      expect(res.stderr).withContext(args.join(' ')).toMatch(message);
+      expect(res.stderr.trim().split('\n').length).toBe(1);
+    }
+    expect((await rxforce(['sync', '--to', 'sqlite:x.db'], env)).code).toBe(2);
+    expect(emu.stats.apiRequests).toBe(before);
+  });
+
+  it('--once loads each object, then brings it up to date in one round; status shows checkpoints and rows', async () => {
+    const file = tmp.path('once.db');
+    const leads = emu.store.count('Lead');
+    const first = await rxforce(['sync', 'Account', 'Lead', '--to', `sqlite:${file}`, '--once'], env);
+    expect(first.code).withContext(first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/^\S+Z Account initial load: 120 upserts, 0 deletes, lag \d+\.\d s$/m);
+    expect(first.stdout).toMatch(new RegExp(`^\\S+Z Lead initial load: ${leads} upserts, 0 deletes, lag \\d+\\.\\d s$`, 'm'));
+    expect(first.stdout.trim().split('\n').length).toBe(2);
+
+    const [a, b] = [...emu.store.scan('Account')];
+    emu.store.update('Account', a!.Id, { Name: 'Renamed' });
+    emu.store.delete(b!.Id);
+    const again = await rxforce(['sync', 'Account', 'Lead', '--to', `sqlite:${file}`, '--once'], env);
+    expect(again.code).withContext(again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/^\S+Z Account round: \d+ upserts?, 1 delete, lag/m);
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.prepare('SELECT "Name" AS n FROM "Account" WHERE "Id" = ?').get(a!.Id)).toEqual({ n: 'Renamed' });
+      expect(db.prepare('SELECT COUNT(*) AS n FROM "Account" WHERE "Id" = ?').get(b!.Id)).toEqual({ n: 0 });
+      expect(db.prepare('SELECT COUNT(*) AS n FROM "Account"').get()).toEqual({ n: 119 });
+    } finally {
+      db.close();
+    }
+
+    const status = await rxforce(['sync', 'status', '--to', `sqlite:${file}`], {});
+    expect(status.code).withContext(status.stderr).toBe(0);
+    const lines = status.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^object\s+rows\s+changes up to\s+last full load$/);
+    expect(lines.slice(1).map(l => l.split(/\s+/).slice(0, 2))).toEqual(jasmine.arrayWithExactContents([['Account', '119'], ['Lead', String(leads)]]));
+    expect(lines[1]).toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\s+\d{4}-/);
+  });
+
+  it('keeps deleted rows with IsDeleted set under --keep-deleted, and mirrors only --fields', async () => {
+    const file = tmp.path('keep.db');
+    expect((await rxforce(['sync', 'Lead', '--to', `sqlite:${file}`, '--once', '--keep-deleted', '--fields', 'LastName,Company'], env)).code).toBe(0);
+    const lead = [...emu.store.scan('Lead')][0]!;
+    emu.store.delete(lead.Id);
+    const res = await rxforce(['sync', 'Lead', '--to', `sqlite:${file}`, '--once', '--keep-deleted', '--fields', 'LastName,Company'], env);
+    expect(res.code).withContext(res.stderr).toBe(0);
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(file, { readonly: true });
+    try {
+      const columns = (db.prepare('PRAGMA table_info("Lead")').all() as { name: string }[]).map(c => c.name);
+      expect(columns).toContain('LastName');
+      expect(columns).not.toContain('Status');
+      expect(db.prepare('SELECT "IsDeleted" AS d FROM "Lead" WHERE "Id" = ?').get(lead.Id)).toEqual({ d: 1 });
+    } finally {
+      db.close();
+    }
+  });
+
+  it('says so when there is no mirror to show', async () => {
+    const res = await rxforce(['sync', 'status', '--to', `sqlite:${tmp.path('none.db')}`], {});
+    expect(res.code).toBe(1);
+    expect(res.stderr).toBe(`rxforce: no mirror at sqlite:${tmp.path('none.db')}\n`);
+  });
+
+  it('as a daemon logs one line per round and stops on SIGTERM with exit 0, its checkpoint stored', async () => {
+    const file = tmp.path('daemon.db');
+    const child = spawn(process.execPath, [...ENTRY, 'sync', 'Account', '--to', `sqlite:${file}`, '--interval', '0.2'],
+      { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let out = '';
+      let err = '';
+      child.stdout.on('data', d => { out += String(d); });
+      child.stderr.on('data', d => { err += String(d); });
+      const until = Date.now() + 60_000;
+      while (!/Account round:/.test(out) && child.exitCode === null && Date.now() < until) await new Promise(r => setTimeout(r, 20));
+      expect(out).toMatch(/Account initial load: \d+ upserts/);
+      expect(out).toMatch(/Account round: \d+ upserts?, \d+ deletes?, lag/);
+      child.kill('SIGTERM');
+      const [code] = await once(child, 'exit') as [number | null];
+      expect(code).withContext(err).toBe(0);
+      expect(err).toContain('sync stopped');
+      const status = await rxforce(['sync', 'status', '--to', `sqlite:${file}`], {});
+      expect(status.stdout).toMatch(new RegExp(`^Account\\s+${emu.store.count('Account')}\\s+\\d{4}-`, 'm'));
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 90_000);
+});
