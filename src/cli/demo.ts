@@ -2,6 +2,7 @@
  * `rxforce demo` (`npm start`): an embedded emulator with 50 ms latency, the seed loaded in bulk, then the main
  * features one after another, each timed, and a summary table. Everything runs offline and ends in well under a minute.
  */
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { concatMap, from, lastValueFrom, mergeMap, toArray, filter, map } from 'rxjs';
@@ -9,6 +10,7 @@ import type { SalesforceClient } from '../client/client.js';
 import { updateRecords, upsertRecords } from '../operators/index.js';
 import { select } from '../soql/index.js';
 import type { ListComplete, ListSaveResult } from '../sources/collections/types.js';
+import { deleteRecord } from '../sources/records/delete.js';
 import { fetch$ } from '../sources/records/fetch.js';
 import { fetchList$ } from '../operators/fetchList.js';
 import { query } from '../sources/query/query.js';
@@ -17,6 +19,8 @@ import { note, type CliIo } from './io.js';
 import { runQuery } from './query.js';
 import { Account, Contact, Opportunity } from './demoModels.js';
 import { loadSeed } from './seed.js';
+import type { RoundEvent } from '../sync/index.js';
+import { runSync } from './sync.js';
 import { openTarget } from './target.js';
 
 const FETCH_IDS = 40;
@@ -65,6 +69,8 @@ export async function runDemo(io: CliIo, { latencyMs = 50 }: { latencyMs?: numbe
       'SELECT Id, FirstName, LastName, Email, Account.Name, Account.External_Id__c FROM Contact', { bulk: true, out: file }, io),
     n => `${n} rows`);
     out(`   ${exported} rows written to ${file}`);
+
+    await syncStep(client, steps, out, io);
 
     out('\nSummary');
     const w = Math.max(...steps.map(s => s.name.length));
@@ -131,6 +137,34 @@ async function upsertByExternalId(client: SalesforceClient, steps: Step[], out: 
     upsertRecords(Account, 'External_Id__c', { client }), filter((e): e is ListComplete<ListSaveResult> => e.type === 'complete'))),
   d => `${d.results.filter(r => r.created).length} created, ${d.results.filter(r => r.success && !r.created).length} updated`);
   out(`   ${done.results.filter(r => r.created).length} created, ${done.results.filter(r => r.success && !r.created).length} updated, ${done.failed} failed`);
+}
+
+/** Mirror Account into a temporary SQLite file, change a few records, and bring the mirror up to date in one round. */
+async function syncStep(client: SalesforceClient, steps: Step[], out: (l?: string) => void, io: CliIo): Promise<void> {
+  out('\n7. Sync: mirror Account into SQLite, change a few records, one incremental round');
+  const file = join(tmpdir(), `rxforce-demo-mirror-${process.pid}.db`);
+  const plan = { objects: ['Account'], target: { kind: 'sqlite' as const, path: file }, intervalSeconds: 60, once: true,
+    keepDeleted: false };
+  const quiet = { ...io, stdout: indent(io.stdout), stderrIsTTY: false };
+  try {
+    const said = (r: Map<string, RoundEvent>) => {
+      const e = r.get('Account');
+      return e ? `${e.upserts} upsert${e.upserts === 1 ? '' : 's'}, ${e.deletes} delete${e.deletes === 1 ? '' : 's'}` : 'no round';
+    };
+    await timed(steps, 'sync: initial load into SQLite', () => runSync(client, plan, quiet), said);
+    // accounts the upsert step created: nothing else points at them, so one can be deleted
+    const accounts = await query<{ Id: string; Name: string }>("SELECT Id, Name FROM Account WHERE Name LIKE 'New account%' ORDER BY Name LIMIT 3", { client });
+    await lastValueFrom(from(accounts.slice(0, 2).map(a => ({ Id: a.Id, Name: `${a.Name} (renamed)` })))
+      .pipe(updateRecords(Account, { client }), filter(e => e.type === 'complete')));
+    await deleteRecord(Account, accounts[2]!.Id, { client });
+    out('   renamed 2 accounts and deleted 1');
+    await timed(steps, 'sync: one incremental round', () => runSync(client, plan, quiet), said);
+    out('   (each round reads back over the overlap margin, a minute, so rows loaded moments ago are read again;');
+    out('   upserts by Id make that harmless, and a daemon that stays up skips what it has already seen)');
+    out(`   mirror: ${file} (removed now)`);
+  } finally {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+  }
 }
 
 /** A stream that indents every line it is given (the demo's nested output). */
