@@ -13,6 +13,7 @@ import { countSoql, fullSoql, membershipSoql, PAGE_SIZE, pageSoql, replicationDa
 import type {
   Checkpoint, CheckpointStore, ReplicationEvent, ResyncReason, SyncPhase, SyncRecord,
 } from './types.js';
+import { follow$, type ChangeEventFeed, type FollowHost } from './changeFeed.js';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -58,6 +59,11 @@ export interface ReplicateOptions extends SourceOptions {
   maxBackoffMs?: number;
   /** Scheduler for the poll interval and backoff. Default: the client's. */
   scheduler?: SchedulerLike;
+  /**
+   * Follow Change Data Capture events instead of polling after the first load: `changeDataCapture()` from
+   * `rxforce/node`. Objects without change events, and replications with a `where` filter, keep polling.
+   */
+  changeEvents?: ChangeEventFeed;
 }
 
 /** Every default in one place. */
@@ -117,6 +123,7 @@ interface Settings {
   where: string | undefined;
   checkpoint: Checkpoint | CheckpointStore | null | undefined;
   scheduler: SchedulerLike | undefined;
+  changeEvents: ChangeEventFeed | undefined;
 }
 
 function checkOptions(object: string, opts: ReplicateOptions, model: SObjectModel<any> | undefined): Settings {
@@ -148,8 +155,15 @@ function checkOptions(object: string, opts: ReplicateOptions, model: SObjectMode
   return {
     pollInterval: ms('pollInterval', 0), overlapMs: ms('overlapMs', 0), bulkThreshold: ms('bulkThreshold', 0),
     schemaInterval: ms('schemaInterval', 0), deletedInterval: ms('deletedInterval', 0), maxBackoffMs: ms('maxBackoffMs', 0),
-    fields, where: opts.where?.trim(), checkpoint, scheduler: opts.scheduler,
+    fields, where: opts.where?.trim(), checkpoint, scheduler: opts.scheduler, changeEvents: checkFeed(object, opts.changeEvents),
   };
+}
+
+function checkFeed(object: string, feed: unknown): ChangeEventFeed | undefined {
+  if (feed !== undefined && typeof feed !== 'function') {
+    throw new ValidationError({ sobject: object, reason: 'changeEvents must be a change event feed such as changeDataCapture() from rxforce/node' });
+  }
+  return feed as ChangeEventFeed | undefined;
 }
 
 function isStore(c: Checkpoint | CheckpointStore): c is CheckpointStore {
@@ -202,10 +216,15 @@ class Replication {
 
   run$(): Observable<ReplicationEvent> {
     const wait$ = timer(this.s.pollInterval, this.scheduler).pipe(ignoreElements());
-    return concat(
-      this.withRetry(() => this.start$()),
-      concat(wait$, this.withRetry(() => this.round$())).pipe(repeat()),
-    );
+    const poll$ = concat(wait$, this.withRetry(() => this.round$())).pipe(repeat());
+    const feed = this.s.changeEvents;
+    if (!feed || this.s.where) return concat(this.withRetry(() => this.start$()), poll$);
+    const host: FollowHost = {
+      object: this.object, client: this.client, scheduler: this.scheduler, overlapMs: this.s.overlapMs,
+      maxBackoffMs: this.s.maxBackoffMs, plan: () => this.plan!, checkpoint: () => this.checkpoint!,
+      checkpointEvent: cp => this.checkpointEvent(cp), reconcile$: () => this.withRetry(() => this.round$()), poll$: () => poll$,
+    };
+    return concat(this.withRetry(() => this.start$()), follow$(host, feed));
   }
 
   /** Runs `make()`, and again after a backoff when it fails with an error another attempt may cure. */

@@ -78,7 +78,7 @@ export function normalizeRow(plan: FieldPlan, raw: Record<string, unknown>, csv:
   return out as SyncRecord;
 }
 
-function normalizeValue(f: SyncField, value: unknown, csv: boolean): unknown {
+export function normalizeValue(f: SyncField, value: unknown, csv: boolean): unknown {
   if (value === undefined || value === null) return null;
   if (csv && value === '') return null;
   if (typeof value !== 'string') return value;

@@ -26,6 +26,11 @@ export interface Checkpoint {
    * starts there. Absent until the first check.
    */
   deletesCoveredTo?: string;
+  /**
+   * With Change Data Capture: the replay id of the last change event applied; following resumes after it. Absent
+   * while polling.
+   */
+  replayId?: string;
 }
 
 /** Why a full resync runs. */

@@ -139,10 +139,16 @@ export class EventBus {
   /** Position of the newest event (0 before the first). */
   get latest(): number { return this.seq; }
 
-  /** Whether a subscriber that has seen everything up to `seq` can go on without a loss. */
-  isReplayable(seq: number): boolean {
+  /** Whether `seq` names an event the bus still holds, so a subscription may start after it. */
+  isRetained(seq: number): boolean {
     this.purge();
-    return seq >= this.purgedTo && seq <= this.seq;
+    return seq > this.purgedTo && seq <= this.seq;
+  }
+
+  /** Whether events after `seq` were purged before a subscriber standing at `seq` got them. */
+  hasLostAfter(seq: number): boolean {
+    this.purge();
+    return seq < this.purgedTo;
   }
 
   /** The oldest position still held minus one: where EARLIEST starts. */

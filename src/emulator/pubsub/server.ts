@@ -211,7 +211,7 @@ export function pubSubImplementation(o: PubSubServiceOptions): UntypedServiceImp
         if (closed || topic === undefined || waitingDrain) return;
         clearTimeout(keepalive);
         keepalive = undefined;
-        if (!bus.isReplayable(cursor)) {
+        if (bus.hasLostAfter(cursor)) {
           // the subscriber fell behind the retention window while connected
           fail(rpcError(status.INVALID_ARGUMENT, ERROR_CODES.replayCorrupted, 'The replay ID is no longer in the retention window.'));
           return;
@@ -257,7 +257,7 @@ export function pubSubImplementation(o: PubSubServiceOptions): UntypedServiceImp
           }
           if (req.replay_preset === 'CUSTOM') {
             const seq = decodeReplayId(req.replay_id);
-            if (seq === undefined || !bus.isReplayable(seq)) {
+            if (seq === undefined || !bus.isRetained(seq)) {
               return fail(rpcError(status.INVALID_ARGUMENT, ERROR_CODES.replayCorrupted,
                 'The Replay ID validation failed: it is not a replay ID of this org or it is outside the retention window.'));
             }
@@ -267,6 +267,8 @@ export function pubSubImplementation(o: PubSubServiceOptions): UntypedServiceImp
           }
           topic = req.topic_name;
           unlisten = bus.onAppend(pump);
+          // response headers now tell the client its subscription stands (events after this point are its)
+          call.sendMetadata(new Metadata());
         } else if (req.topic_name && req.topic_name !== topic) {
           return fail(rpcError(status.INVALID_ARGUMENT, ERROR_CODES.invalidRequest,
             `The topic of a subscription cannot change: ${req.topic_name} after ${topic}.`));

@@ -32,6 +32,11 @@ export interface SubscribeOptions<E = PubSubEvent> extends PubSubConnectionOptio
   reconnect?: false | { maxAttempts?: number; delayMs?: number };
   /** For the reconnection backoff (virtual time in tests). */
   scheduler?: SchedulerLike;
+  /**
+   * Called on each connection once the server shows the subscription stands (its response headers or first
+   * response): every event committed after that point will be delivered.
+   */
+  onOpen?: () => void;
 }
 
 /** One event as delivered: its replay id (store it to resume), its schema id and its decoded Avro payload. */
@@ -46,6 +51,10 @@ export interface PubSubEvent<T = Record<string, unknown>> {
 }
 
 const MAX_BATCH = 100;
+
+/** gRPC codes another connection cannot cure: a wrong topic or request, no permission. */
+const FINAL_CODES = new Set([status.INVALID_ARGUMENT, status.NOT_FOUND, status.PERMISSION_DENIED, status.FAILED_PRECONDITION,
+  status.UNIMPLEMENTED, status.OUT_OF_RANGE]);
 
 /** Checks topic and options; the error names what is wrong, before anything is sent. */
 export function checkSubscribeOptions(topic: string, opts: SubscribeOptions<never>): void {
@@ -176,8 +185,20 @@ export function events$<E>(topic: string, opts: SubscribeOptions<E>, decode: Dec
       stream = s;
       owed = 0;
       queue.length = 0;
+      let opened = false;
+      const open = () => {
+        if (opened || stream !== s || closed) return;
+        opened = true;
+        try {
+          opts.onOpen?.();
+        } catch (err) {
+          fail(err);
+        }
+      };
+      s.on('metadata', open);
       s.on('data', (res: WireFetchResponse) => {
         if (stream !== s || closed) return;
+        open();
         if (res.events.length) {
           owed = Math.max(0, owed - res.events.length);
           queue.push(...res.events);
@@ -191,7 +212,7 @@ export function events$<E>(topic: string, opts: SubscribeOptions<E>, decode: Dec
         if (stream !== s || closed) return;
         stream = undefined;
         const e = pubSubError(err);
-        if (e instanceof ReplayIdExpiredError) return fail(e);
+        if (e instanceof ReplayIdExpiredError || FINAL_CODES.has(e.code)) return fail(e);
         if (e.code === status.UNAUTHENTICATED && refreshedFor !== session.accessToken) {
           refreshedFor = session.accessToken;
           channel!.sf.refreshSession$(session).subscribe({ next: connect, error: err2 => fail(err2) });
