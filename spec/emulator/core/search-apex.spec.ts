@@ -79,6 +79,8 @@ describe('emulator Apex REST', () => {
       'GET /MyService/special': () => 'exact wins',
       'DELETE /Void': () => undefined,
       'GET /Broken': () => { throw new TypeError('boom'); },
+      'GET /teams/*/members': () => 'members',
+      'DELETE /teams/*/members/*': () => 'member',
     } });
   });
   afterAll(async () => {
@@ -96,6 +98,9 @@ describe('emulator Apex REST', () => {
     expect(posted.status).toBe(201);
     expect(posted.json()).toEqual({ echoed: { a: 1 } });
     expect((await apex('DELETE', '/Void')).status).toBe(200);
+    expect((await apex('GET', '/teams/7/members')).json()).toBe('members');
+    expect((await apex('DELETE', '/teams/7/members/9')).json()).toBe('member');
+    expect((await apex('GET', '/teams/7/members/9')).status).toBe(405); // the longest matching mapping lacks GET
   });
 
   it('answers an unregistered path as a missing Apex class does, and a missing verb with 405', async () => {

@@ -92,14 +92,14 @@ describe('emulator /composite/graph', () => {
     expect((await api.call('POST', '/composite/graph', { graphs: [{ graphId: 'deep', compositeRequest: chain }] })).status).toBe(400);
   });
 
-  it('halts the graphs after 14 failures', async () => {
+  it('halts the remaining graphs once more than 14 have failed', async () => {
     const failing = (i: number) => ({ graphId: `f${i}`, compositeRequest: [
       { url: `${V}/sobjects/Account`, method: 'POST', referenceId: 'a', body: { Name: '' } }] });
     const res = await api.call('POST', '/composite/graph', { graphs: [...Array.from({ length: 15 }, (_, i) => failing(i)),
       { graphId: 'late', compositeRequest: [{ url: `${V}/sobjects/Account`, method: 'POST', referenceId: 'a', body: { Name: 'late' } }] }] });
     const graphs = res.json().graphs;
-    expect(graphs[13].graphResponse.compositeResponse[0].body[0].errorCode).toBe('REQUIRED_FIELD_MISSING');
-    expect(graphs[14].graphResponse.compositeResponse[0].body[0].errorCode).toBe('PROCESSING_HALTED');
+    expect(graphs[14].graphResponse.compositeResponse[0].body[0].errorCode).toBe('REQUIRED_FIELD_MISSING'); // the 15th failure
+    expect(graphs[15].graphResponse.compositeResponse[0].body[0].errorCode).toBe('PROCESSING_HALTED');
     expect(graphs[15].isSuccessful).toBeFalse();
     expect(api.emu.store.findBy('Account', 'Name', 'late').length).toBe(0);
   });

@@ -56,8 +56,7 @@ function checkMapping(pattern: string): void {
   const bad = (why: string) => new Error(`Apex REST urlMapping '${pattern}' ${why}`);
   if (!pattern.startsWith('/')) throw bad('must start with /');
   if (pattern.length > 255) throw bad('is longer than 255 characters');
-  const star = pattern.indexOf('*');
-  if (star >= 0) {
+  for (let star = pattern.indexOf('*'); star >= 0; star = pattern.indexOf('*', star + 1)) {
     if (pattern[star - 1] !== '/') throw bad('has a * that does not follow a /');
     if (star !== pattern.length - 1 && pattern[star + 1] !== '/') throw bad('has a * that is neither last nor followed by a /');
   }
@@ -91,14 +90,14 @@ function buildMappings(handlers: ApexHandlers): Mapping[] {
 function resolveMapping(mappings: Mapping[], path: string): Mapping | undefined {
   const exact = mappings.find(m => !m.wildcard && m.pattern === path);
   if (exact) return exact;
-  const matches = (m: Mapping): boolean => {
+  const matches = (m: Mapping, bare: boolean): boolean => {
     if (!m.wildcard) return false;
-    const parts = m.pattern.split('*');
-    // `/svc/*` also takes `/svc` itself (the wildcard may be empty)
-    const re = new RegExp(`^${parts.map(p => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^]*')}$`);
-    return re.test(path) || re.test(`${path}/`);
+    const re = new RegExp(`^${m.pattern.split('*').map(p => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^]*')}$`);
+    return re.test(bare ? `${path}/` : path);
   };
-  return mappings.filter(matches).sort((a, b) => b.pattern.length - a.pattern.length)[0];
+  const longest = (bare: boolean) => mappings.filter(m => matches(m, bare)).sort((a, b) => b.pattern.length - a.pattern.length)[0];
+  // `/svc/*` also takes `/svc` itself, but only when no mapping matches the path as it is (unconfirmed)
+  return longest(false) ?? longest(true);
 }
 
 /** The 404 Salesforce gives when no Apex REST class maps the path. */

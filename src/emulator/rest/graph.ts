@@ -1,8 +1,9 @@
 /**
  * `/composite/graph` (v50+): graphs of Composite subrequests ("nodes"), each graph all or nothing, one graph's failure
  * leaving the others alone. Nodes may call only sObject create, rows by id and rows by external id. Limits (v250
- * documentation): 75 graphs, 500 nodes per graph and per payload, depth 15, 15 distinct nodes (API version × object)
- * per payload; after 14 failed graphs the rest are not run and answer PROCESSING_HALTED.
+ * documentation): 75 graphs, 500 nodes per graph and per payload, depth 15, 15 distinct nodes (API version × HTTP
+ * method × object; the method counts in the current documentation) per payload; once more than 14 graphs have failed,
+ * the rest are not run and answer PROCESSING_HALTED.
  */
 import { parseJsonObject, pathSegments } from '../http.js';
 import { registerRoutes } from '../routes-registry.js';
@@ -15,7 +16,7 @@ export const MAX_GRAPHS = 75;
 export const MAX_NODES = 500;
 export const MAX_DEPTH = 15;
 export const MAX_DISTINCT_NODES = 15;
-/** Graphs that may fail before the rest are halted. */
+/** Graph failures allowed; the failure past this one halts the remaining graphs. */
 export const MAX_GRAPH_FAILURES = 14;
 
 const GRAPH_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -90,16 +91,16 @@ async function graph(ctx: RouteContext): Promise<void> {
   if (total > MAX_NODES) throw badRequest(`A payload can hold at most ${MAX_NODES} nodes; it held ${total}`, 'LIMIT_EXCEEDED');
   const distinct = new Set(graphs.flatMap(g => g.nodes.map(n => {
     const p = parseSubUrl(n.url);
-    return p ? `${p.version}:${(pathSegments(p.path)[1] ?? '').toLowerCase()}` : undefined;
+    return p ? `${p.version}:${n.method}:${(pathSegments(p.path)[1] ?? '').toLowerCase()}` : undefined;
   }).filter(Boolean)));
   if (distinct.size > MAX_DISTINCT_NODES) {
-    throw badRequest(`A payload can hold at most ${MAX_DISTINCT_NODES} distinct nodes (API version and object); it held ` +
+    throw badRequest(`A payload can hold at most ${MAX_DISTINCT_NODES} distinct nodes (API version, method and object); it held ` +
       `${distinct.size}`, 'LIMIT_EXCEEDED');
   }
   let failures = 0;
   const out = [];
   for (const g of graphs) {
-    if (failures >= MAX_GRAPH_FAILURES) {
+    if (failures > MAX_GRAPH_FAILURES) {
       out.push({ graphId: g.graphId, graphResponse: { compositeResponse: g.nodes.map(n => {
         const r = halted();
         return { body: r.body, httpHeaders: {}, httpStatusCode: r.status, referenceId: n.referenceId };

@@ -12,7 +12,7 @@ export const GRAPH_LIMITS = Object.freeze({
   nodes: 500,
   /** references chained through a graph */
   depth: 15,
-  /** distinct nodes (API version × object) per payload */
+  /** distinct nodes (API version × HTTP method × object) per payload */
   distinctNodes: 15,
 });
 
@@ -66,7 +66,7 @@ function payloads(graphs: Prepared[]): Prepared[][] {
 /**
  * Runs graphs of subrequests (`POST /composite/graph`): each graph (up to 500 nodes, references up to 15 deep) is
  * committed whole or not at all, independently of the others. Graphs are packed into as few calls as the payload
- * limits allow (75 graphs, 500 nodes, 15 distinct objects), sent one after another; one result per graph, in order.
+ * limits allow (75 graphs, 500 nodes, 15 distinct method–object pairs), sent one after another; one result per graph, in order.
  * Nodes may create, read, update, upsert and delete records (no queries). A graph that cannot fit a payload is a
  * `ValidationError` before anything is sent.
  *
@@ -113,9 +113,9 @@ export function compositeGraph$(graphs: readonly Graph[], opts: CompositeGraphOp
         if (depth(dependsOn) > GRAPH_LIMITS.depth) {
           throw new ValidationError({ recordIndex: i, reason: `graph ${graphId} chains references ${depth(dependsOn)} deep; at most ${GRAPH_LIMITS.depth}` });
         }
-        const distinct = new Set(steps.map(s => `${version}:${(s.sobject ?? '').toLowerCase()}`));
+        const distinct = new Set(steps.map(s => `${version}:${s.method}:${(s.sobject ?? '').toLowerCase()}`));
         if (distinct.size > GRAPH_LIMITS.distinctNodes) {
-          throw new ValidationError({ recordIndex: i, reason: `graph ${graphId} works on ${distinct.size} objects; a payload takes at most ${GRAPH_LIMITS.distinctNodes}` });
+          throw new ValidationError({ recordIndex: i, reason: `graph ${graphId} has ${distinct.size} distinct nodes (method and object); a payload takes at most ${GRAPH_LIMITS.distinctNodes}` });
         }
         return { graphId, wire, steps, distinct };
       });
