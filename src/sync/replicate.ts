@@ -1,5 +1,5 @@
 import {
-  catchError, concat, concatMap, defer, EMPTY, expand, finalize, from, ignoreElements, map, merge, mergeMap, type Observable, of, repeat,
+  catchError, concat, concatMap, defer, EMPTY, expand, finalize, from, ignoreElements, map, merge, mergeMap, Observable, of, repeat,
   retry, type SchedulerLike, Subject, tap, throwError, timer, toArray,
 } from 'rxjs';
 import { resolveClient, type SalesforceClient } from '../client/client.js';
@@ -345,13 +345,10 @@ class Replication {
           if (total > this.s.bulkThreshold) {
             return concat(
               of({ type: 'progress', object: this.object, phase, done: 0, total, via: 'bulk' } as ReplicationEvent),
-              bulkQuery$<Record<string, unknown>>(fullSoql(plan, where), { client: this.client, scheduler: this.scheduler }).pipe(
-                mergeMap(raw => {
-                  const e = upsert(normalizeRow(plan, raw, true));
-                  return done % BULK_PROGRESS_EVERY === 0
-                    ? of(e, { type: 'progress', object: this.object, phase, done, total, via: 'bulk' } as ReplicationEvent)
-                    : of(e);
-                }),
+              withProgress(
+                bulkQuery$<Record<string, unknown>>(fullSoql(plan, where), { client: this.client, scheduler: this.scheduler }),
+                raw => upsert(normalizeRow(plan, raw, true)),
+                () => ({ type: 'progress', object: this.object, phase, done, total, via: 'bulk' }),
               ),
             );
           }
@@ -596,4 +593,34 @@ class Replication {
     if (orgStart === undefined) return undefined;
     return oldest === undefined ? 0 : Math.max(0, this.client.orgTime()! - oldest);
   }
+}
+
+/**
+ * Each row of `rows$` as an event, with a progress event after every 10,000: one emission per row and no inner
+ * Observable, since a bulk load is millions of rows. Errors of `toEvent` (and of the source) reach the subscriber.
+ */
+function withProgress(
+  rows$: Observable<Record<string, unknown>>,
+  toEvent: (row: Record<string, unknown>) => ReplicationEvent,
+  progress: () => ReplicationEvent,
+): Observable<ReplicationEvent> {
+  return new Observable<ReplicationEvent>(subscriber => {
+    let count = 0;
+    return rows$.subscribe({
+      next: row => {
+        let event: ReplicationEvent;
+        try {
+          event = toEvent(row);
+        } catch (err) {
+          subscriber.error(err);
+          return;
+        }
+        subscriber.next(event);
+        count += 1;
+        if (count % BULK_PROGRESS_EVERY === 0 && !subscriber.closed) subscriber.next(progress());
+      },
+      error: (err: unknown) => subscriber.error(err),
+      complete: () => subscriber.complete(),
+    });
+  });
 }

@@ -94,24 +94,37 @@ export function sqliteSink(path: string, options: SqliteSinkOptions = {}): Repli
       .run(table, new Date().toISOString());
   };
 
+  /** Per table and column list: the upsert statement (built once; a bulk load repeats one column list a million times). */
+  const upserts = new Map<string, { run(values: unknown[]): void; revive: BetterSqlite3.Statement | undefined }>();
+
   const upsert = (d: Database, table: string, record: Record<string, unknown>): void => {
-    const cols = tableColumns(d, table);
-    if (cols.size === 0) throw new Error(`${table}: a record arrived before the schema event that creates its table`);
     const names = Object.keys(record);
-    for (const n of names) {
-      if (!cols.has(n)) { d.exec(`ALTER TABLE ${quote(table)} ADD COLUMN ${quote(n)} TEXT`); cols.add(n); }
+    const key = `${table}\u0000${names.join(',')}`;
+    let plan = upserts.get(key);
+    if (!plan) {
+      const cols = tableColumns(d, table);
+      if (cols.size === 0) throw new Error(`${table}: a record arrived before the schema event that creates its table`);
+      for (const n of names) {
+        if (!cols.has(n)) { d.exec(`ALTER TABLE ${quote(table)} ADD COLUMN ${quote(n)} TEXT`); cols.add(n); }
+      }
+      const updates = names.filter(n => n !== 'Id').map(n => `${quote(n)} = excluded.${quote(n)}`);
+      const sql = `INSERT INTO ${quote(table)} (${names.map(quote).join(', ')}) VALUES (${names.map(() => '?').join(', ')})` +
+        (updates.length ? ` ON CONFLICT ("Id") DO UPDATE SET ${updates.join(', ')}` : ' ON CONFLICT ("Id") DO NOTHING');
+      const stmt = d.prepare(sql);
+      // a row upserted again after a delete kept under keepDeleted (an undelete) is live
+      const revive = keepDeleted && !names.includes('IsDeleted') && cols.has('IsDeleted')
+        ? d.prepare(`UPDATE ${quote(table)} SET "IsDeleted" = 0 WHERE "Id" = ?`) : undefined;
+      plan = { run: values => { stmt.run(values); }, revive };
+      upserts.set(key, plan);
     }
-    const updates = names.filter(n => n !== 'Id').map(n => `${quote(n)} = excluded.${quote(n)}`);
-    const sql = `INSERT INTO ${quote(table)} (${names.map(quote).join(', ')}) VALUES (${names.map(() => '?').join(', ')})` +
-      (updates.length ? ` ON CONFLICT ("Id") DO UPDATE SET ${updates.join(', ')}` : ' ON CONFLICT ("Id") DO NOTHING');
-    const values = names.map(n => sqliteValue(record[n]));
-    if (keepDeleted && !('IsDeleted' in record) && cols.has('IsDeleted')) {
-      // a row upserted again (an undelete) is live
-      prepared(d, sql).run(values);
-      prepared(d, `UPDATE ${quote(table)} SET "IsDeleted" = 0 WHERE "Id" = ?`).run(record.Id);
-      return;
-    }
-    prepared(d, sql).run(values);
+    const values = new Array<unknown>(names.length);
+    for (let i = 0; i < names.length; i++) values[i] = sqliteValue(record[names[i]]);
+    plan.run(values);
+    plan.revive?.run(record.Id);
+  };
+
+  const forgetUpserts = (table: string): void => {
+    for (const key of upserts.keys()) if (key.startsWith(`${table}\u0000`)) upserts.delete(key);
   };
 
   const remove = (d: Database, table: string, id: string, deletedAt: string, keep: boolean): void => {
@@ -133,7 +146,7 @@ export function sqliteSink(path: string, options: SqliteSinkOptions = {}): Repli
 
   const applyOne = (d: Database, e: ReplicationEvent): void => {
     switch (e.type) {
-      case 'schema': ensureTable(d, e.object, e.fields); return;
+      case 'schema': ensureTable(d, e.object, e.fields); forgetUpserts(e.object); return;
       case 'phase':
         if (isLoadStart(e)) {
           const cols = tableColumns(d, e.object);
@@ -175,6 +188,7 @@ export function sqliteSink(path: string, options: SqliteSinkOptions = {}): Repli
       } catch (err) {
         // nothing was committed: forget what this batch taught us about tables and loads
         loads.restore(saved);
+        upserts.clear();
         columns.clear();
         for (const [k, v] of cached) columns.set(k, v);
         throw err;
@@ -204,6 +218,7 @@ export function sqliteSink(path: string, options: SqliteSinkOptions = {}): Repli
       const d = db;
       db = undefined;
       statements.clear();
+      upserts.clear();
       columns.clear();
       d?.close();
     },
