@@ -140,7 +140,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   }
   const store = new Store(loadSchema(opts.schemaFile), { journal, now, recycleBinRetentionMs: retention });
   if (journal) {
-    for (const e of journal.entries()) store.replay(e);
+    try {
+      for (const e of journal.entries()) store.replay(e);
+    } catch (e) {
+      journal.close();
+      throw e;
+    }
     journal.sealTornTail();
   }
   store.actingUserId = org.users[0].userId;

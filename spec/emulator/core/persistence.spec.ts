@@ -77,4 +77,47 @@ describe('emulator persistence', () => {
       await second.emu.stop();
     }
   });
+
+  describe('a damaged journal', () => {
+    async function journalOfThree(): Promise<{ lines: string[] }> {
+      const first = await Api.start({ dataDir: dir });
+      const ids = [await first.create('Account', { Name: 'one' }), await first.create('Account', { Name: 'two' }),
+        await first.create('Account', { Name: 'three' })];
+      const lines = readFileSync(join(dir, 'journal.jsonl'), 'utf8').trimEnd().split('\n');
+      await first.emu.stop();
+      rmSync(join(dir, 'snapshot.jsonl'));
+      expect(ids.length).toBe(3);
+      return { lines };
+    }
+
+    async function startError(): Promise<Error> {
+      const e = await Api.start({ dataDir: dir }).then(async api => { await api.emu.stop(); return undefined; }, (err: unknown) => err);
+      expect(e).toBeInstanceOf(Error);
+      return e as Error;
+    }
+
+    it('refuses to start when a line that is not the last is damaged, naming file, line and how to recover', async () => {
+      const { lines } = await journalOfThree();
+      const at = lines.findIndex(l => l.includes('"two"'));
+      lines[at] = lines[at]!.slice(0, 20);
+      writeFileSync(join(dir, 'journal.jsonl'), `${lines.join('\n')}\n`);
+      const e = await startError();
+      expect(e.name).toBe('JournalDamagedError');
+      expect(e.message).toContain(`${join(dir, 'journal.jsonl')}:${at + 1}:`);
+      expect(e.message).toMatch(/not valid JSON/);
+      expect(e.message).toMatch(/restore the data directory from a backup/);
+      expect(e.message).toContain(`head -n ${at}`);
+    });
+
+    it('refuses valid JSON of the wrong shape with a clear error', async () => {
+      const { lines } = await journalOfThree();
+      for (const wrong of ['null', '{"o":"i","r":null}', '{"o":"u","id":"001"}', '[1,2]', '{"o":"z"}']) {
+        writeFileSync(join(dir, 'journal.jsonl'), `${[lines[0], wrong, ...lines.slice(1)].join('\n')}\n`);
+        const e = await startError();
+        expect(e.name).withContext(wrong).toBe('JournalDamagedError');
+        expect(e.message).withContext(wrong).toContain('journal.jsonl:2:');
+        expect(e.message).not.toMatch(/Cannot read properties/);
+      }
+    });
+  });
 });

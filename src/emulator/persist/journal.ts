@@ -2,6 +2,7 @@
  * Crash-safe persistence: a write-ahead journal of JSON lines appended before each response, compacted now and then
  * into a snapshot written to a temporary file and renamed over the old one. A torn last line (crash mid-write) is
  * ignored on replay; replay is idempotent, so a crash between the rename and the journal truncation is harmless.
+ * Any other damaged line refuses the start: skipping it would apply later entries without it.
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,22 +22,63 @@ export interface Journal {
 const SNAPSHOT = 'snapshot.jsonl';
 const JOURNAL = 'journal.jsonl';
 
-/** Parses JSON lines, skipping a torn (unparseable) line instead of failing the start. */
+/** A journal or snapshot line that cannot be replayed; the org is not started on top of it. */
+export class JournalDamagedError extends Error {
+  override name = 'JournalDamagedError';
+
+  constructor(readonly path: string, readonly line: number, readonly reason: string) {
+    super(`${path}:${line}: damaged journal line (${reason}). Later lines were written after it, so the org cannot ` +
+      `start without it. To recover, restore the data directory from a backup, or keep only the lines before it ` +
+      `(losing line ${line} and every change after it): head -n ${line - 1} '${path}' > '${path}.kept' && ` +
+      `mv '${path}.kept' '${path}'`);
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Why `v` is not a journal entry, or undefined when it is one. */
+function shapeProblem(v: unknown): string | undefined {
+  if (!isObject(v)) return `expected an entry object, got ${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v}`;
+  switch (v.o) {
+    case 'i':
+      return isObject(v.r) && typeof v.r.Id === 'string' ? undefined : 'an insert without a record carrying an Id';
+    case 'u':
+      return typeof v.id === 'string' && isObject(v.f) ? undefined : 'an update without an id and fields';
+    case 'h':
+      return typeof v.id === 'string' ? undefined : 'a delete without an id';
+    case 'b':
+      return typeof v.id === 'string' && typeof v.d === 'string' ? undefined : 'a body without an id and base64 data';
+    default:
+      return `unknown entry kind ${JSON.stringify(v.o)}`;
+  }
+}
+
+/**
+ * Parses JSON lines. Only the last line may be torn (a crash mid-write, never acknowledged to a client): it is
+ * skipped. A damaged line anywhere else, or valid JSON that is not an entry, throws JournalDamagedError.
+ */
 function* readLines(path: string): Iterable<JournalEntry> {
   if (!existsSync(path)) return;
   const text = readFileSync(path, 'utf8');
   let start = 0;
+  let lineNo = 0;
   while (start < text.length) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     const line = text.slice(start, end);
     start = end + 1;
+    lineNo++;
     if (!line.trim()) continue;
+    let entry: unknown;
     try {
-      yield JSON.parse(line) as JournalEntry;
+      entry = JSON.parse(line);
     } catch {
-      // a torn write: the entry was never acknowledged to a client
+      if (text.slice(start).trim() === '') return; // the torn last line
+      throw new JournalDamagedError(path, lineNo, 'not valid JSON');
     }
+    const problem = shapeProblem(entry);
+    if (problem) throw new JournalDamagedError(path, lineNo, problem);
+    yield entry as JournalEntry;
   }
 }
 
