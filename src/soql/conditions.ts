@@ -19,7 +19,11 @@ export interface FieldOps<T = unknown> {
   gte?: Ordered<T>;
   lt?: Ordered<T>;
   lte?: Ordered<T>;
-  /** A LIKE pattern: `%` and `_` are wildcards, unless `escape: true` (or a `likeLiteral` / `likePattern` value). */
+  /**
+   * A LIKE pattern: `%` and `_` are wildcards; `\%` and `\_` match a literal percent sign or underscore, and `\\` a
+   * backslash (LIKE's own escapes, written `'100\\%'` in TypeScript source). `escape: true`, `likeLiteral` or
+   * `likePattern` take text literally instead.
+   */
   like?: string | LikePattern;
   /** With `like`: match the string literally (`%` and `_` escaped). */
   escape?: boolean;

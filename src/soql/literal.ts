@@ -27,6 +27,26 @@ export function escapeLikeString(s: string): string {
   return escapeSoqlString(s).replace(/[%_]/g, c => `\\${c}`);
 }
 
+/**
+ * The wildcard text of a LIKE pattern, written in LIKE's own syntax: `%` and `_` are wildcards, and `\%`, `\_` and
+ * `\\` stay the escapes LIKE gives them (a literal percent sign, underscore, backslash). Any other character is
+ * escaped as `escapeSoqlString` does (a lone backslash becomes a literal one), so the text cannot leave its quotes.
+ */
+export function escapeLikePatternText(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i] as string;
+    const next = s[i + 1];
+    if (c === '\\' && (next === '%' || next === '_' || next === '\\')) {
+      out += `\\${next}`;
+      i++;
+    } else {
+      out += escapeSoqlString(c);
+    }
+  }
+  return out;
+}
+
 /** Unquoted SOQL text made by this module only (date literals, datetimes, date-only values). */
 export class SoqlToken {
   readonly #text: string;
@@ -114,7 +134,7 @@ export class LikePattern {
   }
   /** The pattern as a quoted SOQL string. */
   toSoql(): string {
-    return `'${this.parts.map(p => (p.literal ? escapeLikeString(p.text) : escapeSoqlString(p.text))).join('')}'`;
+    return `'${this.parts.map(p => (p.literal ? escapeLikeString(p.text) : escapeLikePatternText(p.text))).join('')}'`;
   }
 }
 
