@@ -75,6 +75,31 @@ export function invalidUtf8At(body: Uint8Array): number {
   return Math.max(0, body.length - 1);
 }
 
+/**
+ * Deepest nesting of arrays and objects a JSON body may have. Salesforce's parser stops documents nested deeper than
+ * its limit with JSON_PARSER_ERROR (Jackson's default is 1,000; the exact limit and wording are unconfirmed);
+ * without a limit, a body nested 100,000 deep overflows the stack of whatever walks it next.
+ */
+export const MAX_JSON_DEPTH = 1000;
+
+/** The offset where nesting first goes deeper than `max`, or -1; strings are skipped, so one pass over the text. */
+function nestingTooDeepAt(text: string, max: number): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) { // a string: skip to its closing quote
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return i;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return -1;
+}
+
 /** Parses a JSON body the way the REST API reports broken input (400 JSON_PARSER_ERROR). */
 export function parseJson(body: Buffer): unknown {
   if (body.length > MAX_JSON_BYTES) throw new SfHttpError(413, 'REQUEST_ENTITY_TOO_LARGE', 'JSON body exceeds 50 MB');
@@ -86,6 +111,11 @@ export function parseJson(body: Buffer): unknown {
     const at = invalidUtf8At(body);
     throw new SfHttpError(400, 'JSON_PARSER_ERROR', `Invalid UTF-8 start byte 0x${body[at].toString(16)} at ` +
       `[line:1, column:${at + 1}]`);
+  }
+  const deep = nestingTooDeepAt(text, MAX_JSON_DEPTH);
+  if (deep >= 0) {
+    throw new SfHttpError(400, 'JSON_PARSER_ERROR', `Document nesting depth (${MAX_JSON_DEPTH + 1}) exceeds the ` +
+      `maximum allowed (${MAX_JSON_DEPTH}) at [line:1, column:${deep + 1}]`);
   }
   try {
     return JSON.parse(text);

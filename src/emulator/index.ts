@@ -47,6 +47,12 @@ export interface EmulatorOptions extends Partial<FaultConfig> {
   users?: EmulatorUser[];
   consumerKey?: string;
   consumerSecret?: string;
+  /**
+   * The connected app's callback URLs: `/services/oauth2/authorize` redirects only to one of them, compared whole,
+   * as Salesforce does. Default: any loopback URL (`http://localhost…`, `http://127.0.0.1…`, `http://[::1]…`), where
+   * local apps run.
+   */
+  callbackUrls?: string[];
   /** Custom objects and fields (see SchemaJson), as a path to a JSON file or the parsed object. */
   schemaFile?: string | SchemaJson;
   /** Directory for the journal and snapshot; without it the org lives in memory only. */

@@ -25,6 +25,8 @@ export interface OrgConfig {
   orgName: string;
   consumerKey: string;
   consumerSecret: string;
+  /** The connected app's callback URLs; undefined: any loopback URL. */
+  callbackUrls?: readonly string[];
   users: OrgUser[];
 }
 
@@ -36,14 +38,26 @@ export const DEFAULT_CONSUMER_SECRET = 'rxforce-local-secret';
 const SEED_POD = '1u0';
 export const PROFILE_ID = makeId('00e', 1, SEED_POD);
 
-export function makeOrg(opts: { users?: EmulatorUser[]; consumerKey?: string; consumerSecret?: string } = {}): OrgConfig {
+export function makeOrg(opts: { users?: EmulatorUser[]; consumerKey?: string; consumerSecret?: string; callbackUrls?: string[] } = {}): OrgConfig {
   const users = (opts.users?.length ? opts.users : [DEFAULT_USER]).map((u, i): OrgUser => ({
     username: u.username, password: u.password, securityToken: u.securityToken ?? 'rxforce-token',
     firstName: u.firstName ?? 'Emulator', lastName: u.lastName ?? `User${i + 1}`, email: u.email ?? u.username,
     userId: makeId('005', i + 1, SEED_POD),
   }));
   return { orgId: makeId('00D', 1, SEED_POD), orgName: 'rxforce Emulator', users,
-    consumerKey: opts.consumerKey ?? DEFAULT_CONSUMER_KEY, consumerSecret: opts.consumerSecret ?? DEFAULT_CONSUMER_SECRET };
+    consumerKey: opts.consumerKey ?? DEFAULT_CONSUMER_KEY, consumerSecret: opts.consumerSecret ?? DEFAULT_CONSUMER_SECRET,
+    ...(opts.callbackUrls ? { callbackUrls: [...opts.callbackUrls] } : {}) };
+}
+
+/** Whether `redirectUri` is one of the connected app's callback URLs (by default: a loopback URL). */
+export function isCallbackUrl(org: OrgConfig, redirectUri: string): boolean {
+  if (org.callbackUrls) return org.callbackUrls.includes(redirectUri);
+  try {
+    const u = new URL(redirectUri);
+    return u.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
+  } catch {
+    return false;
+  }
 }
 
 /** The user whose credentials match (password alone, or password + security token), if any. */

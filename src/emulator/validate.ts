@@ -35,7 +35,8 @@ function asNumber(f: FieldSchema, value: unknown): Coerced {
   if (!Number.isFinite(n)) return notOfType(f, value);
   if (f.type === 'int' && !Number.isInteger(n)) return notOfType(f, value);
   const intDigits = f.precision > 0 ? f.precision - f.scale : 0;
-  if (intDigits > 0 && Math.abs(Math.trunc(n)).toString().length > intDigits && Math.abs(n) >= 1) {
+  // counted by magnitude, not by the digits of toString(): 1e300 prints as "1e+300", six characters
+  if (intDigits > 0 && Math.abs(n) >= 10 ** intDigits) {
     return fail('NUMBER_OUTSIDE_VALID_RANGE', `${f.label}: value outside of valid range on numeric field: ${value}`, f);
   }
   const scaled = f.type === 'int' || f.type === 'long' ? n : f.scale >= 0 && f.type !== 'double'

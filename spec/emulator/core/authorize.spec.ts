@@ -29,6 +29,7 @@ describe('emulator authorize endpoint and CORS for browser apps', () => {
   for (const [what, over, error] of [
     ['an unknown client id', { client_id: 'someone-else' }, 'invalid_client_id'],
     ['a redirect URI that is not http(s)', { redirect_uri: 'javascript:alert(1)' }, 'redirect_uri_mismatch'],
+    ['a redirect URI the connected app does not list', { redirect_uri: 'https://attacker.example/steal' }, 'redirect_uri_mismatch'],
     ['a response type other than code', { response_type: 'token' }, 'unsupported_response_type'],
     ['an unknown PKCE method', { code_challenge_method: 'S512' }, 'invalid_request'],
   ] as const) {
@@ -59,5 +60,28 @@ describe('emulator authorize endpoint and CORS for browser apps', () => {
       headers: { Origin: 'http://127.0.0.1:9999', 'Access-Control-Request-Method': 'POST' } });
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
     expect(other.headers['access-control-allow-methods']).toBeUndefined();
+  });
+
+  describe('with the connected app\'s callback URLs configured', () => {
+    let app: Awaited<ReturnType<typeof startEmulator>>;
+    beforeAll(async () => { app = await startEmulator({ port: 0, callbackUrls: ['https://app.example.com/oauth/callback'] }); });
+    afterAll(async () => { await app.stop(); });
+
+    const login = (redirect: string) => raw(`${app.url}/services/oauth2/authorize`, { method: 'POST', ...form({
+      response_type: 'code', client_id: app.credentials.consumerKey, redirect_uri: redirect, state: 's',
+      username: app.credentials.username, password: app.credentials.password }) });
+
+    it('redirects only to a listed URL, compared whole', async () => {
+      const listed = await login('https://app.example.com/oauth/callback');
+      expect(listed.status).toBe(302);
+      expect(new URL(listed.headers.location as string).origin).toBe('https://app.example.com');
+      for (const other of ['https://app.example.com/oauth/callback/x', 'https://app.example.com.attacker.example/oauth/callback',
+        'http://localhost:4200/callback']) {
+        const refused = await login(other);
+        expect(refused.status).withContext(other).toBe(400);
+        expect(refused.headers.location).toBeUndefined();
+        expect(refused.text).toContain('redirect_uri_mismatch');
+      }
+    });
   });
 });

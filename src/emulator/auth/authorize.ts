@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Core } from '../core.js';
 import { randomBase62 } from '../ids.js';
-import { checkPassword } from '../org.js';
+import { checkPassword, isCallbackUrl } from '../org.js';
 import type { Reply } from '../reply.js';
 
 /** Authorization codes live 15 minutes, as on Salesforce. */
@@ -35,7 +35,10 @@ export function handleAuthorize(core: Core, req: IncomingMessage, url: URL, body
   if (form.get('response_type') !== 'code') return errorPage(reply, 'unsupported_response_type');
   if (form.get('client_id') !== core.org.consumerKey) return errorPage(reply, 'error=invalid_client_id');
   const redirect = form.get('redirect_uri');
-  if (!redirect || !/^https?:\/\//.test(redirect)) return errorPage(reply, 'error=redirect_uri_mismatch');
+  // never redirect anywhere the connected app does not list: the code would go to whoever named the URL
+  if (!redirect || !isCallbackUrl(core.org, redirect)) {
+    return errorPage(reply, 'error=redirect_uri_mismatch&error_description=redirect_uri must match configuration');
+  }
   const method = form.get('code_challenge_method') ?? (form.get('code_challenge') ? 'plain' : undefined);
   if (method && method !== 'S256' && method !== 'plain') return errorPage(reply, 'error=invalid_request');
   if (req.method !== 'POST') {
