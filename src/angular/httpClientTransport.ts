@@ -24,6 +24,7 @@ import type { ResponseType, SfResponse, Transport, TransportRequest } from '../c
  */
 export const RXFORCE_REQUEST = new HttpContextToken<boolean>(() => false);
 
+/** Options of `httpClientTransport()` (and `provideRxforce({ httpClient })`). */
 export interface HttpClientTransportOptions {
   /**
    * A context every request starts from (the app's own `HttpContextToken`s); `RXFORCE_REQUEST` is set on a copy.

@@ -47,6 +47,7 @@ export interface RxforceConfig extends Omit<SalesforceClientOptions, 'login' | '
   httpClient?: HttpClientTransportOptions;
 }
 
+/** How `provideRxforce()` provides its client. */
 export interface ProvideRxforceOptions {
   /**
    * Provides the client under `rxforceClientToken(name)` (read it with `injectRxforceClient(name)`) instead of

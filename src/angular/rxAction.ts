@@ -30,6 +30,7 @@ export interface RxAction<I, T> extends SignalState<T> {
   cancel(): void;
 }
 
+/** Options of `rxAction()` and `toSignalState()`. */
 export interface RxActionOptions {
   /** What `run()` does while a run is loading: cancel it (`'switch'`, default) or ignore the new one (`'exhaust'`). */
   concurrency?: 'switch' | 'exhaust';
