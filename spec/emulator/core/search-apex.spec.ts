@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseEmulatorArgs } from '../../../src/emulator/main.js';
 import { Api, raw } from './helpers.js';
 
 describe('emulator /search and /parameterizedSearch', () => {
@@ -130,6 +131,10 @@ describe('emulator Apex REST', () => {
     } finally {
       await other.emu.stop();
     }
+  });
+
+  it('takes the handler module from --apex on the command line', () => {
+    expect(parseEmulatorArgs(['--apex', 'handlers.mjs', '--port', '0'])).toEqual({ apex: 'handlers.mjs', port: 0 });
   });
 
   it('refuses a malformed urlMapping when starting', async () => {
