@@ -90,6 +90,29 @@ describe('composite family, search and Apex REST in virtual time', () => {
     });
   });
 
+  it('composite$ and saveTree$: a later call that fails is reported on its records, the earlier answers kept', () => {
+    scheduler.run(({ expectObservable }) => {
+      const t = createTestClient(scheduler, { routes: [compositeRoute()] });
+      t.respond(respond('POST', /\/composite$/, compositeAnswer(Array.from({ length: 25 }, (_, i) => subresponse(`ref${i}`, 201,
+        { id: '001000000000001AAA', success: true, errors: [] }))), unavailable()));
+      const steps = Array.from({ length: 30 }, (_, i) => subrequest.create(Account, { Name: `A${i}` }));
+      expectObservable(composite$(steps, { client: t.client }).pipe(map(r => [r.ok, r.responses.filter(x => x.ok).length,
+        r.responses[29].httpStatusCode, r.responses[29].error?.errorCode])))
+        .toBe('(a|)', { a: [false, 25, 0, 'SERVER_UNAVAILABLE'] });
+
+      const trees = createTestClient(scheduler, { routes: [treeRoute()] });
+      trees.respond(respond('POST', /\/composite\/tree\//, (req: { body: unknown }) => {
+        const n = JSON.stringify(req.body).match(/"referenceId"/g)!.length;
+        return { status: 201, data: { hasErrors: false, results: Array.from({ length: n }, (_, i) => ({ referenceId: `ref${i + 1}`,
+          id: '001000000000001AAA' })) } };
+      }, unavailable()));
+      const records = Array.from({ length: 250 }, (_, i) => ({ Name: `T${i}` }));
+      expectObservable(saveTree$(Account, records, { client: trees.client }).pipe(map(r => [r.ok,
+        r.records.filter(x => x.status === 'saved').length, r.records[249].status, r.records[249].errors?.[0].statusCode])))
+        .toBe('(a|)', { a: [false, 200, 'failed', 'SERVER_UNAVAILABLE'] });
+    });
+  });
+
   it('compositeBatch$: haltOnError keeps later batches from being sent', () => {
     scheduler.run(({ expectObservable, flush }) => {
       const t = createTestClient(scheduler, { routes: [compositeBatchRoute((s, i) => (i === 1

@@ -29,6 +29,17 @@ export interface CompositeSubresponse<T = unknown> {
   result?: T;
   /** The failure as a typed error (`MalformedRequestError`, `ResourceNotFoundError`…), when not ok. */
   error?: SalesforceApiError;
+  /**
+   * Set when the call carrying this subrequest failed as a whole (a later call of a split request; `httpStatusCode`
+   * is then 0). A `NetworkError` with `sent: true` means the subrequest may have run; anything else means it did not.
+   */
+  callError?: unknown;
+}
+
+/** Subresponses for the steps of a call that failed as a whole. */
+export function callFailed(wire: WireSubrequest[], error: unknown): CompositeSubresponse[] {
+  return wire.map(w => ({ referenceId: w.referenceId, httpStatusCode: 0, httpHeaders: {}, body: null, ok: false, callError: error,
+    ...(error instanceof SalesforceApiError ? { error } : {}) }));
 }
 
 /** Index of each step, and the indexes each step refers to. */

@@ -1,8 +1,8 @@
-import { concatMap, defer, from, lastValueFrom, map, type Observable, reduce } from 'rxjs';
+import { catchError, concatMap, defer, from, lastValueFrom, map, type Observable, of, reduce, throwError } from 'rxjs';
 import { resolveClient, ValidationError } from '../../client/index.js';
 import type { SourceOptions } from '../index.js';
 import type { AnswerOf, CompositeStep } from './builder.js';
-import { type CompositeSubresponse, prepareSteps, toSubresponse, type WireSubrequest } from './build.js';
+import { callFailed, type CompositeSubresponse, prepareSteps, toSubresponse, type WireSubrequest } from './build.js';
 
 /** ≤ 25 subrequests per Composite request. */
 export const MAX_COMPOSITE_SUBREQUESTS = 25;
@@ -69,7 +69,8 @@ export function splitSteps(steps: readonly CompositeStep[], dependsOn: number[][
  * allOrNone is off; otherwise a `ValidationError` comes before anything is sent.
  *
  * A failed subrequest is an answer, not an error: its `ok` is false and `error` holds the typed error. The
- * Observable errors only when the Composite call itself fails. A call whose subrequests are all GETs is retried as an
+ * Observable errors only when the first Composite call itself fails; when a later call of a split request fails, its
+ * subrequests carry `callError` so the answers of the earlier calls are still delivered. A call whose subrequests are all GETs is retried as an
  * idempotent request; one that writes is never re-sent.
  *
  * @example
@@ -87,7 +88,9 @@ export function composite$<const S extends readonly CompositeStep<any>[]>(steps:
       const { wire, dependsOn } = prepareSteps(steps, version);
       const chunks = splitSteps(steps, dependsOn, opts.allOrNone === true);
       return from(chunks).pipe(
-        concatMap(([a, b]) => send(client, wire.slice(a, b), steps.slice(a, b), opts)),
+        // a later call's failure must not hide what the earlier calls did: its subrequests carry the error instead
+        concatMap(([a, b], k) => send(client, wire.slice(a, b), steps.slice(a, b), opts).pipe(
+          catchError(e => (k === 0 ? throwError(() => e) : of(callFailed(wire.slice(a, b), e)))))),
         reduce((all, part) => all.concat(part), [] as CompositeSubresponse[]),
         map(responses => ({ ok: responses.every(r => r.ok), responses, requests: chunks.length }) as unknown as CompositeResult<S>),
       );

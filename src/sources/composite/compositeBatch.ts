@@ -1,8 +1,8 @@
-import { concatMap, defer, from, lastValueFrom, map, type Observable, of, reduce } from 'rxjs';
+import { catchError, concatMap, defer, from, lastValueFrom, map, type Observable, of, reduce, throwError } from 'rxjs';
 import { resolveClient, ValidationError } from '../../client/index.js';
 import type { SourceOptions } from '../index.js';
 import type { AnswerOf, CompositeStep } from './builder.js';
-import { type CompositeSubresponse, prepareSteps, toSubresponse } from './build.js';
+import { callFailed, type CompositeSubresponse, prepareSteps, toSubresponse } from './build.js';
 import { referencesIn } from './reference.js';
 
 /** ≤ 25 subrequests per Composite Batch request. */
@@ -74,7 +74,12 @@ export function compositeBatch$<const S extends readonly CompositeStep<any>[]>(s
               const r = toSubresponse(steps[start + i], w, res.data?.results?.[i] ?? { statusCode: 0, result: null });
               if (!r.ok && opts.haltOnError) halted = true;
               return { ...r, sent: true };
-            })));
+            })), catchError(e => {
+              // the first call's failure is the Observable's; a later one's is reported on its subrequests
+              if (start === 0) return throwError(() => e);
+              if (opts.haltOnError) halted = true;
+              return of(callFailed(part, e).map(r => ({ ...r, sent: true })));
+            }));
         }),
         reduce((all, part) => all.concat(part), [] as BatchSubresponse[]),
         map(results => ({ hasErrors: results.some(r => !r.ok), results, requests: sentRequests }) as unknown as CompositeBatchResult<S>),

@@ -1,5 +1,5 @@
 import { catchError, concatMap, defer, from, lastValueFrom, map, type Observable, of, reduce, throwError } from 'rxjs';
-import { MalformedRequestError, resolveClient, ValidationError } from '../../client/index.js';
+import { isSalesforceError, MalformedRequestError, NetworkError, resolveClient, ValidationError } from '../../client/index.js';
 import type { SourceOptions } from '../index.js';
 import { apiNameOf, isModel, type SObjectTarget } from '../internal/target.js';
 
@@ -36,8 +36,12 @@ export interface TreeRecordResult {
   path: (string | number)[];
   sobject: string;
   referenceId: string;
-  /** `saved` with its new id; `failed` with Salesforce's errors; `rolledBack`: valid, but its request failed. */
-  status: 'saved' | 'failed' | 'rolledBack';
+  /**
+   * `saved` with its new id; `failed` with Salesforce's errors (or the request's, `REQUEST_FAILED`); `rolledBack`:
+   * valid, but another record of its request failed; `unknown`: the connection dropped after the request was sent, so
+   * the records may exist (`AMBIGUOUS_REQUEST`; never re-sent).
+   */
+  status: 'saved' | 'failed' | 'rolledBack' | 'unknown';
   id?: string;
   errors?: { statusCode: string; message: string; fields?: string[] }[];
 }
@@ -172,7 +176,19 @@ export function saveTree$(target: SObjectTarget, records: TreeRecord[], opts: Sa
           method: 'POST', path: `composite/tree/${encodeURIComponent(apiNameOf(target))}`, data: body,
         }).pipe(
           map(res => res.data),
-          catchError(e => e instanceof MalformedRequestError && isTreeAnswer(e.body) ? of(e.body) : throwError(() => e)),
+          catchError(e => {
+            if (e instanceof MalformedRequestError && isTreeAnswer(e.body)) return of(e.body);
+            if (results.size === flats.length) return throwError(() => e); // the first request: nothing to report yet
+            // a later request failed as a whole: its records say so, and the earlier requests' results stay
+            const ambiguous = e instanceof NetworkError && e.sent;
+            for (const f of flats) {
+              const entry = results.get(f)!;
+              entry.status = ambiguous ? 'unknown' : 'failed';
+              entry.errors = [{ statusCode: ambiguous ? 'AMBIGUOUS_REQUEST' : isSalesforceError(e) ? e.errorCode : 'REQUEST_FAILED',
+                message: e instanceof Error ? e.message : String(e) }];
+            }
+            return of({ hasErrors: true, results: [] as Record<string, unknown>[] });
+          }),
           map(answer => {
             const byRef = new Map(flats.map(f => [results.get(f)!.referenceId, results.get(f)!]));
             for (const r of answer.results ?? []) {
