@@ -136,6 +136,26 @@ describe('replicate$ (virtual time)', () => {
     expect(events.find(e => e.type === 'checkpoint')).toEqual(jasmine.objectContaining({ fullLoad: true }));
   });
 
+  it('resyncs when the mirror was taken with another filter', () => {
+    const epoch = Date.UTC(2024, 4, 1);
+    const checkpoint: Checkpoint = {
+      object: 'Account', field: 'SystemModstamp', watermark: new Date(epoch - 60_000).toISOString(), where: null,
+      loadedAt: new Date(epoch - 3_600_000).toISOString(), deletesCoveredTo: new Date(epoch - 120_000).toISOString(),
+    };
+    const events: ReplicationEvent[] = [];
+    scheduler.run(() => {
+      const org = replicationOrg(scheduler, { object: 'Account', fields: FIELDS, where: r => Number(r.Amount__c) > 5 });
+      org.insert({ Name: 'Big', Amount__c: 10 });
+      org.insert({ Name: 'Small', Amount__c: 1 });
+      const { client } = createTestClient(scheduler, { routes: org.routes });
+      replicate$('Account', { client, checkpoint, where: 'Amount__c > 5', pollInterval: 1000 }).pipe(takeUntil(timer(500, scheduler)))
+        .subscribe(e => events.push(e));
+    });
+    expect(events.find(e => e.type === 'phase')).toEqual(jasmine.objectContaining({ phase: 'resync', reason: 'filter-changed' }));
+    expect(upserts(events).map(r => r.Name)).toEqual(['Big']);
+    expect(checkpoints(events).at(-1)!.where).toBe('Amount__c > 5');
+  });
+
   it('reads the org delete log on start, so a row purged while stopped is still deleted', () => {
     const epoch = Date.UTC(2024, 4, 1);
     const checkpoint: Checkpoint = {
