@@ -122,8 +122,9 @@ describe('emulator sObject Collections', () => {
 
   it('rolls updates and upserts back with allOrNone, writing nothing', async () => {
     const id = await api.create('Account', { Name: 'aon update', External_Id__c: 'AON-1' });
+    const other = await api.create('Account', { Name: 'aon other' });
     const upd = await api.call('PATCH', '/composite/sobjects', { allOrNone: true, records: [
-      { attributes: { type: 'Account' }, id, Name: 'changed' }, { attributes: { type: 'Account' }, id, Name: 'x'.repeat(300) }] });
+      { attributes: { type: 'Account' }, id, Name: 'changed' }, { attributes: { type: 'Account' }, id: other, Name: 'x'.repeat(300) }] });
     expect(upd.status).toBe(200);
     expect(upd.json().map((r: { errors: { statusCode: string }[] }) => r.errors[0].statusCode))
       .toEqual(['ALL_OR_NONE_OPERATION_ROLLED_BACK', 'STRING_TOO_LONG']);

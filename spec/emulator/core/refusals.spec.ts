@@ -50,4 +50,61 @@ describe('emulator refusals', () => {
       expect(res.status).toBe(201);
     });
   });
+
+  describe('duplicate keys within one collections request', () => {
+    it('fails every record of an upsert that repeats an external id, and writes none of them', async () => {
+      const res = await api.call('PATCH', '/composite/sobjects/Account/External_Id__c', { allOrNone: false, records: [
+        { attributes: { type: 'Account' }, External_Id__c: 'DUP-1', Name: 'first' },
+        { attributes: { type: 'Account' }, External_Id__c: 'solo-1', Name: 'solo' },
+        { attributes: { type: 'Account' }, External_Id__c: 'dup-1', Name: 'second' },
+      ] });
+      expect(res.status).toBe(200);
+      const [a, solo, b] = res.json();
+      for (const r of [a, b]) {
+        expect(r.success).toBeFalse();
+        expect(r.errors[0].statusCode).toBe('DUPLICATE_VALUE');
+        expect(r.errors[0].message).toMatch(/^Duplicate external id specified: (DUP|dup)-1$/);
+        expect(r.errors[0].fields).toEqual(['External_Id__c']);
+      }
+      expect(solo.success).toBeTrue();
+      expect(api.emu.store.findBy('Account', 'External_Id__c', 'dup-1')).toEqual([]);
+    });
+
+    it('fails every record of an update that repeats an Id, 15- or 18-character, and changes nothing', async () => {
+      const id = await api.create('Account', { Name: 'before' });
+      const res = await api.call('PATCH', '/composite/sobjects', { allOrNone: false, records: [
+        { attributes: { type: 'Account' }, id, Name: 'one' },
+        { attributes: { type: 'Account' }, id: id.slice(0, 15), Name: 'two' },
+      ] });
+      const results = res.json();
+      expect(results.map((r: { success: boolean }) => r.success)).toEqual([false, false]);
+      expect(results[0].errors[0].statusCode).toBe('DUPLICATE_VALUE');
+      expect(api.emu.store.get(id)?.Name).toBe('before');
+    });
+  });
+
+  describe('SOQL operators on the wrong kind of field', () => {
+    const query = (soql: string) => api.call('GET', `/query?q=${encodeURIComponent(soql)}`);
+
+    it('refuses SUM and AVG of a text field, in SELECT and HAVING; numbers still add up', async () => {
+      for (const soql of ['SELECT SUM(Name) FROM Account', 'SELECT AVG(Name) total FROM Account',
+        'SELECT Industry FROM Account GROUP BY Industry HAVING SUM(Name) > 1']) {
+        const res = await query(soql);
+        expect(res.status).withContext(soql).toBe(400);
+        expect(res.json()[0].errorCode).toBe('INVALID_FIELD');
+        expect(res.json()[0].message).toMatch(/field Name does not support aggregate operator (SUM|AVG)/);
+      }
+      expect((await query('SELECT SUM(AnnualRevenue), MAX(Name) FROM Account')).status).toBe(200);
+    });
+
+    it('refuses INCLUDES and EXCLUDES on a field that is not a multi-select picklist', async () => {
+      for (const soql of ["SELECT Id FROM Account WHERE Industry INCLUDES ('Energy')",
+        "SELECT Id FROM Account WHERE Name EXCLUDES ('x')"]) {
+        const res = await query(soql);
+        expect(res.status).withContext(soql).toBe(400);
+        expect(res.json()[0].errorCode).toBe('INVALID_FIELD');
+        expect(res.json()[0].message).toContain('includes or excludes operator only valid on multipicklist field');
+      }
+    });
+  });
 });

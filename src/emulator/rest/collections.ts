@@ -80,6 +80,25 @@ function isRelationship(schema: ObjectSchema, key: string, value: unknown): bool
     && schema.fields.some(f => f.type === 'reference' && f.relationshipName?.toLowerCase() === key.toLowerCase());
 }
 
+/**
+ * Indexes of records whose key another record of the same request repeats: Salesforce processes neither of them
+ * (`Duplicate external id specified` for upserts; one Id twice in an update likewise).
+ */
+export function repeatedKeys(keys: readonly (string | undefined)[]): Set<number> {
+  const first = new Map<string, number>();
+  const repeated = new Set<number>();
+  keys.forEach((k, i) => {
+    if (k === undefined) return;
+    const seen = first.get(k);
+    if (seen === undefined) first.set(k, i);
+    else repeated.add(seen).add(i);
+  });
+  return repeated;
+}
+
+const duplicate = (message: string, fields: string[]): DmlResult =>
+  ({ success: false, id: null, errors: [{ statusCode: 'DUPLICATE_VALUE', message, fields }] });
+
 /** Runs one DML per record; with allOrNone, any failure rolls everything back and the others are marked. */
 function runAll(core: Core, n: number, allOrNone: boolean, op: (i: number) => DmlResult): DmlResult[] {
   const one = (i: number): DmlResult => core.faults.rollLock() ? { success: false, id: null, errors: [LOCK_ERROR] } : op(i);
@@ -110,14 +129,17 @@ async function create(ctx: RouteContext, core: Core): Promise<void> {
 async function update(ctx: RouteContext, core: Core): Promise<void> {
   const { allOrNone, records } = readRecords(parseJson(await ctx.body()));
   const types = typesOf(core, records);
+  const idOf = (r: Row): unknown => { const k = Object.keys(r).find(x => x.toLowerCase() === 'id'); return k ? r[k] : undefined; };
+  const repeated = repeatedKeys(records.map(r => { const id = idOf(r); return typeof id === 'string' ? normalizeId(id) ?? id : undefined; }));
   const results = runAll(core, records.length, allOrNone, i => {
     const r = records[i];
-    const idKey = Object.keys(r).find(k => k.toLowerCase() === 'id');
-    const id = idKey ? r[idKey] : undefined;
+    const id = idOf(r);
     if (typeof id !== 'string' || !id) {
       return { success: false, id: null, errors: [{ statusCode: 'MISSING_ARGUMENT',
         message: 'Id not specified in an update call', fields: [] }] };
     }
+    // Wording modelled on the platform's "Duplicate id in list" (unconfirmed for the REST API)
+    if (repeated.has(i)) return { ...duplicate(`Duplicate id in list: ${id}`, ['Id']), id };
     return core.store.update(types[i].name, id, bodyFields(r));
   });
   ctx.json(200, results.map(r => wireResult(r, false)));
@@ -132,6 +154,13 @@ async function upsert(ctx: RouteContext, core: Core, typeName: string, fieldName
   }
   const { allOrNone, records } = readRecords(parseJson(await ctx.body()));
   typesOf(core, records, s);
+  const keyOf = (r: Row): string | undefined => {
+    const key = Object.keys(r).find(k => k.toLowerCase() === f.name.toLowerCase());
+    const value = key ? r[key] : undefined;
+    if (value === undefined || value === null || value === '') return undefined;
+    return f.type === 'id' ? normalizeId(String(value)) ?? String(value) : String(value).toLowerCase();
+  };
+  const repeated = repeatedKeys(records.map(keyOf));
   const results = runAll(core, records.length, allOrNone, i => {
     const r = records[i];
     const key = Object.keys(r).find(k => k.toLowerCase() === f.name.toLowerCase());
@@ -140,6 +169,7 @@ async function upsert(ctx: RouteContext, core: Core, typeName: string, fieldName
       return { success: false, id: null, errors: [{ statusCode: 'MISSING_ARGUMENT',
         message: `${f.name} not specified`, fields: [] }] };
     }
+    if (repeated.has(i)) return duplicate(`Duplicate external id specified: ${String(value)}`, [f.name]);
     const fields: Row = {};
     for (const k of Object.keys(r)) if (k !== 'attributes' && k !== key) fields[k] = r[k];
     return core.store.upsert(s.name, f.name, String(value), fields);

@@ -7,8 +7,8 @@ import type { FieldFunctionExpression, FunctionExp, Query } from '@jetstreamapp/
 /** The parts of a SELECT item an aggregate query reads. */
 type SelectItem = { type: string; field?: string; relationships?: string[]; alias?: string } &
   Partial<Omit<FieldFunctionExpression, 'type' | 'alias'>>;
-import type { StoredRecord } from '../types.js';
-import { locate, malformed } from './errors.js';
+import { SfHttpError, type StoredRecord } from '../types.js';
+import { locate, malformed, positioned } from './errors.js';
 import { type Comparable, comparable, compare, type Kind } from './values.js';
 import type { Operand } from './where.js';
 
@@ -61,6 +61,18 @@ export function aggregate(fn: string, expr: Expr | undefined, rows: StoredRecord
   return best ? expr.raw(best) : null;
 }
 
+/**
+ * SUM and AVG add numbers: on any other field Salesforce refuses the query (INVALID_FIELD, "field Name does not
+ * support aggregate operator SUM"; error code unconfirmed) instead of answering 200.
+ */
+function checkOperand(soql: string, fn: string, expr: Expr | undefined): void {
+  const f = fn.toUpperCase();
+  if ((f === 'SUM' || f === 'AVG') && expr && expr.kind !== 'number') {
+    throw new SfHttpError(400, 'INVALID_FIELD', positioned(soql, locate(soql, fn),
+      `field ${expr.name} does not support aggregate operator ${f}`));
+  }
+}
+
 export interface AggregateColumn {
   name: string;
   value(group: Group): unknown;
@@ -78,6 +90,7 @@ export function aggregateColumns(
     if (item.type === 'FieldFunctionExpression' && isAggregateFn(item.functionName ?? '')) {
       const param = item.parameters?.[0];
       const expr = param === undefined ? undefined : exprOf(param as string);
+      checkOperand(soql, item.functionName as string, expr);
       const name = item.alias ?? `expr${exprIndex++}`;
       return { name, value: g => aggregate(item.functionName as string, expr, g.rows) };
     }
@@ -119,6 +132,7 @@ export function havingOperand(
     const param = cond.fn.parameters?.[0];
     const expr = param === undefined ? undefined : exprOf(param as string);
     const fn = (cond.fn.functionName as string).toUpperCase();
+    checkOperand(soql, cond.fn.functionName as string, expr);
     const kind: Kind = fn === 'MIN' || fn === 'MAX' ? (expr?.kind ?? 'number') : 'number';
     const raw = (g: Group): unknown => aggregate(fn, expr, g.rows);
     return { kind, raw, key: g => comparable(kind, raw(g)) };

@@ -4,7 +4,8 @@
  * requires) and compiles it into one predicate closure per query, so scans evaluate no SOQL per row.
  */
 import type { FunctionExp, HavingClause, Query, WhereClause } from '@jetstreamapp/soql-parser-js';
-import { locate, malformed } from './errors.js';
+import { SfHttpError } from '../types.js';
+import { locate, malformed, positioned } from './errors.js';
 import { compileLike, type EvaluationBudget } from './like.js';
 import { type Literal, toLiteral, unquote } from './literals.js';
 import { type Comparable, type Kind, multiSet } from './values.js';
@@ -146,6 +147,11 @@ function compileCondition<T>(cond: ConditionNode, ctx: WhereContext<T>): (row: T
       return row => { const v = operand.raw(row); return v !== null && v !== undefined && like(String(v), budget); };
     }
     case 'INCLUDES': case 'EXCLUDES': {
+      if (operand.kind !== 'multi') {
+        // wording as Salesforce reports it (error code unconfirmed)
+        throw new SfHttpError(400, 'INVALID_FIELD', positioned(ctx.soql, locate(ctx.soql, cond.operator),
+          'includes or excludes operator only valid on multipicklist field'));
+      }
       const wanted = raws.map(r => multiSet(unquote(r, ctx.soql)));
       const includes = (row: T): boolean => {
         const have = multiSet(operand.raw(row));
