@@ -1,8 +1,9 @@
-import { firstValueFrom, lastValueFrom, Subject, take, timer, toArray } from 'rxjs';
+import { firstValueFrom, lastValueFrom, Subject, take, takeWhile, timer, toArray } from 'rxjs';
 import type { SalesforceClient } from '../../../src/client/client.js';
 import type { Emulator } from '../../../src/emulator/index.js';
 import { changeEvents$, isGapEvent, publish, ReplayIdExpiredError, subscribe$, type ChangeEvent } from '../../../src/sources/streaming/index.js';
 import { ValidationError } from '../../../src/util/errors.js';
+import { bulkInsert, bulkUpdate } from '../../../src/sources/bulk/index.js';
 import { startOrg } from '../../support/org.js';
 
 const ACCOUNTS = '/data/AccountChangeEvent';
@@ -78,6 +79,28 @@ describe('changeEvents$ against the emulator', () => {
     expect(contact.header.entityName).toBe('Contact');
     expect(contact.fields).toEqual(jasmine.objectContaining({ FirstName: 'Jane', LastName: 'Doe' }));
     expect(deletes.header).toEqual(jasmine.objectContaining({ changeType: 'DELETE', recordIds: created.map(c => c.id) }));
+  });
+
+  it('emits events for Bulk API 2.0 writes too: records changed alike share events', async () => {
+    let updated = 0;
+    const events = lastValueFrom(changeEvents$(ACCOUNTS, pubsub).pipe(takeWhile(e => {
+      if (e.header.changeType === 'UPDATE') updated += e.header.recordIds.length;
+      return updated < 30;
+    }, true), toArray()));
+    await open();
+    const rows = Array.from({ length: 30 }, (_, i) => ({ Name: `bulk ${i}`, Industry: 'Energy' }));
+    await bulkInsert('Account', rows, { client, polling: { initialMs: 20, maxMs: 50 } });
+    const ids = [...emulator.store.scan('Account')].filter(r => String(r.Name).startsWith('bulk ')).map(r => r.Id);
+    // Industry set to one value on every row: the rows of one transaction share an UPDATE event
+    await bulkUpdate('Account', ids.map(Id => ({ Id, Industry: 'Technology' })), { client, polling: { initialMs: 20, maxMs: 50 } });
+    const all = await events;
+    const creates = all.slice(0, 30);
+    expect(creates.every(e => e.header.changeType === 'CREATE' && e.header.recordIds.length === 1)).toBeTrue();
+    expect(creates.map(e => e.fields.Name)).toEqual(rows.map(r => r.Name));
+    const updates = all.slice(30);
+    expect(updates.every(e => e.header.changeType === 'UPDATE' && e.fields.Industry === 'Technology')).toBeTrue();
+    expect(updates.flatMap(e => e.header.recordIds).sort()).toEqual([...ids].sort());
+    expect(updates.length).toBeLessThan(ids.length);
   });
 
   it('replays from a stored replay id after a disconnect: the changes made meanwhile, nothing twice', async () => {

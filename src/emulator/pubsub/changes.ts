@@ -1,7 +1,8 @@
 /**
  * Turns the store's committed changes into Change Data Capture events, as Salesforce does at the end of a
- * transaction. The emulator's transaction is one synchronous burst of writes (a REST call, a collections call, a tick
- * of bulk processing): everything committed before the next microtask. Within it:
+ * transaction. The emulator's transaction is one turn of the event loop's writes (a REST call, a collections call, the
+ * rows of bulk processing read from one chunk of the upload): everything committed before the next `setImmediate`.
+ * Within it:
  * - a record changed twice gives one event of its first change type carrying the committed values (create then
  *   update → one CREATE);
  * - the same change to several records of one object merges into one event listing every record id;
@@ -81,7 +82,7 @@ export class ChangeCollector {
     this.byId.set(p.id, p);
     if (!this.scheduled) {
       this.scheduled = true;
-      queueMicrotask(() => this.flush());
+      setImmediate(() => this.flush());
     }
   }
 
@@ -109,7 +110,9 @@ export class ChangeCollector {
         continue;
       }
       const draft = this.draftOf(p);
-      const key = `${p.entity.name}\u0000${p.type}\u0000${p.user}\u0000${JSON.stringify([draft.values, draft.changedFields])}`;
+      // alike: the same values but for the stamps, which differ by the milliseconds the transaction took
+      const { LastModifiedDate: _m, CreatedDate: _c, ...alike } = draft.values;
+      const key = `${p.entity.name}\u0000${p.type}\u0000${p.user}\u0000${JSON.stringify([alike, draft.changedFields])}`;
       const same = merged.get(key);
       if (same && same.recordIds.length < MAX_MERGED_IDS) {
         same.recordIds.push(p.id);
