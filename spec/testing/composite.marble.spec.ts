@@ -72,6 +72,7 @@ describe('composite family, search and Apex REST in virtual time', () => {
       expectObservable(composite$(steps, { client: t.client, allOrNone: true })).toBe('#', undefined, jasmine.any(ValidationError));
       expectObservable(composite$([subrequest.get('Account', ref('later').id), subrequest.get('Account', '001000000000001AAA',
         { referenceId: 'later' })], { client: t.client })).toBe('#', undefined, jasmine.any(ValidationError));
+      expectObservable(composite$([steps[0], steps[0]], { client: t.client })).toBe('#', undefined, jasmine.any(ValidationError));
       flush();
       expect(t.requests.length).toBe(0);
     });

@@ -58,10 +58,13 @@ export function prepareSteps(steps: readonly CompositeStep[], version: string, w
   if (!Array.isArray(steps) || steps.length === 0) throw new ValidationError({ reason: `${what}: no subrequests` });
   const ids = new Map<object, string>();
   const byName = new Map<string, number>();
+  const seen = new Set<object>();
   steps.forEach((s, i) => {
     if (!s || typeof s !== 'object' || !Array.isArray(s.url)) {
       throw new ValidationError({ recordIndex: i, reason: `${what}: not a subrequest (build it with subrequest.create(), .get() …)` });
     }
+    if (seen.has(s)) throw new ValidationError({ recordIndex: i, reason: `${what}: the same subrequest is listed twice; build a second one` });
+    seen.add(s);
     if (s.referenceId !== undefined) {
       if (byName.has(s.referenceId)) throw new ValidationError({ recordIndex: i, field: 'referenceId', reason: `duplicate referenceId '${s.referenceId}'` });
       byName.set(s.referenceId, i);
