@@ -123,7 +123,13 @@ export function uploadParts$(opts: {
         } else if (!exhausted) {
           step = new Observable<void>(s => opts.pull(BATCH_ROWS).subscribe({
             next: rows => {
-              if (rows.length === 0) { exhausted = true; seal(); } else add(rows);
+              // building a part can throw (a value the CSV writer refuses): that is this step's error, not an
+              // unhandled one that would leave the upload hanging
+              try {
+                if (rows.length === 0) { exhausted = true; seal(); } else add(rows);
+              } catch (e) {
+                s.error(e);
+              }
             },
             error: e => s.error(e),
             complete: () => s.complete(),

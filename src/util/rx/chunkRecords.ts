@@ -36,15 +36,22 @@ export function chunkRecords<T>(config: ChunkConfig<T>): OperatorFunction<T, T[]
         lastType = undefined;
         subscriber.next(out);
       };
+      // an exception in typeOf (a user callback) goes down the error channel, never to the unhandled-error hook
       const subscription = source.subscribe({
         next: (item) => {
-          const type = typeOf(item);
-          const newRun = group.length === 0 || type !== lastType;
-          if (newRun && chunks >= maxChunks) flush();
-          if (group.length === 0 || type !== lastType) chunks++;
-          lastType = type;
-          group.push(item);
-          if (group.length >= size) flush();
+          if (subscriber.closed) return;
+          try {
+            const type = typeOf(item);
+            const newRun = group.length === 0 || type !== lastType;
+            if (newRun && chunks >= maxChunks) flush();
+            if (newRun) chunks++;
+            lastType = type;
+            group.push(item);
+            if (group.length >= size) flush();
+          } catch (err) {
+            group = [];
+            subscriber.error(err);
+          }
         },
         error: (err) => subscriber.error(err),
         complete: () => {
