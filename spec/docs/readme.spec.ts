@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { ENTRIES } from '../../scripts/package-entries.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -116,14 +117,9 @@ describe('the ts blocks in README.md and docs/*.md', () => {
       ...config.options,
       noEmit: true,
       baseUrl: root,
-      paths: {
-        'rxforce': ['src/index.ts'],
-        'rxforce/node': ['src/node/index.ts'],
-        'rxforce/emulator': ['src/emulator/index.ts'],
-        'rxforce/testing': ['src/testing/index.ts'],
-        'rxforce/promise': ['src/promise.ts'],
-        'rxforce/angular': ['src/angular/index.ts'],
-      },
+      // every entry point of the package, as scripts/package-entries.js lists them, from its source
+      paths: Object.fromEntries(Object.entries(ENTRIES).map(([subpath, module]) =>
+        [`rxforce${subpath.slice(1)}`, [`src/${module}.ts`]])),
     };
     const host = ts.createCompilerHost(options);
     const { getSourceFile, fileExists, readFile } = host;

@@ -1,14 +1,21 @@
 /**
- * The package as users install it: each `exports` entry resolves by package name, the bin points at a built file, and
- * the browser-safe entries (`rxforce`, `rxforce/promise`) reach no `node:` module, neither in src nor in the build.
+ * The package as users install it: each `exports` entry has an ES module and a CommonJS build with declarations for
+ * each, resolves by package name through `import` and `require`, the bin points at a built file, and the
+ * browser-safe entries (`rxforce`, `rxforce/promise`) reach no `node:` module, neither in src nor in the build.
+ * The build checked is the one `npm pack` just made (spec/package/support/packed.ts), never whatever dist/ held.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ENTRIES as entryModules, packageEntries } from '../../scripts/package-entries.js';
+import { cleanUpPacked, packed } from './support/packed.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+type Build = { types: string; default: string };
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-  name: string; bin: Record<string, string>; exports: Record<string, string | { types: string; import: string }>;
+  name: string; main: string; types: string; bin: Record<string, string>;
+  exports: Record<string, string | { import: Build; require: Build }>;
 };
 
 /** What a user expects to find in each entry point. */
@@ -64,17 +71,25 @@ const isNodeBuiltin = (spec: string) => spec.startsWith('node:') || ['fs', 'path
   'crypto', 'child_process', 'url', 'zlib', 'net', 'tls', 'events', 'buffer', 'util'].includes(spec.split('/')[0]!);
 
 describe('package entry points', () => {
-  it('maps every entry point and the bin to files the build writes from src', () => {
+  beforeAll(async () => {
+    await packed();
+  }, 900_000);
+  afterAll(cleanUpPacked, 60_000);
+
+  it('exports every entry as scripts/package-entries.js lists it: import and require, each with its types', () => {
     expect(pkg.name).toBe('rxforce');
-    expect(Object.keys(pkg.exports).filter(k => k !== './package.json').sort())
-      .toEqual(Object.keys(ENTRIES).map(e => e.replace(/^rxforce/, '.')).sort());
-    for (const [key, target] of Object.entries(pkg.exports)) {
-      if (typeof target === 'string') continue;
-      const source = join(root, target.import.replace(/^\.\/dist\/esm\//, 'src/').replace(/\.js$/, '.ts'));
-      expect(existsSync(source)).withContext(`${key} → ${target.import} built from ${source}`).toBeTrue();
-      expect(target.types).toBe(target.import.replace(/\.js$/, '.d.ts'));
+    expect(Object.keys(entryModules).sort()).toEqual(Object.keys(ENTRIES).map(e => e.replace(/^rxforce/, '.')).sort());
+    expect({ main: pkg.main, types: pkg.types, exports: pkg.exports }).toEqual(packageEntries(entryModules));
+    for (const [key, module] of Object.entries(entryModules)) {
+      expect(existsSync(join(root, 'src', `${module}.ts`))).withContext(`${key} is built from src/${module}.ts`).toBeTrue();
+      const target = pkg.exports[key] as { import: Build; require: Build };
+      for (const file of [target.import.types, target.import.default, target.require.types, target.require.default]) {
+        expect(existsSync(join(root, file))).withContext(`${key} → ${file} after npm pack`).toBeTrue();
+      }
     }
+    expect(JSON.parse(readFileSync(join(root, 'dist/cjs/package.json'), 'utf8'))).toEqual({ type: 'commonjs' });
     expect(readFileSync(join(root, pkg.bin.rxforce!), 'utf8')).toContain("import '../dist/esm/cli/main.js'");
+    expect(existsSync(join(root, 'dist/esm/cli/main.js'))).toBeTrue();
   });
 
   for (const [entry, peers] of Object.entries(BROWSER_SAFE)) {
@@ -99,34 +114,34 @@ describe('package entry points', () => {
       .toEqual(['node:fs', './y.js', './side.js', './lazy.js']);
   });
 
-  describe('built (dist/esm)', () => {
-    const built = existsSync(join(root, 'dist/esm/index.js'));
-
-    it('the rxforce entry of the build reaches no node: module', () => {
-      if (!built) {
-        // no build in this checkout (CI builds before testing): the src graph spec above covers the same rule
-        expect(existsSync(join(root, 'src/index.ts'))).toBeTrue();
-        return;
-      }
-      for (const entry of ['dist/esm/index.js', 'dist/esm/promise.js', 'dist/esm/angular/index.js']) {
-        const { external } = moduleGraph(join(root, entry), distFile);
-        expect([...external.keys()].filter(isNodeBuiltin)).withContext(entry).toEqual([]);
-      }
-    });
-
-    for (const [name, expected] of Object.entries(ENTRIES)) {
-      it(`import('${name}') resolves by package name and exports ${expected.join(', ')}`, async () => {
-        if (!built) {
-          const target = pkg.exports[name.replace(/^rxforce/, '.')] as { import: string };
-          expect(target.import).toMatch(/^\.\/dist\/esm\/.+\.js$/);
-          return;
-        }
-        const specifier: string = name; // a variable: type-checking must not need a build
-        // Angular's own packages ship partially compiled: outside the CLI (which links them) they compile JIT
-        if (name === 'rxforce/angular') await import('@angular/compiler');
-        const mod = await import(specifier) as Record<string, unknown>;
-        for (const key of expected) expect(mod[key]).withContext(`${name} exports ${key}`).toBeDefined();
-      });
+  it('the browser-safe entries of the ES module build reach no node: module', () => {
+    for (const entry of Object.keys(BROWSER_SAFE).map(f => f.replace(/^src\//, 'dist/esm/').replace(/\.ts$/, '.js'))) {
+      const { files, external } = moduleGraph(join(root, entry), distFile);
+      expect(files.length).withContext(entry).toBeGreaterThan(10);
+      expect([...external.keys()].filter(isNodeBuiltin)).withContext(entry).toEqual([]);
     }
   });
+
+  const requireHere = createRequire(import.meta.url);
+  for (const [name, expected] of Object.entries(ENTRIES)) {
+    const key = name.replace(/^rxforce/, '.');
+    it(`import('${name}') gives the ES module build, exporting ${expected.join(', ')}`, async () => {
+      const specifier: string = name; // a variable: type-checking must not need a build
+      // Angular's own packages ship partially compiled: outside the CLI (which links them) they compile JIT
+      if (name === 'rxforce/angular') await import('@angular/compiler');
+      expect(fileURLToPath(import.meta.resolve(specifier))).toBe(join(root, (pkg.exports[key] as { import: Build }).import.default));
+      const mod = await import(specifier) as Record<string, unknown>;
+      for (const k of expected) expect(mod[k]).withContext(`${name} exports ${k}`).toBeDefined();
+    });
+
+    it(`require('${name}') gives the CommonJS build, exporting what the ES module build does`, async () => {
+      if (name === 'rxforce/angular') await import('@angular/compiler');
+      expect(requireHere.resolve(name)).toBe(join(root, (pkg.exports[key] as { require: Build }).require.default));
+      const mod = requireHere(name) as Record<string, unknown>;
+      for (const k of expected) expect(mod[k]).withContext(`${name} exports ${k}`).toBeDefined();
+      const specifier: string = name;
+      const esm = await import(specifier) as Record<string, unknown>;
+      expect(Object.keys(mod).filter(k => k !== '__esModule').sort()).toEqual(Object.keys(esm).sort());
+    });
+  }
 });

@@ -1,0 +1,7 @@
+/** Declarations of scripts/package-entries.js, for the specs that check package.json against it. */
+export declare const ENTRIES: Record<string, string>;
+export interface Build { types: string; default: string }
+export declare function packageEntries(entries?: Record<string, string>): {
+  main: string; types: string; exports: Record<string, { import: Build; require: Build } | string>;
+};
+export declare function entriesDrift(pkg: Record<string, unknown>, entries?: Record<string, string>): string[];
