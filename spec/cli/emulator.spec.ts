@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
+import { dirname } from 'node:path';
 import { rxforce, scratchDir } from './support.js';
 
 const ENTRY = existsSync('dist/esm/cli/main.js') ? ['bin/rxforce.js'] : ['--import', 'tsx', 'src/cli/main.ts'];
@@ -58,7 +59,9 @@ describe('rxforce emulator, demo and --emulator', () => {
     expect(res.stdout).toMatch(/async \(mergeMap, 10 in flight\): +40 records in \d+\.\d\d s/);
     expect(res.stdout).toMatch(/Speedup: \d+\.\dx/);
     expect(res.stdout).toMatch(/10 created, 40 updated, 0 failed/);
-    expect(res.stdout).toMatch(/1200 rows written to \S+\.csv/);
+    const file = /1200 rows written to (\S+\.csv)/.exec(res.stdout)![1]!;
+    expect(existsSync(file)).withContext('the demo removes its temporary files').toBeFalse();
+    expect(existsSync(dirname(file))).toBeFalse();
     expect(res.stderr).not.toContain('rxforce:');
   });
 });

@@ -24,8 +24,8 @@ describe('rxforce query that the org refuses', () => {
       const res = await rxforce(['query', 'SELECT Id, Nme FROM Account', '--format', format, ...login]);
       expect(res.code).toBe(1);
       expect(res.stdout).toBe('');
-      expect(res.stderr).toMatch(/^rxforce: INVALID_FIELD: .*Nme/);
-      expect(res.stderr.trim().split('\n').length).toBe(1);
+      // Salesforce's message as it gives it: the query, `^` under the column, the row and column, the reason
+      expect(res.stderr).toMatch(/^rxforce: INVALID_FIELD:\n.*Nme[\s\S]*\^[\s\S]*No such column 'Nme'/);
     });
   }
 

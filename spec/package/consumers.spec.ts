@@ -107,6 +107,6 @@ describe('the packed tarball in a consumer project', () => {
       expect(out.streamed).toEqual(['Alpha Inc', 'Packed Co', 'Zeta Works']);
       expect(out.typedError).toBe('INVALID_FIELD');
       expect(out.entries).toEqual(['function', 'function', 'function', 'function']);
-    }, 900_000);
+    }, 1_800_000);
   }
 });

@@ -73,7 +73,7 @@ const isNodeBuiltin = (spec: string) => spec.startsWith('node:') || ['fs', 'path
 describe('package entry points', () => {
   beforeAll(async () => {
     await packed();
-  }, 900_000);
+  }, 1_800_000);
   afterAll(cleanUpPacked, 60_000);
 
   it('exports every entry as scripts/package-entries.js lists it: import and require, each with its types', () => {

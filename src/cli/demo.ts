@@ -3,6 +3,7 @@
  * features one after another, each timed, and a summary table. Everything runs offline and ends in well under a minute.
  */
 import { rmSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { concatMap, from, lastValueFrom, mergeMap, toArray, filter, map } from 'rxjs';
@@ -45,6 +46,7 @@ export async function runDemo(io: CliIo, { latencyMs = 50 }: { latencyMs?: numbe
   out(`rxforce demo — an embedded org emulator with ${latencyMs} ms latency per request`);
   const target = await openTarget({ emulator: true }, io, { latencyMs: latencyMs, bulkRecordsPerSecond: 20_000 });
   const { client, emulator } = target;
+  let tmp: string | undefined;
   try {
     out(`emulator listening on ${emulator!.url}\n`);
 
@@ -64,11 +66,12 @@ export async function runDemo(io: CliIo, { latencyMs = 50 }: { latencyMs?: numbe
     await upsertByExternalId(client, steps, out);
 
     out('\n6. Bulk query exported to CSV');
-    const file = join(tmpdir(), `rxforce-demo-contacts-${process.pid}.csv`);
+    tmp = await mkdtemp(join(tmpdir(), 'rxforce-demo-'));
+    const file = join(tmp, 'contacts.csv');
     const exported = await timed(steps, 'bulk query to CSV', () => runQuery(client,
       'SELECT Id, FirstName, LastName, Email, Account.Name, Account.External_Id__c FROM Contact', { bulk: true, out: file }, io),
     n => `${n} rows`);
-    out(`   ${exported} rows written to ${file}`);
+    out(`   ${exported} rows written to ${file} (removed when the demo ends)`);
 
     await syncStep(client, steps, out, io);
 
@@ -84,6 +87,7 @@ export async function runDemo(io: CliIo, { latencyMs = 50 }: { latencyMs?: numbe
     return EXIT.failed;
   } finally {
     await target.close();
+    if (tmp) await rm(tmp, { recursive: true, force: true });
   }
 }
 

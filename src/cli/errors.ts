@@ -14,11 +14,23 @@ export class CliError extends Error {
   }
 }
 
-/** One line for stderr — never a stack trace, never a token. */
+/** Salesforce's SOQL errors point at the column with `^` under the query: their lines must stay as they are. */
+const pointsAtColumn = (message: string) => /\n\s*\^\s*\n/.test(message);
+
+/** A closed pipe (`rxforce … | head`): not an error, the reader has what it wanted. */
+export function isClosedPipe(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | undefined)?.code === 'EPIPE';
+}
+
+/** One line for stderr (a SOQL error keeps Salesforce's lines) — never a stack trace, never a token. */
 export function describeError(err: unknown): { line: string; exitCode: number } {
   const e = err as Error;
   let line: string;
   let exitCode: number = EXIT.failed;
+  if (err instanceof SalesforceApiError && pointsAtColumn(err.message)) {
+    const message = err.message.replace(/\s+$/, '');
+    return { line: `rxforce: ${redact(`${err.errorCode}:${message.startsWith('\n') ? '' : '\n'}${message}`)}`, exitCode };
+  }
   if (err instanceof CliError) {
     line = err.message;
     exitCode = err.exitCode;

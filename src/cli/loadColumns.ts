@@ -2,7 +2,7 @@
 import type { DescribeSObjectResult } from '../sources/describe/describeTypes.js';
 import { CliError } from './errors.js';
 
-export type LoadOperation = 'insert' | 'update' | 'upsert' | 'delete';
+export type LoadOperation = 'insert' | 'update' | 'upsert' | 'delete' | 'hardDelete';
 type DescribeField = DescribeSObjectResult['fields'][number];
 
 /** Describes another object (for relationship columns such as `Account.External_Id__c`). */

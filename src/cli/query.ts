@@ -11,7 +11,7 @@ import type { SalesforceClient } from '../client/client.js';
 import { BulkQueryJob } from '../sources/bulk/queryJob.js';
 import { BulkJobAbortedError, BulkJobFailedError } from '../sources/bulk/errors.js';
 import { openFileOutput, RecordWriter, type RecordFileFormat } from '../node/files.js';
-import { flatRow, soqlColumns, type Column } from './columns.js';
+import { columnsOfRecord, flatRow, isCountQuery, nestDotted, nestedRow, soqlColumns, type Column } from './columns.js';
 import { CliError } from './errors.js';
 import type { CliIo } from './io.js';
 import { TableWriter } from './table.js';
@@ -35,8 +35,13 @@ interface Sink {
   finish(): Promise<void>;
 }
 
-function sinkFor(format: OutputFormat, columns: readonly Column[], out: NodeJS.WritableStream): Sink {
+function sinkFor(kind: OutputFormat | 'ndjson-nested', columns: readonly Column[], out: NodeJS.WritableStream, format: OutputFormat): Sink {
   const headers = columns.map(c => c.header);
+  if (kind === 'ndjson-nested') {
+    // rows arrive nested already: the writer only frames them (JSON array or one object a line)
+    const writer = new RecordWriter(out, format as RecordFileFormat);
+    return { begin: () => writer.begin(), write: rows => writer.write(rows), finish: async () => { await writer.finish(); } };
+  }
   if (format === 'table') {
     const table = new TableWriter(out, headers);
     let n = 0;
@@ -58,32 +63,44 @@ const cellText = (v: unknown): string => (v === null || v === undefined ? '' : t
 
 /** Runs the query and writes every row; resolves with the row count. */
 export async function runQuery(client: SalesforceClient, soql: string, opts: QueryCommandOptions, io: CliIo): Promise<number> {
-  const columns = soqlColumns(soql);
   const format = opts.format ?? (opts.out ? formatOfPath(opts.out) : io.stdoutIsTTY ? 'table' : 'csv');
   if (!OUTPUT_FORMATS.includes(format)) throw new CliError(`unknown --format ${format}: use ${OUTPUT_FORMATS.join(', ')}`);
+  // JSON and NDJSON nest relationship fields as Salesforce does; CSV and the table keep dotted columns
+  const nested = format === 'json' || format === 'ndjson';
   // --out goes to a sibling temp file renamed into place once whole: a refused query never clobbers the old file
   const partial = opts.out ? join(dirname(opts.out), `.${basename(opts.out)}.${process.pid}.partial`) : undefined;
   const file = partial ? await openFileOutput(partial).catch((e: NodeJS.ErrnoException) => {
     throw new CliError(`${opts.out}: cannot write here (${e.code ?? e.message})`);
   }) : undefined;
-  const sink = sinkFor(format, columns, file?.stream ?? io.stdout);
-  let count = 0;
-  let begun = false;
+  const out = file?.stream ?? io.stdout;
   // the header (or `[`) waits for the org's first answer, so a refused query prints nothing on stdout
-  const begin = async () => {
-    if (!begun) await sink.begin();
-    begun = true;
+  let sink: Sink | undefined;
+  let count = 0;
+  const open = async (columns: readonly Column[]): Promise<Sink> => {
+    if (!sink) {
+      sink = sinkFor(nested ? 'ndjson-nested' : format, columns, out, format);
+      await sink.begin();
+    }
+    return sink;
+  };
+  const write = async (columns: readonly Column[], rows: Record<string, unknown>[]) => {
+    const s = await open(columns);
+    count += rows.length;
+    await s.write(rows);
   };
   try {
-    const write = async (rows: Record<string, unknown>[]) => {
-      await begin();
-      count += rows.length;
-      await sink.write(rows);
-    };
-    if (opts.bulk) await bulkRows(client, soql, columns, opts, write);
-    else await restRows(client, soql, columns, opts, write);
-    await begin();
-    await sink.finish();
+    if (isCountQuery(soql) && !opts.bulk) {
+      // COUNT() answers with totalSize and no records
+      const page = (await client.request<QueryPage>({ method: 'GET', path: opts.all ? 'queryAll' : 'query', params: { q: soql } })).data;
+      await write(COUNT_COLUMNS, [{ count: page.totalSize ?? 0 }]);
+    } else if (opts.bulk) {
+      await bulkRows(client, soql, soqlColumns(soql), opts, (columns, rows) =>
+        write(columns, rows.map(r => (nested ? nestDotted(bulkRow(r, columns)) : bulkRow(r, columns)))));
+    } else {
+      await restRows(client, soql, soqlColumns(soql), opts, (columns, records) =>
+        write(columns, records.map(r => (nested ? nestedRow(r, columns) : flatRow(r, columns)))));
+    }
+    await (await open(soqlColumns(soql) ?? [])).finish();
   } catch (err) {
     if (file) await file.close().catch(() => undefined);
     if (partial) await rm(partial, { force: true });
@@ -96,6 +113,8 @@ export async function runQuery(client: SalesforceClient, soql: string, opts: Que
   return count;
 }
 
+const COUNT_COLUMNS: readonly Column[] = [{ header: 'count', path: ['count'] }];
+
 function formatOfPath(path: string): OutputFormat {
   const lower = path.toLowerCase();
   if (lower.endsWith('.json')) return 'json';
@@ -103,22 +122,23 @@ function formatOfPath(path: string): OutputFormat {
   return 'csv';
 }
 
-interface QueryPage { done: boolean; nextRecordsUrl?: string; records: Record<string, unknown>[] }
+interface QueryPage { done: boolean; totalSize?: number; nextRecordsUrl?: string; records: Record<string, unknown>[] }
 
 /** REST query: one page in memory at a time (`nextRecordsUrl` only once the previous page is written). */
-async function restRows(client: SalesforceClient, soql: string, columns: readonly Column[], opts: QueryCommandOptions,
-  write: (rows: Record<string, unknown>[]) => Promise<void>): Promise<void> {
+async function restRows(client: SalesforceClient, soql: string, parsed: Column[] | undefined, opts: QueryCommandOptions,
+  write: (columns: readonly Column[], records: Record<string, unknown>[]) => Promise<void>): Promise<void> {
   let page = (await client.request<QueryPage>({ method: 'GET', path: opts.all ? 'queryAll' : 'query', params: { q: soql } })).data;
+  const columns = parsed ?? (page.records[0] ? columnsOfRecord(page.records[0]) : []);
   for (;;) {
-    await write(page.records.map(r => flatRow(r, columns)));
+    await write(columns, page.records);
     if (page.done || !page.nextRecordsUrl) return;
     page = (await client.request<QueryPage>({ method: 'GET', url: page.nextRecordsUrl })).data;
   }
 }
 
 /** Bulk query: create the job, wait for it, then pull result pages by locator, one page in memory at a time. */
-async function bulkRows(client: SalesforceClient, soql: string, columns: readonly Column[], opts: QueryCommandOptions,
-  write: (rows: Record<string, unknown>[]) => Promise<void>): Promise<void> {
+async function bulkRows(client: SalesforceClient, soql: string, parsed: Column[] | undefined, opts: QueryCommandOptions,
+  write: (columns: readonly Column[], rows: Record<string, string>[]) => Promise<void>): Promise<void> {
   const job = await lastValueFrom(BulkQueryJob.create$({ query: soql, all: opts.all }, { client }));
   const info = await lastValueFrom(job.poll$({ polling: { initialMs: 250, factor: 1.5, maxMs: 5_000 } }).pipe(takeLast(1)));
   if (info.state === 'Failed') throw new BulkJobFailedError(info);
@@ -131,7 +151,8 @@ async function bulkRows(client: SalesforceClient, soql: string, columns: readonl
     });
     const text = String(res.data ?? '');
     const rows = text ? parseCsv(text, { columns: true, bom: true, relax_column_count: true }) as Record<string, string>[] : [];
-    await write(rows.map(r => bulkRow(r, columns)));
+    const columns = parsed ?? (rows[0] ? Object.keys(rows[0]).map(h => ({ header: h, path: h.split('.') })) : []);
+    await write(columns, rows);
     const next = headerOf(res.headers, 'sforce-locator');
     if (!next || next === 'null') return;
     locator = next;

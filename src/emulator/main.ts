@@ -1,5 +1,5 @@
 /** `rxforce emulator`: starts the local org from command-line flags and runs until SIGINT/SIGTERM. */
-import { startEmulator, type EmulatorOptions } from './index.js';
+import { startEmulator, type Emulator, type EmulatorOptions } from './index.js';
 
 const NUMERIC_FLAGS: Record<string, keyof EmulatorOptions> = {
   '--port': 'port', '--latency': 'latencyMs', '--jitter': 'jitterMs', '--fail-rate': 'failRate',
@@ -11,8 +11,12 @@ const STRING_FLAGS: Record<string, 'host' | 'dataDir' | 'schemaFile' | 'apex'> =
   '--host': 'host', '--data-dir': 'dataDir', '--schema': 'schemaFile', '--apex': 'apex',
 };
 
+/** The standalone emulator's port unless told (the README's examples log in at http://127.0.0.1:3434). */
+export const DEFAULT_EMULATOR_PORT = 3434;
+
 export const USAGE = `Usage: rxforce emulator [options]
-  --port N                  port (0 = any free port; default 0)
+  --port N                  port (0 = any free port; default ${DEFAULT_EMULATOR_PORT})
+  --demo-data               start with the demo org loaded (accounts, contacts, opportunities)
   --host H                  interface to bind (default 127.0.0.1)
   --latency MS --jitter MS  added latency per request
   --data-dir DIR            persist the org in DIR (journal + snapshot)
@@ -35,6 +39,8 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions {
   for (let i = 0; i < argv.length; i++) {
     let flag = argv[i];
     let value: string | undefined;
+    if (!flag.startsWith('--')) throw new Error(`unexpected argument ${JSON.stringify(flag)}: the emulator takes only --flags\n${USAGE}`);
+    if (flag === '--demo-data') continue; // loaded by the command line once the org is up (see runEmulatorCli's onStarted)
     const eq = flag.indexOf('=');
     if (eq > 0) {
       value = flag.slice(eq + 1);
@@ -42,8 +48,12 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions {
     } else {
       value = argv[++i];
     }
-    if (value === undefined) throw new Error(`Missing value for ${flag}\n${USAGE}`);
-    if (NUMERIC_FLAGS[flag]) {
+    if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new Error(`${flag} needs a value\n${USAGE}`);
+    if (flag === '--port') {
+      const n = Number(value);
+      if (!/^\d+$/.test(value) || n > 65535) throw new Error(`Invalid port for --port: ${value} (a whole number from 0 to 65535; 0 picks a free port)`);
+      opts.port = n;
+    } else if (NUMERIC_FLAGS[flag]) {
       const n = Number(value);
       if (!Number.isFinite(n) || n < 0) throw new Error(`Invalid number for ${flag}: ${value}`);
       opts[NUMERIC_FLAGS[flag]] = n;
@@ -86,12 +96,27 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions {
  * Starts the emulator; the first line printed is `rxforce emulator listening on URL` (the real port when 0).
  * Resolves once the emulator has stopped after SIGINT/SIGTERM (or when `signal` aborts).
  */
-export async function runEmulatorCli(argv: string[], io: { log(line: string): void; signal?: AbortSignal } =
-  { log: line => console.log(line) }): Promise<void> {
-  const emu = await startEmulator(parseEmulatorArgs(argv));
+export async function runEmulatorCli(argv: string[], io: { log(line: string): void; signal?: AbortSignal;
+  /** Runs once the org is up, before the banner (the command line loads the demo data here); a line it returns follows the banner. */
+  onStarted?: (emu: Emulator) => Promise<string | void> } = { log: line => console.log(line) }): Promise<void> {
+  const opts = { port: DEFAULT_EMULATOR_PORT, ...parseEmulatorArgs(argv) };
+  const emu = await startEmulator(opts).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'EADDRINUSE') throw new Error(`port ${opts.port} is in use: pass --port N (--port 0 picks a free port)`);
+    throw e;
+  });
+  let started: string | void;
+  try {
+    started = await io.onStarted?.(emu);
+  } catch (e) {
+    await emu.stop();
+    throw e;
+  }
   io.log(`rxforce emulator listening on ${emu.url}`);
   const c = emu.credentials;
-  io.log(`  username ${c.username} · consumer key ${c.consumerKey} (password: see the README)`);
+  // the emulator's own default credentials, as the README gives them: what a client needs to log in
+  io.log(`  username ${c.username} · password ${c.password} · security token ${c.securityToken}`);
+  io.log(`  consumer key ${c.consumerKey} · consumer secret ${c.consumerSecret}`);
+  if (started) io.log(`  ${started}`);
   if (emu.pubsub) {
     const p = emu.pubsub;
     io.log(`  Pub/Sub API on 127.0.0.1:${p.port} (plaintext)` +

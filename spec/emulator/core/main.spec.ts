@@ -10,7 +10,11 @@ describe('emulator CLI', () => {
         lockRate: 0.3, sessionTtlRequests: 9, sessionTtlSeconds: 60, dailyApiLimit: 500, maxConcurrent: 4,
         bulkRecordsPerSecond: 1000 });
     expect(() => parseEmulatorArgs(['--nope', '1'])).toThrowError(/Unknown option --nope/);
-    expect(() => parseEmulatorArgs(['--port', 'abc'])).toThrowError(/Invalid number/);
+    expect(() => parseEmulatorArgs(['--port', 'abc'])).toThrowError(/Invalid port for --port: abc/);
+    expect(() => parseEmulatorArgs(['--port', '99999'])).toThrowError(/Invalid port for --port: 99999 \(a whole number from 0 to 65535/);
+    expect(() => parseEmulatorArgs(['bogus'])).toThrowError(/unexpected argument "bogus"/);
+    expect(() => parseEmulatorArgs(['--latency', '--port', '0'])).toThrowError(/--latency needs a value/);
+    expect(parseEmulatorArgs(['--demo-data', '--port', '0'])).toEqual({ port: 0 });
   });
 
   it('allows browser pages from the origins named by --cors-origin, and no others', async () => {
@@ -45,6 +49,8 @@ describe('emulator CLI', () => {
     abort.abort();
     await done;
     await expectAsync(raw(`${url}/services/data/`)).toBeRejected();
-    expect(lines.join('\n')).not.toContain('rxforce-local-secret');
+    // the banner gives what a client needs to log in: the emulator's default credentials
+    expect(lines[1]).toBe('  username admin@rxforce.local · password rxforce · security token rxforce-token');
+    expect(lines[2]).toBe('  consumer key rxforce-local-key · consumer secret rxforce-local-secret');
   });
 });

@@ -22,7 +22,7 @@ export function runCommand(file: string, args: string[], opts: { cwd: string; en
   const env = Object.fromEntries(Object.entries({ ...process.env, ...opts.env })
     .filter(([k, v]) => v !== undefined && !/^npm_/i.test(k)));
   return new Promise(resolve => {
-    execFile(file, args, { cwd: opts.cwd, env, encoding: 'utf8', timeout: opts.timeoutMs ?? 600_000, maxBuffer: 64 << 20 },
+    execFile(file, args, { cwd: opts.cwd, env, encoding: 'utf8', timeout: opts.timeoutMs ?? 1_500_000, maxBuffer: 64 << 20 },
       (error, stdout, stderr) => resolve({
         code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr: stderr + (error && typeof error.code !== 'number' ? String(error) : ''),
       }));

@@ -1,0 +1,163 @@
+/**
+ * `rxforce load` as a user meets it: a file with a few bad rows loads the rest, and Ctrl-C during a long bulk load
+ * aborts the job and still accounts for every row. The interrupt specs run the CLI as its own process and signal it.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
+import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { loginFlags, rxforce, scratchDir } from './support.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The CLI in a child process; `onStderr` sees stderr as it comes, with the process to signal. */
+function spawnCli(args: string[], onStderr: (text: string, signal: (s: NodeJS.Signals) => void) => void) {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', d => { stdout += String(d); });
+  child.stderr.on('data', d => {
+    stderr += String(d);
+    onStderr(stderr, s => child.kill(s));
+  });
+  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>(done => {
+    child.on('close', (code, signal) => done({ code, signal, stdout, stderr }));
+  });
+}
+
+const rowsOf = (file: string) => parse(readFileSync(file, 'utf8'), { columns: true }) as Record<string, string>[];
+
+describe('rxforce load: a file with bad rows, and Ctrl-C', () => {
+  const tmp = scratchDir();
+  afterAll(() => tmp.remove());
+
+  describe('300 rows, 2 missing Name', () => {
+    let emu: Emulator;
+    beforeAll(async () => { emu = await startEmulator({ port: 0, seed: 5 }); });
+    afterAll(async () => { await emu.stop(); });
+
+    it('loads the 298, puts the 2 in failed.csv with REQUIRED_FIELD_MISSING, names their lines, exits 1; the 298 names query back byte-exact', async () => {
+      // names CSV must quote: commas, quotes, a line break, non-ASCII
+      const names = Array.from({ length: 300 }, (_, i) => {
+        const n = String(i + 1).padStart(3, '0');
+        return i % 50 === 7 ? `FC ${n}, "quoted" & co` : i % 50 === 9 ? `FC ${n} Zoë 日本` : i % 50 === 11 ? `FC ${n}\nsecond line` : `FC ${n}`;
+      });
+      const missing = new Set([41, 222]); // 0-based rows without a Name
+      let csv = 'Name,NumberOfEmployees\n';
+      const lineOf = new Map<number, number>();
+      let line = 2;
+      names.forEach((name, i) => {
+        lineOf.set(i, line);
+        const cell = missing.has(i) ? '' : /[",\n]/.test(name) ? `"${name.replace(/"/g, '""')}"` : name;
+        csv += `${cell},${i}\n`;
+        line += cell.split('\n').length;
+      });
+      const file = tmp.path('accounts-300.csv');
+      writeFileSync(file, csv);
+
+      const load = await rxforce(['load', 'insert', 'Account', file, '--results', tmp.path('r300'), ...loginFlags(emu)]);
+      expect(load.code).withContext(load.stderr).toBe(1);
+      expect(load.stderr).toContain('300 rows — 298 successful, 2 failed, 0 unprocessed');
+      for (const i of missing) {
+        expect(load.stderr).toContain(`line ${lineOf.get(i)}: REQUIRED_FIELD_MISSING:Required fields are missing: [Name] (not sent)`);
+      }
+      expect(load.stderr).not.toMatch(/record \d/);
+
+      const failed = rowsOf(tmp.path('r300/failed.csv'));
+      expect(failed.map(r => [r.NumberOfEmployees, r.sf__Error])).toEqual([...missing].map(i =>
+        [String(i), 'REQUIRED_FIELD_MISSING:Required fields are missing: [Name]']));
+      expect(rowsOf(tmp.path('r300/successful.csv')).length).toBe(298);
+      expect(rowsOf(tmp.path('r300/unprocessed.csv')).length).toBe(0);
+      // never sent: the org holds 298 Accounts and saw no failure
+      expect([...emu.store.scan('Account')].filter(a => String(a.Name).startsWith('FC ')).length).toBe(298);
+
+      const back = await rxforce(['query', "SELECT Name FROM Account WHERE Name LIKE 'FC %' ORDER BY NumberOfEmployees", '--format', 'csv',
+        ...loginFlags(emu)]);
+      expect(back.code).withContext(back.stderr).toBe(0);
+      const expected = 'Name\n' + names.filter((_, i) => !missing.has(i))
+        .map(n => (/[",\n]/.test(n) ? `"${n.replace(/"/g, '""')}"` : n)).map(c => `${c}\n`).join('');
+      expect(Buffer.from(back.stdout).equals(Buffer.from(expected))).withContext(back.stdout.slice(0, 300)).toBeTrue();
+    });
+
+    it('--dry-run checks every row, writes the failures and sends nothing', async () => {
+      const file = tmp.path('dry.csv');
+      writeFileSync(file, 'Name,NumberOfEmployees\nDry One,1\n,2\nDry Three,three\n');
+      const before = emu.stats.apiRequests;
+      const res = await rxforce(['load', 'insert', 'Account', file, '--dry-run', '--results', tmp.path('dry'), ...loginFlags(emu)]);
+      expect(res.code).toBe(1);
+      expect(res.stderr).toContain('(dry run, nothing sent): 3 rows — 1 pass the check, 2 fail it');
+      expect(rowsOf(tmp.path('dry/failed.csv')).map(r => r.sf__Error.split(':')[0])).toEqual(['REQUIRED_FIELD_MISSING', 'INVALID_TYPE_ON_FIELD_IN_RECORD']);
+      expect(rowsOf(tmp.path('dry/successful.csv'))).toEqual([]);
+      expect([...emu.store.scan('Account')].some(a => String(a.Name).startsWith('Dry '))).toBeFalse();
+      // describe (and login) only: no job, no record write
+      expect(emu.stats.apiRequests - before).toBeLessThanOrEqual(3);
+    });
+  });
+
+  describe('Ctrl-C during a 50,000-row bulk load', () => {
+    let emu: Emulator;
+    let file: string;
+    beforeAll(async () => {
+      // 5,000 records a second: the job needs about 10 s, so an interrupt 2 s in finds it running
+      emu = await startEmulator({ port: 0, seed: 6, bulkRecordsPerSecond: 5_000 });
+      file = tmp.path('accounts-50000.csv');
+      writeFileSync(file, 'Name,NumberOfEmployees\n' + Array.from({ length: 50_000 }, (_, i) => `Big ${i},${i}\n`).join(''));
+    });
+    afterAll(async () => { await emu.stop(); });
+
+    it('prints the job id at once, aborts the job, writes every row to one result file, prints one summary line and exits 130', async () => {
+      let sent = false;
+      const res = await spawnCli(['load', 'insert', 'Account', file, '--results', tmp.path('big'), ...loginFlags(emu)], (text, signal) => {
+        if (!sent && /bulk job 750\w+/.test(text)) {
+          sent = true;
+          setTimeout(() => signal('SIGINT'), 2_000);
+        }
+      });
+      expect(res.code).withContext(res.stderr).toBe(130);
+      const jobId = /bulk job (750\w+)/.exec(res.stderr)![1]!;
+      const lines = res.stderr.trim().split('\n');
+      expect(lines[0]).toBe(`bulk job ${jobId} (Account insert)`);
+      expect(lines.at(-1)).toMatch(new RegExp(`^rxforce: interrupted \\(SIGINT\\): Account insert stopped \\(bulk job ${jobId} (Aborted|JobComplete)\\): 50000 rows — \\d+ successful, 0 failed, \\d+ unprocessed; results in `));
+      expect(lines.length).toBe(2);
+
+      const status = await rxforce(['job', 'status', jobId, '--json', ...loginFlags(emu)]);
+      const job = JSON.parse(status.stdout) as { state: string; numberRecordsProcessed: number };
+      expect(['Aborted', 'JobComplete']).toContain(job.state);
+      const ok = rowsOf(tmp.path('big/successful.csv'));
+      const unprocessed = rowsOf(tmp.path('big/unprocessed.csv'));
+      expect(rowsOf(tmp.path('big/failed.csv'))).toEqual([]);
+      if (job.state === 'JobComplete') expect(unprocessed.length).toBe(0);
+      else expect(unprocessed.length).toBeGreaterThan(0);
+      // every row exactly once; the successful ones are exactly what the org holds
+      const all = [...ok, ...unprocessed].map(r => Number(r.NumberOfEmployees)).sort((a, b) => a - b);
+      expect(all.length).toBe(50_000);
+      expect(all.every((n, i) => n === i)).toBeTrue();
+      expect(ok.length).toBe(job.numberRecordsProcessed);
+      const saved = [...emu.store.scan('Account')].filter(a => String(a.Name).startsWith('Big ')).length;
+      expect(saved).toBe(ok.length);
+      expect(lines.at(-1)).toContain(`${ok.length} successful, 0 failed, ${unprocessed.length} unprocessed`);
+    }, 120_000);
+
+    it('a second Ctrl-C exits at once, printing the job id', async () => {
+      emu.faults.set({ latencyMs: 3_000 }); // the abort takes long enough to interrupt twice
+      let sent = false;
+      try {
+        const res = await spawnCli(['load', 'insert', 'Account', file, ...loginFlags(emu)], (text, signal) => {
+          if (!sent && /bulk job 750\w+/.test(text)) {
+            sent = true;
+            setTimeout(() => signal('SIGTERM'), 200);
+            setTimeout(() => signal('SIGINT'), 700);
+          }
+        });
+        expect(res.code).withContext(res.stderr).toBe(130);
+        const jobId = /bulk job (750\w+)/.exec(res.stderr)![1]!;
+        expect(res.stderr.trim().split('\n').at(-1)).toBe(`rxforce: interrupted again: bulk job ${jobId} may still be running `
+          + `(rxforce job status ${jobId}; rxforce job abort ${jobId})`);
+      } finally {
+        emu.faults.set({ latencyMs: 0 });
+      }
+    }, 120_000);
+  });
+});
