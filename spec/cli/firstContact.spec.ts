@@ -92,7 +92,7 @@ describe('rxforce, first contact', () => {
     const d = await throughHead(['describe', 'Account', ...login], 1);
     expect(d.stderr).toBe('');
     expect(d.code).toBe(0);
-  }, 60_000);
+  }, 180_000);
 
   it('usage errors exit 2 naming the flag; an API version the org lacks is named with those it has', async () => {
     const abc = await rxforce(['limits', '--api-version', 'abc', ...login]);

@@ -34,7 +34,7 @@ function expectNone(texts: Record<string, string>, secrets: string[]): void {
 function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
   return new Promise(resolve => {
     execFile(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-      encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env },
+      encoding: 'utf8', timeout: 110_000, env: { ...process.env, ...env },
     }, (error, stdout, stderr) => resolve({ code: error ? (error.code as number | null) : 0, out: stdout + stderr }));
   });
 }
@@ -91,7 +91,7 @@ describe('secrets', () => {
     expect(run.code).toBe(1);
     expect(run.out).toMatch(/login failed/);
     expectNone({ cli: run.out }, [WRONG_PASSWORD, WRONG_SECRET]);
-  });
+  }, 120_000); // a child process: room for a busy machine
 
   it('a CLI command that logs in and then fails prints none of the credentials', async () => {
     const run = await cli(['describe', 'NoSuchThing__c'], { SF_LOGIN_URL: emu.url, SF_USERNAME: USER.username,
@@ -102,5 +102,5 @@ describe('secrets', () => {
     expectNone({ cli: run.out }, [USER.password, USER.securityToken, CONSUMER_SECRET]);
     // the access token the CLI got is unknown here: no token shape (orgId!…) is printed either
     expect(run.out).not.toMatch(/00D\w{12,15}!/);
-  });
+  }, 120_000);
 });
