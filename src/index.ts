@@ -16,7 +16,8 @@ export { isValidId, keyPrefixOf, normalizeId, sameId, to15, to18 } from './util/
 // The client: connection, login flows, typed errors, secret scrubbing
 export { SalesforceClient } from './client/client.js';
 export type {
-  ApiUsage, HttpMethod, LoginContext, LoginFlow, ResponseType, RetryConfig, RetryEvent, SalesforceClientOptions, Session,
+  ApiUsage, ApiUsageShare, ConcurrencyLimiter, HttpMethod, LoginContext, LoginFlow, ResponseType, RetryConfig, RetryEvent,
+  SalesforceClientOptions, Session, SessionCache,
   SfRequest, SfResponse, Transport, TransportRequest,
 } from './client/types.js';
 export type { AxiosTransportOptions } from './client/transport.js';

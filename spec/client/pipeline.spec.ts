@@ -1,6 +1,7 @@
 import { count, merge, type Observable, of, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { SalesforceClient } from '../../src/client/client.js';
+import type { Limiter } from '../../src/client/limiter.js';
 import {
   ApiBudgetExceededError, MalformedRequestError, NetworkError, RequestLimitExceededError, ServerUnavailableError,
 } from '../../src/client/errors.js';
@@ -84,7 +85,7 @@ describe('request pipeline (virtual time)', () => {
       });
       scheduler.flush();
       expect(fake.maxInFlight).toBe(2);
-      expect(client.limiter.active).toBe(0);
+      expect((client.limiter as Limiter).active).toBe(0);
     });
   });
 
@@ -97,7 +98,7 @@ describe('request pipeline (virtual time)', () => {
       expectObservable(client.request$({ method: 'GET', path: 'x/3' }).pipe(m => m as Observable<unknown>)).toBe('---------r|', { r: jasmine.anything() });
       scheduler.flush();
       expect(fake.calls.map(c => c.url.slice(-1))).toEqual(['1', '3']);
-      expect(client.limiter.queued).toBe(0);
+      expect((client.limiter as Limiter).queued).toBe(0);
     });
   });
 

@@ -14,7 +14,7 @@ import { isIdempotentMethod, resolveRetryConfig, retryPolicy } from './retry.js'
 import { SessionManager } from './session.js';
 import { axiosTransport } from './transport.js';
 import type {
-  ApiUsage, LoginContext, LoginFlow, SalesforceClientOptions, Session, SfRequest, SfResponse, Transport, TransportRequest,
+  ApiUsage, ConcurrencyLimiter, LoginContext, LoginFlow, SalesforceClientOptions, Session, SfRequest, SfResponse, Transport, TransportRequest,
 } from './types.js';
 
 const DEFAULT_MAX_CONCURRENT = 10;
@@ -35,8 +35,8 @@ export class SalesforceClient {
   readonly scheduler: SchedulerLike | undefined;
   /** The org's API usage from the latest `Sforce-Limit-Info` header; replays the latest value. */
   readonly apiUsage$: Observable<ApiUsage>;
-  /** The client-wide concurrency limit (exposed for progress displays and tests). */
-  readonly limiter: Limiter;
+  /** The client-wide concurrency limit (exposed for progress displays and tests); shared when one was given. */
+  readonly limiter: ConcurrencyLimiter;
 
   private readonly transport: Transport;
   private readonly sessions: SessionManager;
@@ -56,14 +56,17 @@ export class SalesforceClient {
     }
     this.scheduler = options.scheduler;
     this.version = options.apiVersion;
-    this.limiter = new Limiter(options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
+    if (options.limiter && options.maxConcurrent !== undefined) {
+      throw new TypeError('Give either maxConcurrent or limiter: a shared limiter has its own number of slots');
+    }
+    this.limiter = options.limiter ?? new Limiter(options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
     this.transport = options.transport ?? axiosTransport({ axios: options.axios, axiosConfig: options.axiosConfig });
     this.apiUsage$ = this.usage.asObservable();
     const login = options.login;
     const flow = login && isLoginFlow(login) ? login : undefined;
     const initial = login && !isLoginFlow(login) ? login : undefined;
     this.sessions = new SessionManager(flow, initial, previous => this.loginContext(previous), options.onTokenRefresh,
-      options.scheduler);
+      options.scheduler, options.sessionCache);
   }
 
   /**
@@ -292,7 +295,10 @@ export class SalesforceClient {
     if (!usage) return;
     const last = this.latestUsage;
     this.latestUsage = usage;
-    if (!last || last.used !== usage.used || last.max !== usage.max) this.usage.next(usage);
+    if (!last || last.used !== usage.used || last.max !== usage.max) {
+      this.usage.next(usage);
+      this.options.apiUsageShare?.publish(usage);
+    }
   }
 
   private recordDate(headers: Record<string, string> | undefined): void {
@@ -304,7 +310,10 @@ export class SalesforceClient {
 
   private budgetError(): ApiBudgetExceededError | undefined {
     const budget = this.options.apiBudget;
-    const usage = this.latestUsage;
+    const own = this.latestUsage;
+    const shared = this.options.apiUsageShare?.latest();
+    // another process may have seen the org use more of its allowance than this client has
+    const usage = own && shared ? (shared.used / shared.max > own.used / own.max ? shared : own) : own ?? shared;
     if (budget === undefined || !usage) return undefined;
     return usage.used / usage.max >= budget ? new ApiBudgetExceededError(usage.used, usage.max, budget) : undefined;
   }

@@ -11,7 +11,7 @@ import {
 import { rememberSecret } from '../util/redact.js';
 import { AuthenticationError, NetworkError, SalesforceApiError } from './errors.js';
 import { assertSecureUrl } from './secureUrl.js';
-import type { LoginContext, LoginFlow, Session } from './types.js';
+import type { LoginContext, LoginFlow, Session, SessionCache } from './types.js';
 
 /** Wait after a failed login before the next one may start: 1 s, doubling per consecutive failure, at most 60 s. */
 export const LOGIN_BACKOFF = Object.freeze({ baseDelayMs: 1000, maxDelayMs: 60_000 });
@@ -36,6 +36,7 @@ export class SessionManager {
     private readonly context: (previous?: Session) => LoginContext,
     private readonly onSession?: (session: Session) => void,
     private readonly scheduler: SchedulerLike = asyncScheduler,
+    private readonly cache?: SessionCache,
   ) {
     if (initial) this.session = checked(initial);
   }
@@ -102,7 +103,7 @@ export class SessionManager {
     // within the backoff, the last failure answers for the login that would have been attempted
     if (failure && this.scheduler.now() < failure.until) return throwError(() => failure.error);
     const generation = this.generation;
-    const shared = defer(() => from(flow.login(this.context(previous)))).pipe(
+    const shared = defer(() => from(this.obtain(flow, previous))).pipe(
       map(checked),
       tap(session => {
         if (generation !== this.generation) return; // signed out or in again meanwhile
@@ -129,6 +130,22 @@ export class SessionManager {
     );
     this.inflight = shared;
     return shared;
+  }
+
+  /**
+   * A session from the shared cache when it holds one other than the session just refused (another process logged
+   * in already), else a login whose session is stored for the others. The cache only saves logins: when it cannot be
+   * read or written the client logs in as it would without one.
+   */
+  private async obtain(flow: LoginFlow, previous: Session | undefined): Promise<Session> {
+    const cache = this.cache;
+    if (cache) {
+      const cached = await cache.get().catch(() => undefined);
+      if (cached?.accessToken && cached.accessToken !== previous?.accessToken) return cached;
+    }
+    const session = await flow.login(this.context(previous));
+    if (cache && session?.accessToken) await cache.set(session).catch(() => undefined);
+    return session;
   }
 }
 

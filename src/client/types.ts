@@ -140,6 +140,40 @@ export interface TransportRequest {
   responseType: ResponseType;
 }
 
+/**
+ * Where every request of a client takes a slot before it is sent. The default is the in-process `Limiter`;
+ * `rxforce/redis` supplies one shared by every process that uses the same Redis and org. Unsubscribing from `run`
+ * while the work waits for a slot must drop it without sending anything.
+ */
+export interface ConcurrencyLimiter {
+  /** Requests in flight at once across everyone sharing this limiter. */
+  readonly maxConcurrent: number;
+  /** Subscribes to `work()` once a slot is held; the slot is released when that subscription ends. */
+  run<T>(work: () => Observable<T>): Observable<T>;
+}
+
+/**
+ * API usage shared between processes (`rxforce/redis`): what this client reads from `Sforce-Limit-Info` is
+ * published, and the budget check also looks at the latest usage any other process published.
+ */
+export interface ApiUsageShare {
+  /** The highest usage seen by anyone sharing, or undefined when nothing was published yet. */
+  latest(): ApiUsage | undefined;
+  /** Tells the others of usage this client just read. */
+  publish(usage: ApiUsage): void;
+}
+
+/**
+ * Sessions shared between processes (`rxforce/redis`), so N workers of one org log in once: a client reads the
+ * cache before logging in and writes every new session to it.
+ */
+export interface SessionCache {
+  /** The session stored for this login, if any. */
+  get(): Promise<Session | undefined>;
+  /** Stores a session obtained by a login (it replaces a stale one). */
+  set(session: Session): Promise<void>;
+}
+
 export interface SalesforceClientOptions {
   /** A login flow, or a ready session. */
   login?: LoginFlow | Session;
@@ -147,6 +181,12 @@ export interface SalesforceClientOptions {
   apiVersion?: string;
   /** Requests in flight at once across every operation of this client. Default 10 (Salesforce allows 25 long-running). */
   maxConcurrent?: number;
+  /** A limiter to use instead of an in-process one of `maxConcurrent` slots, e.g. `redisLimiter` from `rxforce/redis`. */
+  limiter?: ConcurrencyLimiter;
+  /** API usage shared with other processes, so `apiBudget` stops new work everywhere (`rxforce/redis`). */
+  apiUsageShare?: ApiUsageShare;
+  /** Sessions shared with other processes, so they log in once (`rxforce/redis`). */
+  sessionCache?: SessionCache;
   retry?: Partial<RetryConfig> | false;
   /** Called with each new session (first login and every refresh) so callers can persist tokens. */
   onTokenRefresh?: (session: Session) => void;
