@@ -1,4 +1,4 @@
-import { Observable } from 'rxjs';
+import { concat, defer, filter, map, Observable, of } from 'rxjs';
 import { CsvChunkParser, type CsvDialect } from '../csv.js';
 
 /** Characters of a text body handed to the CSV parser at once. */
@@ -67,10 +67,10 @@ export function textChunks$(body: unknown): Observable<string> {
 
 /**
  * A CSV response body as pages of rows keyed by header, parsed as the bytes arrive so memory holds one chunk.
- * Each emission is the rows one chunk completed.
+ * Each emission is the rows one chunk completed. The parser and header live per subscription.
  */
 export function csvRows$(body: unknown, dialect: CsvDialect = {}): Observable<Record<string, string>[]> {
-  return new Observable<Record<string, string>[]>(subscriber => {
+  return defer(() => {
     const parser = new CsvChunkParser(dialect);
     let header: string[] | undefined;
     const toRecords = (rows: string[][]): Record<string, string>[] => {
@@ -83,21 +83,9 @@ export function csvRows$(body: unknown, dialect: CsvDialect = {}): Observable<Re
       }
       return out;
     };
-    return textChunks$(body).subscribe({
-      next: text => {
-        try {
-          const recs = toRecords(parser.push(text));
-          if (recs.length) subscriber.next(recs);
-        } catch (err) { subscriber.error(err); }
-      },
-      error: err => subscriber.error(err),
-      complete: () => {
-        try {
-          const recs = toRecords(parser.end());
-          if (recs.length) subscriber.next(recs);
-          subscriber.complete();
-        } catch (err) { subscriber.error(err); }
-      },
-    });
+    return concat(
+      textChunks$(body).pipe(map(text => toRecords(parser.push(text)))),
+      defer(() => of(toRecords(parser.end()))),
+    ).pipe(filter(records => records.length > 0));
   });
 }
