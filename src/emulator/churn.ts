@@ -205,15 +205,11 @@ export function createChurn(host: ChurnHost): Churn {
     const s = host.store.schema.get(pick(o.objects))!;
     const list = idsOf(s.name);
     const r = host.random();
-    const previous = host.store.actingUserId;
-    host.store.actingUserId = host.userId;
-    try {
+    host.store.runAs(host.userId, () => {
       if (!list.length || r < o.mix.insert) insert(s);
       else if (r < o.mix.insert + o.mix.update) update(s, list);
       else remove(list);
-    } finally {
-      host.store.actingUserId = previous;
-    }
+    });
   };
 
   const tick = () => {

@@ -154,7 +154,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     }
     journal.sealTornTail();
   }
-  store.actingUserId = org.users[0].userId;
+  store.setDefaultUser(org.users[0].userId);
   seedOrg(store, org, startedAt);
   journal?.compact(store.snapshot());
 

@@ -77,10 +77,9 @@ export function createFront(opts: FrontOptions): (req: IncomingMessage, res: Ser
     try {
       // latency counts as time in flight, so slow requests use up the concurrency limit as on Salesforce
       if (delay > 0) await opts.sleep(delay);
-      core.store.actingUserId = session.userId;
       let bodyPromise: Promise<Buffer> | undefined;
       const ctx: RouteContext = {
-        req, res, path: path || '/', version, query: url.searchParams, session, store: core.store,
+        req, res, path: path || '/', version, query: url.searchParams, session, store: core.store.actingAs(session.userId),
         body: () => (bodyPromise ??= readBody(req)),
         json: (status, body, headers) => reply.json(status, body, headers),
         text: (status, body, contentType, headers) => reply.text(status, body, contentType, headers),

@@ -10,6 +10,7 @@ import { derive, onCreated } from './derived.js';
 import { isRestrictedDelete } from './schema/registry.js';
 import type { DmlResult, FieldSchema, ObjectSchema, OrgStore, RecordError, SchemaRegistry, StoredRecord } from './types.js';
 import { coerce } from './validate.js';
+import { ActingStore } from './acting.js';
 
 const ID_POD = '5g0';
 const SYSTEM_FIELDS = new Set(['Id', 'IsDeleted', 'CreatedDate', 'CreatedById', 'LastModifiedDate', 'LastModifiedById',
@@ -71,8 +72,39 @@ export class Store implements OrgStore {
   /** How long deleted rows stay in the Recycle Bin (ms). */
   readonly recycleBinRetentionMs: number;
   private purgedAt = NaN;
-  /** The user DML runs as (CreatedById, default OwnerId). The server sets it per request. */
-  actingUserId = '';
+  /**
+   * The user writes are stamped with. Set only for the length of a synchronous `runAs` (a request acts through its
+   * own `actingAs` view), so no request's user can leak into another's writes across an await; outside any request
+   * it is the org's default user (seed data, bulk jobs, churn fall back to it).
+   */
+  private actor = '';
+
+  get actingUserId(): string {
+    return this.actor;
+  }
+
+  get org(): OrgStore {
+    return this;
+  }
+
+  /** The user writes made outside any request are stamped with (the org's first user). */
+  setDefaultUser(userId: string): void {
+    this.actor = userId;
+  }
+
+  runAs<T>(userId: string, fn: () => T): T {
+    const previous = this.actor;
+    this.actor = userId;
+    try {
+      return fn();
+    } finally {
+      this.actor = previous;
+    }
+  }
+
+  actingAs(userId: string): OrgStore {
+    return new ActingStore(this, userId);
+  }
 
   constructor(readonly schema: SchemaRegistry, opts: StoreOptions = {}) {
     this.now = opts.now ?? Date.now;
@@ -347,7 +379,7 @@ export class Store implements OrgStore {
     const dup = this.checkUnique(t, values);
     if (dup) return failed(null, dup);
     const now = this.timestamp();
-    const user = this.actingUserId;
+    const user = this.actor;
     const rec: StoredRecord = { Id: makeId(t.schema.keyPrefix, this.serial++, ID_POD), IsDeleted: false };
     for (const [k, v] of t.defaults) rec[k] = v;
     if (t.schema.fieldMap.has('ownerid')) rec.OwnerId = user || null;
@@ -388,7 +420,7 @@ export class Store implements OrgStore {
     const now = this.timestamp();
     // only values that differ reach `next` (the loop below): a field sent with its current value is no change
     const next: Record<string, unknown> = { LastModifiedDate: now, SystemModstamp: now };
-    const draft = { ...rec, ...values, ...next, LastModifiedById: this.actingUserId || null } as StoredRecord;
+    const draft = { ...rec, ...values, ...next, LastModifiedById: this.actor || null } as StoredRecord;
     const derivedErr = derive(this, t.schema, draft, blob);
     if (derivedErr) return failed(norm, derivedErr);
     for (const k of Object.keys(draft)) if (draft[k] !== rec[k]) next[k] = draft[k];
@@ -436,7 +468,7 @@ export class Store implements OrgStore {
       return { success: true, id: norm };
     }
     const now = this.timestamp();
-    const next = { IsDeleted: true, SystemModstamp: now, LastModifiedDate: now, LastModifiedById: this.actingUserId || null };
+    const next = { IsDeleted: true, SystemModstamp: now, LastModifiedDate: now, LastModifiedById: this.actor || null };
     for (const [pt, prec] of plan) {
       this.apply(pt, prec, next);
       this.log({ o: 'u', id: prec.Id, f: next });
@@ -654,7 +686,7 @@ export class Store implements OrgStore {
   internalInsert(sobject: string, values: Record<string, unknown>): StoredRecord {
     const t = this.tableOf(sobject)!;
     const now = this.timestamp();
-    const user = this.actingUserId || null;
+    const user = this.actor || null;
     const rec: StoredRecord = { Id: makeId(t.schema.keyPrefix, this.serial++, ID_POD), IsDeleted: false };
     for (const [k, v] of t.defaults) rec[k] = v;
     if (t.schema.fieldMap.has('ownerid')) rec.OwnerId = user;

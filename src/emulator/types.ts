@@ -90,6 +90,17 @@ export type DmlResult =
  */
 export interface OrgStore {
   readonly schema: SchemaRegistry;
+  /** The org's one store behind a per-request view (itself for the store): the key for per-org state. */
+  readonly org: OrgStore;
+  /** The user writes are stamped with right now (CreatedById, LastModifiedById, default OwnerId). */
+  readonly actingUserId: string;
+  /**
+   * The store as `userId` acts on it: every write through the view is stamped with that user, however many other
+   * requests run between its awaits. The server gives each request one (`ctx.store`).
+   */
+  actingAs(userId: string): OrgStore;
+  /** Runs the synchronous `fn` with writes stamped as `userId`, then restores the previous user. */
+  runAs<T>(userId: string, fn: () => T): T;
   get(id: string, opts?: { includeDeleted?: boolean }): StoredRecord | undefined;
   /** Rows of one object, in insertion order. */
   scan(sobject: string, opts?: { includeDeleted?: boolean }): Iterable<StoredRecord>;

@@ -24,7 +24,7 @@ const USER_ID = '005RX0000000001AAA';
 
 export async function startHarness(recordsPerSecond = 50_000, clock?: BulkClock): Promise<Harness> {
   const store = new Store(new Registry());
-  store.actingUserId = USER_ID;
+  store.setDefaultUser(USER_ID);
   bulkEngineFor(store, { recordsPerSecond, clock });
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');

@@ -131,7 +131,8 @@ export async function processIngest(engine: BulkEngine, job: IngestJob): Promise
     const resultHeader = job.resultHeader ?? headers[0];
 
     for (let u = job.position.upload; u < job.uploads.length; u++) {
-      const ctx: RowContext = { store: engine.store, object: object.name, operation: job.operation,
+      // rows are written as the job's creator, as Salesforce runs a job as the user who created it
+      const ctx: RowContext = { store: engine.store.actingAs(job.createdById), object: object.name, operation: job.operation,
         externalIdFieldName: job.externalIdFieldName, columns: columns[u] };
       const map = columnMap(resultHeader, headers[u]);
       const parser = openCsv(job.uploads[u], job.dialect);

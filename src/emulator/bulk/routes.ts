@@ -38,7 +38,7 @@ export function bulkRoutesFor(host: EmulatorHost): RouteHandler {
 /** Stateless form: the engine is found from the context's store (ctx.host's options apply when present). */
 export const bulkRoutes: RouteHandler = ctx => {
   if (!ctx.path.startsWith('/jobs/')) return false;
-  const engine = bulkEngineFor(ctx.store, ctx.host ? optionsOf(ctx.host) : undefined);
+  const engine = bulkEngineFor(ctx.store.org, ctx.host ? optionsOf(ctx.host) : undefined);
   return route(engine, ctx);
 };
 

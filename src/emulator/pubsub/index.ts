@@ -66,7 +66,7 @@ export async function startPubSub(opts: PubSubOptions, deps: { store: Store; ses
   const stats: PubSubStats = { delivered: 0, openStreams: 0 };
   const streams = new Set<() => void>();
   server.addService(pubSubService(), pubSubImplementation({
-    bus, sessions: deps.sessions, orgId: deps.orgId, actAs: id => { store.actingUserId = id; },
+    bus, sessions: deps.sessions, orgId: deps.orgId, actAs: (id, fn) => store.runAs(id, fn),
     keepaliveMs: opts.keepaliveMs ?? 270_000, idleMs: opts.idleMs ?? 60_000, stats, streams,
   }));
   const bind = (port: number, creds: ServerCredentials) => new Promise<number>((resolve, reject) =>

@@ -31,8 +31,8 @@ export interface PubSubServiceOptions {
   bus: EventBus;
   sessions: Sessions;
   orgId: string;
-  /** Sets the user writes run as (a published event's CreatedById). */
-  actAs(userId: string): void;
+  /** Runs the synchronous `fn` with writes stamped as `userId` (a published event's CreatedById). */
+  actAs<T>(userId: string, fn: () => T): T;
   /** Keepalive while a subscriber waits with events owed; Salesforce sends one within 270 s. */
   keepaliveMs: number;
   /** How long a stream with nothing owed stays open; Salesforce closes it after 60 s. */
@@ -111,8 +111,7 @@ export function pubSubImplementation(o: PubSubServiceOptions): UntypedServiceImp
         `A publish request carries at most ${MAX_PUBLISH_EVENTS} events; got ${req.events.length}.`);
     }
     const schema = topic.schema;
-    o.actAs(session.userId);
-    const results = req.events.map((ev: ProducerEvent) => {
+    const results = o.actAs(session.userId, () => req.events.map((ev: ProducerEvent) => {
       const fail = (msg: string) => ({ replay_id: Buffer.alloc(0), error: { code: 'PUBLISH', msg }, correlation_key: ev.id });
       if (ev.schema_id !== schema.id) return fail(`The event's schema_id ${ev.schema_id} is not the topic's schema ${schema.id}.`);
       if (ev.payload.length > MAX_EVENT_BYTES) return fail('The event exceeds the maximum size of 1 MB.');
@@ -129,7 +128,7 @@ export function pubSubImplementation(o: PubSubServiceOptions): UntypedServiceImp
       values.CreatedById = session.userId;
       const seq = bus.publishValues(topic.platformEvent!, values);
       return { replay_id: encodeReplayId(seq), correlation_key: ev.id || randomUUID() };
-    });
+    }));
     return { results, schema_id: schema.id, rpc_id: randomUUID() };
   };
 

@@ -122,7 +122,7 @@ async function create(ctx: RouteContext, core: Core): Promise<void> {
   const { allOrNone, records } = readRecords(parseJson(await ctx.body()));
   const types = typesOf(core, records);
   // the store skips `attributes` itself, so records go in as parsed
-  const results = runAll(core, records.length, allOrNone, i => core.store.insert(types[i].name, records[i]));
+  const results = runAll(core, records.length, allOrNone, i => ctx.store.insert(types[i].name, records[i]));
   ctx.json(200, results.map(r => wireResult(r.success ? r : { ...r, id: null }, false)));
 }
 
@@ -140,7 +140,7 @@ async function update(ctx: RouteContext, core: Core): Promise<void> {
     }
     // Wording modelled on the platform's "Duplicate id in list" (unconfirmed for the REST API)
     if (repeated.has(i)) return { ...duplicate(`Duplicate id in list: ${id}`, ['Id']), id };
-    return core.store.update(types[i].name, id, bodyFields(r));
+    return ctx.store.update(types[i].name, id, bodyFields(r));
   });
   ctx.json(200, results.map(r => wireResult(r, false)));
 }
@@ -172,7 +172,7 @@ async function upsert(ctx: RouteContext, core: Core, typeName: string, fieldName
     if (repeated.has(i)) return duplicate(`Duplicate external id specified: ${String(value)}`, [f.name]);
     const fields: Row = {};
     for (const k of Object.keys(r)) if (k !== 'attributes' && k !== key) fields[k] = r[k];
-    return core.store.upsert(s.name, f.name, String(value), fields);
+    return ctx.store.upsert(s.name, f.name, String(value), fields);
   });
   ctx.json(200, results.map(r => wireResult(r, true)));
 }
@@ -183,7 +183,7 @@ function destroy(ctx: RouteContext, core: Core): void {
   if (ids.length > MAX_RECORDS) throw tooMany();
   const allOrNone = ctx.query.get('allOrNone') === 'true';
   const results = runAll(core, ids.length, allOrNone, i => {
-    const r = core.store.delete(ids[i]);
+    const r = ctx.store.delete(ids[i]);
     return r.success ? r : { ...r, id: r.id ?? ids[i] };
   });
   ctx.json(200, results.map((r, i) => wireResult({ ...r, id: r.id ?? ids[i] } as DmlResult, false)));

@@ -68,7 +68,7 @@ function lockFault(core: Core): void {
 async function create(ctx: RouteContext, core: Core, s: ObjectSchema): Promise<void> {
   const fields = await recordBody(ctx, s);
   lockFault(core);
-  const r = core.store.insert(s.name, fields);
+  const r = ctx.store.insert(s.name, fields);
   if (!r.success) {
     ctx.json(400, restErrors(r.errors));
     return;
@@ -94,7 +94,7 @@ async function byId(ctx: RouteContext, core: Core, s: ObjectSchema, id: string):
     checkPrecondition(ctx, rec);
     const fields = await recordBody(ctx, s);
     lockFault(core);
-    const r = core.store.update(s.name, rec.Id, fields);
+    const r = ctx.store.update(s.name, rec.Id, fields);
     if (!r.success) {
       ctx.json(400, restErrors(r.errors));
       return;
@@ -103,7 +103,7 @@ async function byId(ctx: RouteContext, core: Core, s: ObjectSchema, id: string):
   } else if (method === 'DELETE') {
     checkPrecondition(ctx, rec);
     lockFault(core);
-    const r = core.store.delete(rec.Id);
+    const r = ctx.store.delete(rec.Id);
     throwIfFailed(r);
     ctx.text(204, '', 'application/json;charset=UTF-8');
   } else {
@@ -131,7 +131,7 @@ async function byExternalId(ctx: RouteContext, core: Core, s: ObjectSchema, fiel
     }
     if (updateOnly && matches.length === 0) throw notFound();
     lockFault(core);
-    const r = core.store.upsert(s.name, f.name, value, fields);
+    const r = ctx.store.upsert(s.name, f.name, value, fields);
     if (!r.success) {
       ctx.json(r.errors[0]?.statusCode === 'NOT_FOUND' ? 404 : 400, restErrors(r.errors));
       return;

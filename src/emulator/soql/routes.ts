@@ -30,8 +30,9 @@ const QUERY_PATH = /^\/(tooling\/)?(query|queryAll)\/?$/;
 export function createQueryRoutes(opts: LocatorOptions = {}): RouteHandler & { locators(store: OrgStore): QueryLocators } {
   const perStore = new WeakMap<OrgStore, QueryLocators>();
   const locatorsOf = (store: OrgStore): QueryLocators => {
-    let l = perStore.get(store);
-    if (!l) { l = new QueryLocators(opts); perStore.set(store, l); }
+    // keyed by the org's store, not a request's view of it, so a cursor outlives the request that opened it
+    let l = perStore.get(store.org);
+    if (!l) { l = new QueryLocators(opts); perStore.set(store.org, l); }
     return l;
   };
 
