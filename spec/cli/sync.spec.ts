@@ -12,7 +12,6 @@ describe('rxforce sync', () => {
 
   beforeAll(async () => {
     emu = await startEmulator({ port: 0, seed: 3 });
-    emu.store.actingUserId = emu.org.users[0]!.userId;
     for (let i = 0; i < 120; i++) emu.store.insert('Account', { Name: `Acct ${i}`, Industry: i % 2 ? 'Energy' : 'Banking' });
     for (let i = 0; i < 30; i++) emu.store.insert('Lead', { LastName: `Lead ${i}`, Company: 'Co' });
     const c = emu.credentials;

@@ -68,7 +68,6 @@ describe('rxforce sync, killed and restarted while the org churns', () => {
 
   beforeEach(async () => {
     emu = await startEmulator({ port: 0, seed: 11 });
-    emu.store.actingUserId = emu.org.users[0]!.userId;
     for (let i = 0; i < 1500; i++) emu.store.insert('Account', { Name: `Start ${i}`, Industry: i % 2 ? 'Energy' : 'Technology' });
     for (let i = 0; i < 500; i++) emu.store.insert('Contact', { LastName: `Start ${i}` });
     const c = emu.credentials;
