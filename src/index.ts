@@ -67,6 +67,11 @@ export {
 export {
   avg, count as countOf, countDistinct, dateFunction, max, min, sum, type Aggregate, type DateFunction,
 } from './soql/aggregates.js';
+// SOSL builder: every term escaped by escapeSoslTerm
+export {
+  anyOf, escapeSoslTerm, exactTerm, find, MAX_SOSL_LIMIT, phrase, type ReturningOptions, type SearchBuilder, type SearchScope,
+  type SoslTerm,
+} from './soql/sosl.js';
 
 // Sources: single records, describe, query
 export * from './sources/index.js';
