@@ -2,8 +2,19 @@
 // so an accidental `node:` import in browser-safe code fails this build instead of shipping.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import webpack from 'webpack';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * Browser builds take src/util/csvEngine.browser.ts (the small RFC 4180 codec) where the source imports
+ * ./csvEngine.js (csv-parse and csv-stringify, for Node); package.json's `browser` field does the same for dist/esm.
+ */
+export function browserCsvEngine() {
+  return new webpack.NormalModuleReplacementPlugin(/[\\/]csvEngine\.js$/, resource => {
+    resource.request = resource.request.replace(/csvEngine\.js$/, 'csvEngine.browser.js');
+  });
+}
 
 const common = {
   entry: './src/index.ts',
@@ -29,6 +40,7 @@ const common = {
       },
     ],
   },
+  plugins: [browserCsvEngine()],
   performance: { hints: false },
 };
 

@@ -1,25 +1,10 @@
 /**
- * CSV codec for Bulk API 2.0: values → cells, rows → text, and text arriving in chunks → rows.
+ * CSV for Bulk API 2.0: values → cells, rows → text, and text arriving in chunks → rows.
  *
- * Browser-safe: csv-stringify's and csv-parse's self-contained browser builds are imported statically. In Node the
- * native-Buffer build of csv-parse parses about four times faster than the browser build (which carries a Buffer
- * polyfill), so it is loaded lazily behind `webpackIgnore`; until it has loaded (one microtask after import), the
- * portable parser answers — the output is the same either way.
+ * Browser-safe: the parser and writer come from ./csvEngine.js, which is csv-parse/csv-stringify in Node and the
+ * small RFC 4180 codec (./csvCodec.ts) in browser bundles; the bundler picks the file, nothing is decided at run time.
  */
-import { stringify } from 'csv-stringify/browser/esm/sync';
-import { parse as portableParse } from 'csv-parse/browser/esm/sync';
-
-type ParseFn = (input: string, options: Record<string, unknown>) => string[][];
-
-let parseImpl: ParseFn = portableParse as ParseFn;
-const nodeProcess = (globalThis as { process?: { versions?: { node?: string } } }).process;
-if (nodeProcess?.versions?.node && typeof (globalThis as { Buffer?: unknown }).Buffer === 'function') {
-  const specifier = 'csv-parse/sync';
-  import(/* webpackIgnore: true */ specifier).then(
-    (m: { parse: ParseFn }) => { parseImpl = m.parse; },
-    () => undefined,
-  );
-}
+import { csvEngine } from './csvEngine.js';
 
 /** Salesforce's names for the column delimiters a job may use. */
 export type ColumnDelimiter = 'COMMA' | 'TAB' | 'PIPE' | 'SEMICOLON' | 'CARET' | 'BACKQUOTE';
@@ -68,23 +53,16 @@ export function flattenRecord(record: Record<string, unknown>, prefix = '', out:
   return out;
 }
 
-const LINE_BREAK = /[\r\n]/;
-
 /** Rows of cells (strings) → CSV text, quoting cells that hold the delimiter, a quote, CR or LF. */
 export function stringifyRows(rows: readonly (readonly string[])[], dialect: CsvDialect = {}): string {
   if (rows.length === 0) return '';
-  return stringify(rows as string[][], {
-    delimiter: DELIMITERS[dialect.columnDelimiter ?? 'COMMA'],
-    record_delimiter: dialect.lineEnding === 'CRLF' ? 'windows' : 'unix',
-    // csv-stringify only quotes the configured record delimiter; a lone CR or LF must be quoted too
-    quoted_match: LINE_BREAK,
-  });
+  return csvEngine.stringify(rows, DELIMITERS[dialect.columnDelimiter ?? 'COMMA'], dialect.lineEnding === 'CRLF' ? '\r\n' : '\n');
 }
 
 /** Whole CSV text → rows of cells (header included). */
 export function parseCsv(text: string, dialect: CsvDialect = {}): string[][] {
   if (text.length === 0) return [];
-  return parseImpl(text, { delimiter: DELIMITERS[dialect.columnDelimiter ?? 'COMMA'], bom: true, relax_column_count: true });
+  return csvEngine.parse(text, DELIMITERS[dialect.columnDelimiter ?? 'COMMA']);
 }
 
 /** UTF-8 byte length without encoding the string (parts are sized in bytes, as Salesforce counts them). */
