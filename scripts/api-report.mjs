@@ -16,9 +16,11 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const check = process.argv.includes('--check');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 
+/** The ESM declarations of an `exports` entry: `{ types }` or `{ import: { types } }` (the CommonJS ones mirror them). */
+const typesOf = (target) => (typeof target === 'object' && target ? target.types ?? target.import?.types : undefined);
 const entries = Object.entries(pkg.exports)
-  .filter(([, target]) => typeof target === 'object' && target.types)
-  .map(([subpath, target]) => ({ name: subpath === '.' ? 'rxforce' : `rxforce-${subpath.slice(2).replace(/\//g, '-')}`, types: target.types }));
+  .filter(([, target]) => typesOf(target))
+  .map(([subpath, target]) => ({ name: subpath === '.' ? 'rxforce' : `rxforce-${subpath.slice(2).replace(/\//g, '-')}`, types: typesOf(target) }));
 
 mkdirSync(path.join(root, 'etc'), { recursive: true });
 let stale = 0;
