@@ -6,7 +6,8 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +51,7 @@ let packing: Promise<Packed> | undefined;
 export function packed(): Promise<Packed> {
   return (packing ??= (async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'rxforce-pack-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     const res = await runCommand(NPM, ['pack', '--json', '--pack-destination', dir], { cwd: ROOT });
     if (res.code !== 0) throw new Error(`npm pack failed (${res.code}):\n${res.stderr.slice(-4000)}`);
     // lifecycle scripts print on stdout too: the JSON report is the part from a line holding only `[`
@@ -59,10 +61,12 @@ export function packed(): Promise<Packed> {
   })());
 }
 
+/**
+ * Kept for the spec files' afterAll: the tarball is shared by every spec of the run that needs it, so it is removed
+ * when the process exits, not when the first of them is done.
+ */
 export async function cleanUpPacked(): Promise<void> {
-  if (!packing) return;
-  const p = await packing.catch(() => undefined);
-  if (p) await rm(p.dir, { recursive: true, force: true });
+  // nothing to do here: see packed()
 }
 
 interface LockEntry {
