@@ -103,6 +103,20 @@ describe('changeEvents$ against the emulator', () => {
     expect(updates.length).toBeLessThan(ids.length);
   });
 
+  it('decodes compound fields of the bitmaps (a contact name and addresses) to the API names', async () => {
+    const events = lastValueFrom(changeEvents$('/data/ContactChangeEvent', pubsub).pipe(take(2), toArray()));
+    await open();
+    const { id } = await rest('POST', 'sobjects/Contact', { LastName: 'Doe', FirstName: 'Jane', MailingCity: 'Oslo' });
+    clock += 1000;
+    await rest('PATCH', `sobjects/Contact/${id}`, { FirstName: 'Janet', MailingCity: null, OtherCity: 'Bergen', Title: 'CTO' });
+    const [create, update] = await events;
+    expect(create.fields).toEqual(jasmine.objectContaining({ FirstName: 'Jane', LastName: 'Doe', MailingCity: 'Oslo', OtherCity: null }));
+    expect([...update.header.changedFields].sort()).toEqual(['FirstName', 'LastModifiedDate', 'MailingCity', 'OtherCity', 'Title']);
+    expect(update.header.nulledFields).toEqual(['MailingCity']);
+    expect(update.fields).toEqual({ FirstName: 'Janet', MailingCity: null, OtherCity: 'Bergen', Title: 'CTO',
+      LastModifiedDate: '2026-03-01T12:00:01.000+0000' });
+  });
+
   it('replays from a stored replay id after a disconnect: the changes made meanwhile, nothing twice', async () => {
     const first = lastValueFrom(changeEvents$(ACCOUNTS, pubsub).pipe(take(1), toArray()));
     await open();
