@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { firstValueFrom, lastValueFrom, take, timer, toArray } from 'rxjs';
 import { parseEmulatorArgs, runEmulatorCli } from '../../src/emulator/main.js';
-import { changeEvents$, PubSubError } from '../../src/sources/streaming/index.js';
+import { changeEvents$, PubSubError, ReplayIdExpiredError } from '../../src/sources/streaming/index.js';
 import { startOrg } from '../support/org.js';
 
 describe('emulator Pub/Sub API', () => {
@@ -45,6 +45,25 @@ describe('emulator Pub/Sub API', () => {
       // refused by the server, then the static session cannot be refreshed: the subscription fails, token-free
       expect((err as Error).name).toBe('AuthenticationError');
       expect(String((err as Error).message)).not.toContain((await client.session()).accessToken);
+    } finally {
+      await emulator.stop();
+    }
+  });
+
+  it('holds at most maxEvents: older replay ids are refused as past retention, EARLIEST starts at the oldest held', async () => {
+    const { emulator, client } = await startOrg({ pubsub: { changeDataCapture: ['Account'], tlsPort: false, maxEvents: 3 } });
+    try {
+      const opts = { client, endpoint: `127.0.0.1:${emulator.pubsub!.port}`, tls: false as const, reconnect: false as const };
+      for (let i = 0; i < 5; i++) {
+        await firstValueFrom(client.request$({ method: 'POST', path: 'sobjects/Account', data: { Name: `n${i}` } }));
+      }
+      await firstValueFrom(timer(20));
+      const held = await lastValueFrom(changeEvents$('/data/AccountChangeEvent', { ...opts, replay: 'earliest' }).pipe(take(3), toArray()));
+      expect(held.map(e => e.fields.Name)).toEqual(['n2', 'n3', 'n4']);
+      const first = Buffer.alloc(8);
+      first.writeBigUInt64BE(1n);
+      await expectAsync(firstValueFrom(changeEvents$('/data/AccountChangeEvent', { ...opts, replay: { replayId: first.toString('base64') } })))
+        .toBeRejectedWith(jasmine.any(ReplayIdExpiredError));
     } finally {
       await emulator.stop();
     }

@@ -39,6 +39,11 @@ export interface BusOptions {
   retentionMs?: number;
   /** Changes per transaction before the rest become overflow events; Salesforce's is 100,000. */
   overflowThreshold?: number;
+  /**
+   * Most events held at once (default 1,000,000), so a long soak under churn keeps the emulator's memory bounded; the
+   * oldest go first, as if past the retention window.
+   */
+  maxEvents?: number;
 }
 
 export class EventBus {
@@ -56,11 +61,13 @@ export class EventBus {
   private readonly collector: ChangeCollector;
   retentionMs: number;
   overflowThreshold: number;
+  private readonly maxEvents: number;
 
   constructor(private readonly store: OrgStore & { actingUserId: string }, private readonly now: () => number,
     opts: BusOptions = {}) {
     this.retentionMs = opts.retentionMs ?? RETENTION_MS;
     this.overflowThreshold = opts.overflowThreshold ?? 100_000;
+    this.maxEvents = opts.maxEvents ?? 1_000_000;
     this.select(opts.changeDataCapture ?? []);
     this.collector = new ChangeCollector(store, e => this.captures(e), events => this.publishChanges(events),
       () => this.overflowThreshold);
@@ -223,11 +230,15 @@ export class EventBus {
 
   private append(topics: string[], id: string, schemaId: string, payload: Buffer): BusEvent {
     const ev: BusEvent = { seq: ++this.seq, at: this.now(), id, schemaId, payload };
+    // over the cap: everything up to this position counts as purged, as if it had aged out
+    if (this.seq - this.purgedTo > this.maxEvents) this.purgedTo = this.seq - this.maxEvents;
     for (const t of topics) {
       let events = this.log.get(t);
       if (!events) this.log.set(t, events = []);
       events.push(ev);
     }
+    // with no subscriber reading, old events still go now and then
+    if (this.seq % 1024 === 0) this.purge();
     return ev;
   }
 
@@ -240,12 +251,13 @@ export class EventBus {
     const cutoff = this.now() - this.retentionMs;
     for (const events of this.log.values()) {
       let n = 0;
-      while (n < events.length && events[n].at < cutoff) {
+      while (n < events.length && (events[n].at < cutoff || events[n].seq <= this.purgedTo)) {
         this.purgedTo = Math.max(this.purgedTo, events[n].seq);
         n++;
       }
       if (n) events.splice(0, n);
     }
+
   }
 }
 
