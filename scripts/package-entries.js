@@ -21,6 +21,7 @@ export const ENTRIES = {
   './testing': 'testing/index',
   './promise': 'promise',
   './angular': 'angular/index',
+  './redis': 'redis/index',
 };
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

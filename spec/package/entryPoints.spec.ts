@@ -28,6 +28,7 @@ const ENTRIES: Record<string, string[]> = {
   'rxforce/promise': ['fetch', 'save', 'deleteRecord', 'query', 'bulkQuery'],
   'rxforce/angular': ['provideRxforce', 'RXFORCE_CLIENT', 'injectRxforceClient', 'rxforceClientToken', 'httpClientTransport',
     'RXFORCE_REQUEST', 'rxAction', 'toSignalState'],
+  'rxforce/redis': ['redisLimiter', 'redisApiUsage', 'redisSessionCache'],
 };
 
 /** Browser-safe entries and the packages each may import: its dependencies, and for `rxforce/angular` its Angular peers. */
