@@ -4,6 +4,7 @@
  *   npm run bench                    # every benchmark found
  *   npm run bench -- lists query     # only these
  *   npm run bench -- bulk --size 100000   # bulk scaled down (bench/bulk.ts reads --size)
+ *   npm run bench -- sync --size 200000   # sync scaled down (bench/sync.ts also reads --interval, --lag-seconds, --idle-seconds)
  *   BENCH_REPEAT=7 npm run bench -- lists # lists: the median of 7 runs (default 5)
  *
  * Each benchmark is a module `bench/<name>.ts` exporting `run(): Promise<BenchResult[]>`; a missing or failing one
@@ -16,7 +17,7 @@ import { gzipSync } from 'node:zlib';
 /** `runs`: how many runs the value is the median of (1 when it is a single run). */
 interface BenchResult { name: string; value: number; unit: string; ratio?: number; runs?: number }
 
-const ALL = ['lists', 'query', 'bulk', 'chaos', 'overhead', 'bundle', 'cdc'];
+const ALL = ['lists', 'query', 'bulk', 'chaos', 'overhead', 'bundle', 'cdc', 'sync'];
 const here = new URL('./', import.meta.url);
 
 /** Benchmark names: the arguments that are neither flags nor a flag's value (`--size 100000`). */
