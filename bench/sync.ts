@@ -115,14 +115,13 @@ async function mirrorColumns(scenario: string, where: string): Promise<IdealColu
 /** Seeds `size` Accounts straight into the emulator's store (not timed: the org is the bench's input). */
 function seed(store: import('../src/emulator/store.js').Store, userId: string, size: number): void {
   const industries = ['Technology', 'Energy', 'Banking', 'Retail', null];
-  store.actingUserId = userId;
   for (let i = 0; i < size; i++) {
-    const r = store.insert('Account', {
+    const r = store.runAs(userId, () => store.insert('Account', {
       Name: `Bench account ${i}`, Industry: industries[i % 5], Phone: `+1 555 ${String(i).padStart(7, '0')}`,
       AnnualRevenue: (i % 1000) * 1000, NumberOfEmployees: i % 5000, BillingCity: i % 2 ? 'Paris' : 'Lyon',
       BillingCountry: 'France', Website: `https://example.com/${i}`, Description: `Account number ${i} of the bench org`,
       Rating: i % 3 ? 'Warm' : 'Hot',
-    });
+    }));
     if (!r.success) throw new Error(`seed: ${JSON.stringify(r.errors)}`);
   }
 }
