@@ -85,23 +85,26 @@ export function saveKind(config: SaveKindConfig): CollectionKind<ListSaveResult>
     failed: (item, error, never) => failedResult(config, item, error, never),
     send$(client: SalesforceClient, batch: Batch) {
       let attempts = 0;
-      const attempt$ = (items: Prepared[], n: number): Observable<ListSaveResult[]> =>
+      // `carried`: the failed attempts of every earlier request for these records (a lock retry is a new request,
+      // but a delete done by an attempt of the first one whose answer was lost still counts as done)
+      const attempt$ = (items: Prepared[], n: number, carried: readonly unknown[]): Observable<ListSaveResult[]> =>
         defer(() => {
           attempts++;
-          if (items.length === 1 && items[0].alone) return sendAlone$(client, config, items[0]);
+          if (items.length === 1 && items[0].alone) return sendAlone$(client, config, items[0]).pipe(map((results) => ({ results, earlier: carried })));
           return client.request$<unknown>(collectionRequest(config, items)).pipe(
             map((res) => {
+              const earlier = [...carried, ...(res.retriedAfter ?? [])];
               const results = parseSaveResults(res.data, items.length);
-              return config.op === 'delete' ? deletedOnResend(results, res.retriedAfter) : results;
+              return { results: config.op === 'delete' ? deletedOnResend(results, earlier) : results, earlier };
             }),
           );
         }).pipe(
-          mergeMap((results) => {
+          mergeMap(({ results, earlier }) => {
             const again = n < config.lockRetries ? lockedPositions(results, config.allOrNone) : [];
             if (again.length === 0) return of(results);
             const delay = config.lockRetryDelayMs * 2 ** (n - 1);
             return timer(delay, client.scheduler ?? asyncScheduler).pipe(
-              mergeMap(() => attempt$(again.map((p) => items[p]), n + 1).pipe(
+              mergeMap(() => attempt$(again.map((p) => items[p]), n + 1, earlier).pipe(
                 // records saved by an earlier attempt stay saved: only the re-sent ones take the request's failure
                 catchError((error: unknown) => of(again.map((p) => failedResult(config, items[p], error, false)))),
               )),
@@ -113,7 +116,7 @@ export function saveKind(config: SaveKindConfig): CollectionKind<ListSaveResult>
             );
           }),
         );
-      return attempt$(batch.items, 1).pipe(
+      return attempt$(batch.items, 1, []).pipe(
         map((results) => {
           if (config.onSaved) batch.items.forEach((item, i) => results[i].success && config.onSaved!(item, results[i]));
           return { results, attempts };
