@@ -4,7 +4,8 @@
  *   npm run bench                    # every benchmark found
  *   npm run bench -- lists query     # only these
  *   npm run bench -- bulk --size 100000   # bulk scaled down (bench/bulk.ts reads --size)
- *   npm run bench -- sync --size 200000   # sync scaled down (bench/sync.ts also reads --interval, --lag-seconds, --idle-seconds)
+ *   npm run bench -- sync --size 200000   # sync scaled down (bench/sync.ts also reads --interval, --lag-seconds, --idle-seconds);
+ *                                         # sync also runs cdc, so lag with change events stands next to polling
  *   BENCH_REPEAT=7 npm run bench -- lists # lists: the median of 7 runs (default 5)
  *
  * Each benchmark is a module `bench/<name>.ts` exporting `run(): Promise<BenchResult[]>`; a missing or failing one
@@ -27,7 +28,9 @@ if (unknown.length) {
   console.error(`rxforce bench: unknown benchmark ${unknown.join(', ')} (choose from ${ALL.join(', ')})`);
   process.exit(2);
 }
-const names = wanted.length ? wanted : ALL;
+/** Benchmarks that bring another along: sync's lag is read beside the lag with Change Data Capture. */
+const ALSO: Record<string, string[]> = { sync: ['cdc'] };
+const names = wanted.length ? [...new Set(wanted.flatMap(w => [w, ...(ALSO[w] ?? [])]))] : ALL;
 
 // other work on the machine skews every figure: the load when the run began is written next to them
 const loadAtStart = loadavg()[0]!;
