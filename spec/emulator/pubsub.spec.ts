@@ -88,9 +88,10 @@ describe('emulator Pub/Sub API', () => {
     const lines: string[] = [];
     const stop = new AbortController();
     const running = runEmulatorCli(['--port', '0', '--cdc', 'all'], { log: l => lines.push(l), signal: stop.signal });
-    while (lines.length < 3) await firstValueFrom(timer(10));
+    const pubsubLine = () => lines.find(l => l.includes('Pub/Sub API'));
+    for (let i = 0; i < 3000 && !pubsubLine(); i++) await firstValueFrom(timer(10));
     stop.abort();
     await running;
-    expect(lines[2]).toMatch(/^ {2}Pub\/Sub API on 127\.0\.0\.1:\d+ \(plaintext\) · TLS on 127\.0\.0\.1:\d+, certificate \S+\.pem$/);
+    expect(pubsubLine()).toMatch(/^ {2}Pub\/Sub API on 127\.0\.0\.1:\d+ \(plaintext\) · TLS on 127\.0\.0\.1:\d+, certificate \S+\.pem$/);
   });
 });
