@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { createTestDatabase, postgresUrl } from '../support/postgres.js';
 import { rxforce, scratchDir } from './support.js';
 
 const ENTRY = ['--import', 'tsx', 'src/cli/main.ts'];
@@ -124,4 +125,93 @@ describe('rxforce sync', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
   }, 90_000);
+  describe('interrupted while a batch waits for the database (Postgres, its table locked by another session)', () => {
+    /**
+     * Starts the daemon on a fresh database, lets it load, then locks the mirror's table from another session and
+     * changes an Account, so the next round's batch waits for the lock. Hands over the daemon and the lock.
+     */
+    const storedWatermark = async (c: import('pg').Client) => (await c.query<{ w: string }>(
+      "SELECT checkpoint->>'watermark' AS w FROM _rxforce_checkpoints WHERE object = 'Account'")).rows[0]!.w;
+
+    async function blockedDaemon(url: string) {
+      const pg = (await import('pg')).default;
+      const child = spawn(process.execPath, [...ENTRY, 'sync', 'Account', '--to', url, '--interval', '0.3'],
+        { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const out = { stdout: '', stderr: '' };
+      child.stdout.on('data', d => { out.stdout += String(d); });
+      child.stderr.on('data', d => { out.stderr += String(d); });
+      const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+      const until = Date.now() + 60_000;
+      while (!/Account initial load:/.test(out.stdout) && child.exitCode === null && Date.now() < until) await new Promise(r => setTimeout(r, 20));
+      expect(out.stdout).withContext(out.stderr).toMatch(/Account initial load: \d+ upserts/);
+      const lock = new pg.Client({ connectionString: url });
+      await lock.connect();
+      await lock.query('BEGIN');
+      await lock.query('LOCK TABLE "Account" IN ACCESS EXCLUSIVE MODE');
+      const account = [...emu.store.scan('Account')][3]!;
+      const name = `Renamed while locked ${Date.now()}`;
+      emu.store.update('Account', account.Id, { Name: name });
+      // the daemon's batch with the change is waiting for the lock
+      for (;;) {
+        const { rows } = await lock.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+        if (rows[0]!.n > 0 || child.exitCode !== null || Date.now() > until) break;
+        await new Promise(r => setTimeout(r, 50));
+      }
+      expect(child.exitCode).withContext(out.stderr).toBeNull();
+      const watermark = await storedWatermark(lock);
+      return { child, out, exited, lock, id: account.Id, name, watermark };
+    }
+
+    it('the first interrupt waits for the batch in hand, commits it with its checkpoint and exits 0', async () => {
+      const db = await createTestDatabase(postgresUrl());
+      let daemon: Awaited<ReturnType<typeof blockedDaemon>> | undefined;
+      try {
+        daemon = await blockedDaemon(db.url);
+        const { child, out, exited, lock } = daemon;
+        child.kill('SIGINT');
+        await new Promise(r => setTimeout(r, 500));
+        expect(child.exitCode).withContext(out.stderr).toBeNull();
+        await lock.query('ROLLBACK');
+        const [code] = await exited;
+        expect(code).withContext(out.stderr).toBe(0);
+        expect(out.stderr).toContain('rxforce: sync stopped; the mirror in');
+        const { rows } = await lock.query<{ Name: string }>('SELECT "Name" FROM "Account" WHERE "Id" = $1', [daemon.id]);
+        expect(rows).toEqual([{ Name: daemon.name }]);
+        // the round's checkpoint was committed with the change
+        expect(Date.parse(await storedWatermark(lock))).toBeGreaterThan(Date.parse(daemon.watermark));
+      } finally {
+        if (daemon?.child.exitCode === null) daemon.child.kill('SIGKILL');
+        await daemon?.lock.end().catch(() => undefined);
+        await db.drop();
+      }
+    }, 120_000);
+
+    it('a second interrupt exits at once with 130, saying where the mirror stands; the next run catches up', async () => {
+      const db = await createTestDatabase(postgresUrl());
+      let daemon: Awaited<ReturnType<typeof blockedDaemon>> | undefined;
+      try {
+        daemon = await blockedDaemon(db.url);
+        const { child, out, exited, lock } = daemon;
+        child.kill('SIGINT');
+        await new Promise(r => setTimeout(r, 500));
+        expect(child.exitCode).withContext(out.stderr).toBeNull();
+        child.kill('SIGTERM');
+        const [code, signal] = await exited;
+        expect([code, signal]).withContext(out.stderr).toEqual([130, null]);
+        const shown = db.url.replace(/^([a-z]+:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
+        expect(out.stderr.trim().split('\n').at(-1)).toBe(`rxforce: interrupted again: sync stopped at once; the batch in hand was not `
+          + `committed, and the mirror in ${shown} holds every change up to its last stored checkpoint, from which the next run resumes`);
+        await lock.query('ROLLBACK');
+        const again = await rxforce(['sync', 'Account', '--to', db.url, '--once'], env);
+        expect(again.code).withContext(again.stderr).toBe(0);
+        const { rows } = await lock.query<{ Name: string }>('SELECT "Name" FROM "Account" WHERE "Id" = $1', [daemon.id]);
+        expect(rows).toEqual([{ Name: daemon.name }]);
+      } finally {
+        if (daemon?.child.exitCode === null) daemon.child.kill('SIGKILL');
+        await daemon?.lock.end().catch(() => undefined);
+        await db.drop();
+      }
+    }, 120_000);
+  });
 });

@@ -1,8 +1,8 @@
 /**
  * `rxforce sync OBJECT... --to sqlite:PATH|postgres://URL`: mirrors objects into a database, as a daemon (a round per
  * object every `--interval` seconds, one log line per round) or once (`--once`). SIGINT/SIGTERM finish the batch in
- * hand, which commits with the last checkpoint it covers, and exit 0. `rxforce sync status --to …` prints what the
- * mirror holds.
+ * hand, which commits with the last checkpoint it covers, and exit 0; a second one while that runs exits at once with
+ * 130 (the uncommitted batch rolls back). `rxforce sync status --to …` prints what the mirror holds.
  */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -136,15 +136,16 @@ export function addSyncCommand(program: Command, io: CliIo, helpers: {
       }
       const plan = parseSyncArgs(objects, o, cwd);
       const abort = new AbortController();
-      const stop = () => abort.abort();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      const shown = redact(shownTarget(plan.target));
+      // the first interrupt stops cleanly; a second one while stopping exits at once (130), like every command
+      const unlisten = io.interrupts?.listen(() => abort.abort(),
+        () => `interrupted again: sync stopped at once; the batch in hand was not committed, and the mirror in ${shown} `
+          + 'holds every change up to its last stored checkpoint, from which the next run resumes') ?? (() => undefined);
       try {
         await helpers.withOrg(o, io, t => runSync(t.client, plan, io, abort.signal));
       } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
+        unlisten();
       }
-      if (abort.signal.aborted) io.stderr.write(`rxforce: sync stopped; the mirror in ${redact(shownTarget(plan.target))} is consistent up to its last checkpoint\n`);
+      if (abort.signal.aborted) io.stderr.write(`rxforce: sync stopped; the mirror in ${shown} is consistent up to its last checkpoint\n`);
     });
 }
