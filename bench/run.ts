@@ -18,7 +18,7 @@ import { gzipSync } from 'node:zlib';
 /** `runs`: how many runs the value is the median of (1 when it is a single run). */
 interface BenchResult { name: string; value: number; unit: string; ratio?: number; runs?: number }
 
-const ALL = ['lists', 'query', 'bulk', 'chaos', 'overhead', 'bundle', 'cdc', 'sync'];
+const ALL = ['lists', 'speedup', 'query', 'bulk', 'chaos', 'overhead', 'bundle', 'cdc', 'sync'];
 const here = new URL('./', import.meta.url);
 
 /** Benchmark names: the arguments that are neither flags nor a flag's value (`--size 100000`). */
