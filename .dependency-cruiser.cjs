@@ -7,13 +7,23 @@
  *
  * A layer may import itself and any layer below it on its line. The emulator imports util only, so it and the
  * client stay independent implementations of the wire format. The entry points that run in browsers (rxforce,
- * rxforce/promise, rxforce/testing, rxforce/angular) reach no Node built-in.
+ * rxforce/promise, rxforce/testing, rxforce/angular) reach no Node built-in. A module with a browser twin
+ * (src/util/csvEngine.ts beside csvEngine.browser.ts) is what Node runs; browser bundles take the twin instead
+ * (webpack.config.js, package.json's `browser` field), so the browser check follows the twin, not the Node module.
  */
 
+const { readdirSync } = require('node:fs');
 const { builtinModules } = require('node:module');
+const path = require('node:path');
 
 /** Node's built-in modules as dependency-cruiser names them (without the `node:` prefix). */
 const nodeBuiltins = `^(${builtinModules.map((m) => m.replace(/[/.]/g, '\\$&')).join('|')})$`;
+
+/** The modules of src/ that have a browser twin, as dependency-cruiser names them (src/util/csvEngine.ts). */
+const twinned = readdirSync(path.join(__dirname, 'src'), { recursive: true, encoding: 'utf8' })
+  .filter((f) => f.endsWith('.browser.ts'))
+  .map((f) => `src/${f.split(path.sep).join('/').replace(/\.browser\.ts$/, '.ts')}`);
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /** Each layer and the layers it may import (besides itself). */
 const below = {
@@ -63,6 +73,13 @@ module.exports = {
       to: { reachable: true, path: nodeBuiltins },
     },
     {
+      name: 'browser-twins',
+      comment: 'a browser twin (*.browser.ts) is what browser bundles take instead of its Node module: it may not import a Node built-in',
+      severity: 'error',
+      from: { path: '\\.browser\\.ts$' },
+      to: { reachable: true, path: nodeBuiltins },
+    },
+    {
       name: 'no-circular',
       comment: 'a cycle ties modules together so neither can change or load alone',
       severity: 'error',
@@ -78,7 +95,9 @@ module.exports = {
     },
   ],
   options: {
-    doNotFollow: { path: 'node_modules' },
+    // a module with a browser twin is not followed into: what it imports is for Node only (its twin, cruised as a
+    // module of its own, must be browser-safe: rule browser-twins)
+    doNotFollow: { path: ['node_modules', ...twinned.map((m) => `^${escape(m)}$`)] },
     exclude: { path: '^(dist|node_modules)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.build.json' },

@@ -1,5 +1,6 @@
 // Browser bundles of the `rxforce` entry. rxjs stays external (a peer dependency); no Node built-ins are polyfilled,
 // so an accidental `node:` import in browser-safe code fails this build instead of shipping.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import webpack from 'webpack';
@@ -7,12 +8,21 @@ import webpack from 'webpack';
 const root = path.dirname(fileURLToPath(import.meta.url));
 
 /**
- * Browser builds take src/util/csvEngine.browser.ts (the small RFC 4180 codec) where the source imports
- * ./csvEngine.js (csv-parse and csv-stringify, for Node); package.json's `browser` field does the same for dist/esm.
+ * Browser builds take a module's browser twin where it has one: `./csvEngine.js` becomes src/util/csvEngine.browser.ts
+ * (the small RFC 4180 codec instead of csv-parse and csv-stringify), `./transfer.js` src/sources/bulk/transfer.browser.ts
+ * (Blobs and text instead of Node streams). package.json's `browser` field names the same twins for dist/, so other
+ * bundlers make the same choice.
  */
-export function browserCsvEngine() {
-  return new webpack.NormalModuleReplacementPlugin(/[\\/]csvEngine\.js$/, resource => {
-    resource.request = resource.request.replace(/csvEngine\.js$/, 'csvEngine.browser.js');
+export function browserTwins() {
+  const twins = new Map();
+  const twinOf = file => {
+    if (!twins.has(file)) twins.set(file, existsSync(file.replace(/\.js$/, '.browser.ts')));
+    return twins.get(file);
+  };
+  return new webpack.NormalModuleReplacementPlugin(/^\.\.?\/.*\.js$/, resource => {
+    if (twinOf(path.resolve(resource.context, resource.request))) {
+      resource.request = resource.request.replace(/\.js$/, '.browser.js');
+    }
   });
 }
 
@@ -40,7 +50,7 @@ const common = {
       },
     ],
   },
-  plugins: [browserCsvEngine()],
+  plugins: [browserTwins()],
   performance: { hints: false },
 };
 

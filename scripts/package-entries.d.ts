@@ -4,4 +4,6 @@ export interface Build { types: string; default: string }
 export declare function packageEntries(entries?: Record<string, string>): {
   main: string; types: string; exports: Record<string, { import: Build; require: Build } | string>;
 };
+/** package.json's `browser` field: each module of `src` (default src/) with a `.browser.ts` twin, in both builds. */
+export declare function browserField(src?: string): Record<string, string>;
 export declare function entriesDrift(pkg: Record<string, unknown>, entries?: Record<string, string>): string[];

@@ -4,12 +4,16 @@
  * as ES modules (dist/esm) and as CommonJS (dist/cjs), each with its own declarations, and package.json's `exports`
  * gives it `import` and `require` conditions, each with its `types`.
  *
- *   node scripts/package-entries.js write        writes package.json's exports, main and types from ENTRIES
- *   node scripts/package-entries.js check        fails when package.json differs from what ENTRIES gives
+ * A module with a browser twin (src/util/csvEngine.ts beside csvEngine.browser.ts) is swapped for it in browser
+ * bundles: webpack.config.js does it for the source, package.json's `browser` field for both builds in dist/.
+ *
+ *   node scripts/package-entries.js write        writes package.json's exports, main, types and browser from ENTRIES
+ *                                                and the browser twins under src/
+ *   node scripts/package-entries.js check        fails when package.json differs from what they give
  *   node scripts/package-entries.js cjs-marker   marks dist/cjs as CommonJS (the package itself is "type": "module")
  *   node scripts/package-entries.js clean        removes the builds, so a packed tarball holds nothing stale
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
@@ -39,9 +43,22 @@ export function packageEntries(entries = ENTRIES) {
   return { main: `./dist/cjs/${entries['.']}.js`, types: `./dist/cjs/${entries['.']}.d.ts`, exports };
 }
 
-/** What differs between package.json and `packageEntries()`, one line a field. */
+/** package.json's `browser` field: each module of src/ with a `.browser.ts` twin, swapped in both builds. */
+export function browserField(src = path.join(root, 'src')) {
+  const twins = readdirSync(src, { recursive: true, encoding: 'utf8' })
+    .filter(f => f.endsWith('.browser.ts'))
+    .map(f => f.split(path.sep).join('/').replace(/\.browser\.ts$/, ''))
+    .sort();
+  const field = {};
+  for (const dir of ['esm', 'cjs']) {
+    for (const module of twins) field[`./dist/${dir}/${module}.js`] = `./dist/${dir}/${module}.browser.js`;
+  }
+  return field;
+}
+
+/** What differs between package.json and `packageEntries()` (and `browserField()`), one line a field. */
 export function entriesDrift(pkg, entries = ENTRIES) {
-  const want = packageEntries(entries);
+  const want = { ...packageEntries(entries), browser: browserField() };
   return Object.keys(want).filter(k => JSON.stringify(pkg[k]) !== JSON.stringify(want[k]))
     .map(k => `package.json "${k}" is not what scripts/package-entries.js gives: run npm run entries`);
 }
@@ -49,7 +66,7 @@ export function entriesDrift(pkg, entries = ENTRIES) {
 function main(command) {
   const pkg = JSON.parse(readFileSync(PACKAGE_JSON, 'utf8'));
   if (command === 'write') {
-    Object.assign(pkg, packageEntries());
+    Object.assign(pkg, packageEntries(), { browser: browserField() });
     writeFileSync(PACKAGE_JSON, `${JSON.stringify(pkg, null, 2)}\n`);
   } else if (command === 'check') {
     const drift = entriesDrift(pkg);

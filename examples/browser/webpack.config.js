@@ -2,7 +2,7 @@
 // `npx webpack -c examples/browser/webpack.config.js`, then serve examples/browser/index.html next to dist/app.js.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { browserCsvEngine } from '../../webpack.config.js';
+import { browserTwins } from '../../webpack.config.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -25,7 +25,7 @@ export function browserExampleConfig(opts = {}) {
     },
     // a second build (the spec, a rebuild while editing) reuses the first one's work
     cache: { type: 'filesystem', cacheDirectory: path.join(here, '../../node_modules/.cache/rxforce-browser-example'), buildDependencies: { config: [fileURLToPath(import.meta.url)] } },
-    plugins: [browserCsvEngine()],
+    plugins: [browserTwins()],
     performance: { hints: false },
     infrastructureLogging: { level: 'error' },
   };

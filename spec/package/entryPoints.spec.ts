@@ -6,15 +6,15 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ENTRIES as entryModules, packageEntries } from '../../scripts/package-entries.js';
+import { browserField, ENTRIES as entryModules, packageEntries } from '../../scripts/package-entries.js';
 import { cleanUpPacked, packed } from './support/packed.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 type Build = { types: string; default: string };
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-  name: string; main: string; types: string; bin: Record<string, string>;
+  name: string; main: string; types: string; bin: Record<string, string>; browser: Record<string, string>;
   exports: Record<string, string | { import: Build; require: Build }>;
 };
 
@@ -66,8 +66,18 @@ function moduleGraph(entry: string, toFile: (spec: string, from: string) => stri
   return { files, external };
 }
 
-const srcFile = (spec: string, from: string) => resolve(dirname(from), spec).replace(/\.js$/, '.ts');
-const distFile = (spec: string, from: string) => resolve(dirname(from), spec);
+/** A relative import of src/ as a browser bundle resolves it: to the module's browser twin where it has one. */
+const srcFile = (spec: string, from: string) => {
+  const file = resolve(dirname(from), spec).replace(/\.js$/, '.ts');
+  const twin = file.replace(/\.ts$/, '.browser.ts');
+  return existsSync(twin) ? twin : file;
+};
+/** A relative import of dist/ as a bundler resolves it, through package.json's `browser` field. */
+const distFile = (spec: string, from: string) => {
+  const file = resolve(dirname(from), spec);
+  const twin = pkg.browser[`./${relative(root, file).split(sep).join('/')}`];
+  return twin ? join(root, twin) : file;
+};
 const isNodeBuiltin = (spec: string) => spec.startsWith('node:') || ['fs', 'path', 'http', 'https', 'os', 'stream',
   'crypto', 'child_process', 'url', 'zlib', 'net', 'tls', 'events', 'buffer', 'util'].includes(spec.split('/')[0]!);
 
@@ -81,6 +91,9 @@ describe('package entry points', () => {
     expect(pkg.name).toBe('rxforce');
     expect(Object.keys(entryModules).sort()).toEqual(Object.keys(ENTRIES).map(e => e.replace(/^rxforce/, '.')).sort());
     expect({ main: pkg.main, types: pkg.types, exports: pkg.exports }).toEqual(packageEntries(entryModules));
+    // every browser twin of src/ is swapped in for both builds, so a bundler of dist/ takes what webpack takes
+    expect(pkg.browser).toEqual(browserField());
+    expect(Object.keys(pkg.browser)).toContain('./dist/esm/sources/bulk/transfer.js');
     for (const [key, module] of Object.entries(entryModules)) {
       expect(existsSync(join(root, 'src', `${module}.ts`))).withContext(`${key} is built from src/${module}.ts`).toBeTrue();
       const target = pkg.exports[key] as { import: Build; require: Build };

@@ -4,7 +4,7 @@ import {
 import { resolveClient, type SalesforceClient } from '../../client/client.js';
 import type { ColumnDelimiter, LineEnding } from '../../util/csv.js';
 import { csvRows$ } from '../../util/rx/text.js';
-import { streamResponses } from './responses.js';
+import { bulkTransfer } from './transfer.js';
 import { pollWithBackoff } from '../../util/rx/poll.js';
 import { withTimeout } from './jobTimeout.js';
 import type { ByteStream } from './upload.js';
@@ -151,7 +151,7 @@ export class BulkIngestJob {
 
   private results$(resource: string, toRow: (r: Record<string, string>) => ResultRow): Observable<ResultRow[]> {
     return defer(() => this.client.request$({
-      method: 'GET', path: `${this.path}/${resource}/`, responseType: streamResponses ? 'stream' : 'text', transfer: true,
+      method: 'GET', path: `${this.path}/${resource}/`, responseType: bulkTransfer.resultBodies, transfer: true,
     })).pipe(
       mergeMap(res => csvRows$(res.data, { columnDelimiter: this.info?.columnDelimiter })),
       map(rows => rows.map(toRow)),

@@ -3,7 +3,7 @@ import { resolveClient, type SalesforceClient } from '../../client/client.js';
 import { ResourceNotFoundError } from '../../client/errors.js';
 import type { ColumnDelimiter, LineEnding } from '../../util/csv.js';
 import { csvRows$ } from '../../util/rx/text.js';
-import { streamResponses } from './responses.js';
+import { bulkTransfer } from './transfer.js';
 import { pollWithBackoff } from '../../util/rx/poll.js';
 import { withTimeout } from './jobTimeout.js';
 import { isTerminal, type JobInfo, type PollingConfig } from './types.js';
@@ -72,7 +72,7 @@ export class BulkQueryJob {
     const page$ = (locator?: string): Observable<Record<string, string>[]> => defer(() => this.client.request$({
       method: 'GET', path: `${this.path}/results`,
       params: { locator, maxRecords: opts.maxRecords },
-      responseType: streamResponses ? 'stream' : 'text', transfer: true,
+      responseType: bulkTransfer.resultBodies, transfer: true,
     })).pipe(mergeMap(res => {
       const next = header(res.headers, 'sforce-locator');
       return concat(
@@ -100,7 +100,7 @@ export class BulkQueryJob {
     return listing$().pipe(
       mergeMap(url => {
         listed = true;
-        return this.client.request$({ method: 'GET', url, responseType: streamResponses ? 'stream' : 'text', transfer: true })
+        return this.client.request$({ method: 'GET', url, responseType: bulkTransfer.resultBodies, transfer: true })
           .pipe(mergeMap(res => csvRows$(res.data, { columnDelimiter: this.info?.columnDelimiter })));
       }, opts.parallel),
       catchError(err => (!listed && err instanceof ResourceNotFoundError ? this.rows$(opts) : throwError(() => err))),

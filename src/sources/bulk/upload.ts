@@ -1,5 +1,8 @@
 import { Observable, type Subscription } from 'rxjs';
 import { stringifyRows, utf8Length, type CsvDialect } from '../../util/csv.js';
+import { bulkTransfer, type ByteStream } from './transfer.js';
+
+export type { ByteStream } from './transfer.js';
 
 /** ≤ 150 MB per upload after base64 on Salesforce's side, so ≤ 100 MB of raw CSV per PUT. */
 export const MAX_PART_BYTES = 100 * 1024 * 1024;
@@ -13,29 +16,6 @@ const BATCH_ROWS = 500;
  * and the transport's copy; small parts stay strings.
  */
 const TEXT_PIECE_CHARS = 1024 * 1024;
-
-const canBlob = typeof Blob !== 'undefined';
-
-/** A Node Readable of UTF-8 chunks, as the Node transport sends one without copying it. */
-export type ByteStream = AsyncIterable<Uint8Array> & { pipe: (...args: never[]) => unknown };
-
-/**
- * In Node a big part travels as a stream over its UTF-8 pieces: a Blob's bytes live outside the JS heap where the
- * garbage collector does not see them, so dead parts piled up between collections and the transport copied each
- * one again as it read it. node:stream is loaded lazily, outside any browser bundle; until it has loaded (one
- * microtask after import) parts are Blobs, and the bytes sent are the same either way.
- */
-let toStream: ((chunks: Uint8Array[]) => ByteStream) | undefined;
-const nodeProcess = (globalThis as { process?: { versions?: { node?: string } } }).process;
-if (nodeProcess?.versions?.node) {
-  const specifier = 'node:stream';
-  import(/* webpackIgnore: true */ specifier).then(
-    (m: { Readable: { from: (it: Iterable<Uint8Array>, o: { objectMode: boolean }) => ByteStream } }) => {
-      toStream = chunks => m.Readable.from(chunks, { objectMode: false });
-    },
-    () => undefined,
-  );
-}
 
 /** A part's body: text, a Blob, or (Node) a stream whose byte length is known. */
 export type PartBody = string | Blob | { stream: ByteStream; bytes: number };
@@ -59,7 +39,7 @@ export function uploadParts$(opts: {
     const headerBytes = utf8Length(headerText);
     let chunks: string[] = [];
     let chunkChars = 0;
-    const streamed = toStream;
+    const streamed = bulkTransfer.partStream;
     const encoder = new TextEncoder();
     let pieces: Blob[] = [];
     let bytePieces: Uint8Array[] = [];
@@ -77,7 +57,7 @@ export function uploadParts$(opts: {
       if (streamed && chunkChars >= TEXT_PIECE_CHARS) {
         bytePieces.push(encoder.encode(chunks.join('')));
         chunks = []; chunkChars = 0;
-      } else if (canBlob && chunkChars >= TEXT_PIECE_CHARS) {
+      } else if (chunkChars >= TEXT_PIECE_CHARS) {
         pieces.push(new Blob(chunks));
         chunks = []; chunkChars = 0;
       }
