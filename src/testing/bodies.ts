@@ -7,6 +7,9 @@ import type { CannedResponse } from './types.js';
 
 const API = '/services/data/v62.0';
 
+/** The job id canned jobs carry unless a script names another. */
+export const TEST_JOB_ID = '7506g00000DhRA2AAN';
+
 /** `200` with any JSON body. */
 export function ok<T>(data: T, headers: Record<string, string> = {}): CannedResponse<T> {
   return { status: 200, data, headers };
@@ -95,7 +98,7 @@ export function collectionResults(entries: CollectionEntry[]): CannedResponse<Co
  * @example job('InProgress', { numberRecordsProcessed: 500 })
  */
 export function jobInfo(state: JobState, overrides: Partial<JobInfo> = {}): JobInfo {
-  const id = overrides.id ?? '7506g00000DhRA2AAN';
+  const id = overrides.id ?? TEST_JOB_ID;
   const query = overrides.jobType === 'V2Query' || overrides.operation === 'query';
   return {
     id, operation: query ? 'query' : 'insert', object: 'Account', state,

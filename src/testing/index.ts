@@ -7,7 +7,9 @@ export { createFakeTransport, type FakeTransport, type FakeTransportOptions } fr
 export { respond, matches } from './respond.js';
 export * from './bodies.js';
 export type { CannedResponse, LoggedRequest, Reply, Route } from './types.js';
-export { ingestJobRoutes, type IngestJobScript } from './bulkRoutes.js';
+export {
+  ingestJobRoutes, queryJobRoutes, type IngestJobScript, type QueryJobScript, type JobPoll, type ResultFile, type UploadedRow,
+} from './bulkRoutes.js';
 export { replicationOrg, type ReplicationOrg, type ReplicationOrgOptions, type FakeField } from './replicationOrg.js';
 export {
   compositeRoute, compositeBatchRoute, treeRoute, graphRoute, searchRoute, apexRoute, subresponse, compositeAnswer, batchAnswer,
