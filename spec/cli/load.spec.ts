@@ -105,6 +105,25 @@ describe('rxforce load', () => {
     expect(left.stdout).toBe('Name\nJson New\n');
   });
 
+  it('names a row that fails the check by its line, in a JSON array with its element too', async () => {
+    const file = tmp.path('lines.json');
+    // elements that span lines, a string holding brackets, commas and an escaped quote, and a nested array
+    writeFileSync(file, '[\n  {"Name": "Multi",\n   "Description": "[not, an] \\"element\\" {"},\n'
+      + '  {"Industry": "Energy"},   {"Name": "Same line", "NumberOfEmployees": "many"},\n\n  {\n    "Name": "Ok"\n  }\n]\n');
+    const csv = tmp.path('lines.csv');
+    writeFileSync(csv, 'Name,Description\n"Two\nlines",x\n,y\n');
+    const ndjson = tmp.path('lines.ndjson');
+    writeFileSync(ndjson, '{"Name":"A"}\n\n{"Industry":"Energy"}\n');
+    const dry = async (f: string) => (await rxforce(['load', 'insert', 'Account', f, '--dry-run', ...login])).stderr
+      .split('\n').filter(l => l.includes('(not sent)'));
+    expect(await dry(file)).toEqual([
+      `${file}: line 4 (element [1]): REQUIRED_FIELD_MISSING:Required fields are missing: [Name] (not sent)`,
+      `${file}: line 4 (element [2]): INVALID_TYPE_ON_FIELD_IN_RECORD:Employees: malformed number: "many":[NumberOfEmployees] (not sent)`,
+    ]);
+    expect(await dry(csv)).toEqual([`${csv}: line 4: REQUIRED_FIELD_MISSING:Required fields are missing: [Name] (not sent)`]);
+    expect(await dry(ndjson)).toEqual([`${ndjson}: line 3: REQUIRED_FIELD_MISSING:Required fields are missing: [Name] (not sent)`]);
+  });
+
   it('draws a progress bar on stderr only when stderr is a terminal', async () => {
     const file = tmp.path('progress.csv');
     writeFileSync(file, `Name\n${Array.from({ length: 450 }, (_, i) => `Progress ${i}`).join('\n')}\n`);
@@ -185,6 +204,15 @@ describe('rxforce load', () => {
       writeFileSync(file, 'Name,CreatedDate\nX,2020-01-01T00:00:00.000Z\n');
       await expectRefused(['load', 'upsert', 'Account', file], /--external-id/);
       await expectRefused(['load', 'insert', 'Account', file], /CreatedDate.*not createable/);
+    });
+
+    it('a JSON array that is not one of objects, or not JSON: the line of the element or of the error', async () => {
+      const file = tmp.path('mixed.json');
+      writeFileSync(file, '[\n  {"Name": "A"},\n  {"Name": "B"},\n\n  5\n]\n');
+      await expectRefused(['load', 'insert', 'Account', file], /mixed\.json:5: element \[2\] is not a JSON object/);
+      const broken = tmp.path('broken.json');
+      writeFileSync(broken, '[\n  {"Name": "A"},\n  {"Name": "B",}\n]\n');
+      await expectRefused(['load', 'insert', 'Account', broken], /broken\.json:3: invalid JSON/);
     });
 
     it('an unknown file type and a missing file', async () => {

@@ -5,19 +5,27 @@
  * duplicates for the column).
  */
 import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
-import { FileFormatError, readRecordFile, type RecordFileFormat } from '../node/files.js';
+import { FileFormatError, type RecordFileFormat } from '../node/files.js';
 import { flattenRecord } from '../util/csv.js';
 import { CliError } from './errors.js';
 
 export type Row = Record<string, unknown>;
 
-/** A row and where it is: `line` is the 1-based line of the file it starts on (JSON arrays: undefined). */
-export interface FileRow { row: Row; index: number; line?: number }
+/**
+ * A row and where it is: `line` is the 1-based line of the file it starts on; `element` is its index in a JSON array
+ * (from 0, as `[1]` names the second).
+ */
+export interface FileRow { row: Row; index: number; line?: number; element?: number }
 
-/** How a row is named in messages: by its line, or by its place in a JSON array. */
-export const rowName = (r: { index: number; line?: number }): string => (r.line !== undefined ? `line ${r.line}` : `element ${r.index}`);
+/** How a row is named in messages: by its line, and in a JSON array by its element too (`line 3 (element [1])`). */
+export const rowName = (r: { index: number; line?: number; element?: number }): string => {
+  const element = r.element !== undefined ? `element [${r.element}]` : undefined;
+  if (r.line === undefined) return element ?? `row ${r.index + 1}`;
+  return element ? `line ${r.line} (${element})` : `line ${r.line}`;
+};
 
 /** Refuses a file that is not UTF-8, naming the line of the first bad byte (exit 2). */
 export async function checkUtf8(file: string): Promise<void> {
@@ -130,5 +138,69 @@ export async function* fileRows(file: string, format: RecordFileFormat): AsyncGe
     }
     return;
   }
-  for await (const raw of readRecordFile(file)) yield { row: flattenRecord(raw), index: index++ };
+  for (const e of await jsonArray(file)) yield { row: flattenRecord(e.value), index: index++, line: e.line, element: e.element };
+}
+
+/** The 1-based line of a character offset. */
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/**
+ * A JSON array of objects (read whole: an array has no record boundaries to stream on), each with the line it starts
+ * on. A syntax error names its line when the parser gives its position.
+ */
+async function jsonArray(file: string): Promise<{ value: Row; line: number; element: number }[]> {
+  const text = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    const message = (e as Error).message;
+    const at = /\bposition (\d+)/.exec(message);
+    throw new FileFormatError(file, `invalid JSON (${message})`, at ? lineAt(text, Number(at[1])) : undefined);
+  }
+  if (!Array.isArray(value)) throw new FileFormatError(file, 'expected a JSON array of records', lineAt(text, text.search(/\S/)));
+  const lines = elementLines(text);
+  return value.map((v: unknown, element) => {
+    const line = lines[element]!;
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+      throw new FileFormatError(file, `element [${element}] is not a JSON object`, line);
+    }
+    return { value: v as Row, line, element };
+  });
+}
+
+/** The line each element of a valid JSON array starts on: one pass over the text, outside strings. */
+function elementLines(text: string): number[] {
+  const lines: number[] = [];
+  let line = 1;
+  let depth = 0;
+  let inString = false;
+  let expecting = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\n') line++;
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') continue;
+    if (expecting && c !== ']') {
+      lines.push(line);
+      expecting = false;
+    }
+    if (c === '"') inString = true;
+    else if (c === '[' || c === '{') {
+      depth++;
+      if (depth === 1) expecting = true;
+    } else if (c === ']' || c === '}') {
+      depth--;
+      expecting = false;
+    } else if (c === ',' && depth === 1) expecting = true;
+  }
+  return lines;
 }
