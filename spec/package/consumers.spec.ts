@@ -2,8 +2,11 @@
  * The packed tarball in the two kinds of project users have: a CommonJS TypeScript project (`require` conditions,
  * CommonJS declarations) and an ES module TypeScript project (`import` conditions). Each installs the tarball offline
  * with no warning, type-checks against the package's declarations, and from the compiled program logs in to the
- * emulator, fetches a record and runs a query, loading every entry point by name.
+ * emulator, fetches a record and runs a query, loading every entry point by name. The Pub/Sub API's packages (gRPC,
+ * Avro) are optional peers, so they are not installed: the entry points load without them, and using the Pub/Sub
+ * API fails with the command that installs them.
  */
+import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
@@ -12,7 +15,7 @@ import { cleanUpPacked, consumerProject, ROOT, runCommand, type Consumer } from 
 /** The program both projects compile and run; only how it asks where `rxforce` resolved differs. */
 const program = (resolveRxforce: string) => `import { SalesforceApiError, SalesforceClient, defineSObject, fetch, passwordLogin, query, query$, select, sf } from 'rxforce';
 import { startEmulator } from 'rxforce/emulator';
-import { sfCliLogin } from 'rxforce/node';
+import { changeEvents$, publish, sfCliLogin } from 'rxforce/node';
 import * as promises from 'rxforce/promise';
 import { createTestClient } from 'rxforce/testing';
 import { lastValueFrom, toArray } from 'rxjs';
@@ -27,6 +30,11 @@ async function main(): Promise<void> {
   const queried = await query(select(Account).where({ Name: fetched.Name }), { client });
   const streamed = await lastValueFrom(query$<{ Name: string }>('SELECT Name FROM Account ORDER BY Name', { client }).pipe(toArray()));
   const failure = await query('SELECT Nope FROM Account', { client }).then(() => undefined, (e: unknown) => e);
+  const said = (e: unknown) => \`\${(e as Error).name}: \${(e as Error).message}\`;
+  const pubsub = { client, endpoint: '127.0.0.1:9', tls: false as const };
+  const changes = await lastValueFrom(changeEvents$('/data/AccountChangeEvent', pubsub)).then(() => 'no error', said);
+  const published = await publish('/event/Low_Ink__e', [{ Printer_Model__c: 'XZO-5' }], pubsub).then(() => 'no error', said);
+  const emulatorPubSub = await startEmulator({ port: 0, pubsub: true }).then(async e => { await e.stop(); return 'started'; }, said);
   process.stdout.write(JSON.stringify({
     resolved: ${resolveRxforce},
     fetched: { Id: fetched.Id, Name: fetched.Name },
@@ -34,6 +42,7 @@ async function main(): Promise<void> {
     streamed: streamed.map(a => a.Name),
     typedError: failure instanceof SalesforceApiError ? failure.errorCode : String(failure),
     entries: [typeof startEmulator, typeof sfCliLogin, typeof promises.fetch, typeof createTestClient],
+    pubsub: [changes, published, emulatorPubSub],
   }));
 }
 
@@ -55,6 +64,35 @@ const PROJECTS = [
   { kind: 'commonjs', resolve: "require.resolve('rxforce')", build: 'dist/cjs/index.js' },
   { kind: 'module', resolve: "import.meta.resolve('rxforce')", build: 'dist/esm/index.js' },
 ] as const;
+
+/**
+ * Runs the installed package's `rxforce` command until its banner is out (the line after the consumer secret, or
+ * its exit), then stops it with SIGINT; the output is stdout and stderr together.
+ */
+function emulatorBanner(dir: string, args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(dir, 'node_modules/rxforce/bin/rxforce.js'), ...args],
+      { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    let stopping = false;
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      // the banner ends with the lines after the credentials; give it the line that follows them
+      if (!stopping && /consumer secret .*\n.*\n/.test(output)) {
+        stopping = true;
+        child.kill('SIGINT');
+      }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.on('error', reject);
+    child.on('close', code => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
 
 describe('the packed tarball in a consumer project', () => {
   let emulator: Emulator;
@@ -81,12 +119,10 @@ describe('the packed tarball in a consumer project', () => {
       const consumer = await consumerProject(project.kind, { 'main.ts': program(project.resolve), 'tsconfig.json': tsconfig });
       projects.push(consumer);
       expect(consumer.install.code).withContext(consumer.install.stderr).toBe(0);
-      // The one notice npm 11 prints is its request to approve protobufjs's postinstall script, which comes with
-      // @grpc/proto-loader (the Pub/Sub API client). Any other warning (a peer, an engine, a deprecation) fails here.
-      const warnings = consumer.install.stderr.split('\n').filter(l => /warn|deprecat|ERR/i.test(l));
-      expect(warnings.filter(l => !/^npm warn install-scripts\b/.test(l))).toEqual([]);
-      expect(warnings.filter(l => /^npm warn install-scripts\s+\S+@/.test(l)).map(l => l.trim().split(/\s+/)[3]!.replace(/@.*/, '')))
-        .toEqual(warnings.length ? ['protobufjs'] : []);
+      // no warning and no notice of any kind: a peer, an engine, a deprecation, a script waiting for approval
+      const said = `${consumer.install.stdout}\n${consumer.install.stderr}`.split('\n');
+      expect(said.filter(l => /warn|deprecat|notice|ERR|approv|install-scripts/i.test(l))).toEqual([]);
+      expect(consumer.install.stdout).toMatch(/^added \d+ packages?\b/m);
 
       const tsc = await runCommand(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', '.'], { cwd: consumer.dir });
       expect(tsc.stdout + tsc.stderr).withContext('tsc in the consumer project').toBe('');
@@ -99,7 +135,7 @@ describe('the packed tarball in a consumer project', () => {
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       const out = JSON.parse(run.stdout) as { resolved: string; fetched: { Id: string; Name: string }; queried: string[];
-        streamed: string[]; typedError: string; entries: string[] };
+        streamed: string[]; typedError: string; entries: string[]; pubsub: string[] };
       expect(out.resolved.replace(/^file:\/\//, '').replace(/\\/g, '/'))
         .toMatch(new RegExp(`/node_modules/rxforce/${project.build.replace(/\./g, '\\.')}$`));
       expect(out.fetched).toEqual({ Id: recordId, Name: 'Packed Co' });
@@ -107,6 +143,19 @@ describe('the packed tarball in a consumer project', () => {
       expect(out.streamed).toEqual(['Alpha Inc', 'Packed Co', 'Zeta Works']);
       expect(out.typedError).toBe('INVALID_FIELD');
       expect(out.entries).toEqual(['function', 'function', 'function', 'function']);
+      const client = 'MissingPeerError: The Pub/Sub API client (changeEvents$, subscribe$, publish$) needs the packages '
+        + '@grpc/grpc-js, @grpc/proto-loader and avsc: npm install @grpc/grpc-js @grpc/proto-loader avsc';
+      expect(out.pubsub).toEqual([client, client, "MissingPeerError: The emulator's Pub/Sub API needs the packages "
+        + '@grpc/grpc-js, @grpc/proto-loader, avsc and selfsigned: npm install @grpc/grpc-js @grpc/proto-loader avsc selfsigned']);
+
+      if (project.kind === 'module') {
+        // the command line's emulator starts without them, and its banner says what to install
+        const banner = await emulatorBanner(consumer.dir, ['emulator', '--port', '0', '--cdc', 'all']);
+        expect(banner.code).withContext(banner.output).toBe(0);
+        expect(banner.output).toMatch(/^rxforce emulator listening on http:\/\/127\.0\.0\.1:\d+$/m);
+        expect(banner.output.split('\n').filter(l => /Pub\/Sub/.test(l)))
+          .toEqual(['  Pub/Sub API not started: it needs npm install @grpc/grpc-js @grpc/proto-loader avsc selfsigned']);
+      }
     }, 1_800_000);
   }
 });

@@ -137,6 +137,35 @@ describe('package entry points', () => {
   });
 
   const requireHere = createRequire(import.meta.url);
+
+  // The Pub/Sub API's packages are optional peers loaded on first use: each build must find them when they are there
+  // (spec/package/consumers.spec.ts checks the error when they are not).
+  for (const build of ['import', 'require'] as const) {
+    it(`${build === 'import' ? 'the ES module' : 'the CommonJS'} build loads the Pub/Sub API's packages on first use: a change event end to end`, async () => {
+      const load = async (name: string) => {
+        const specifier: string = name;
+        return (build === 'import' ? await import(specifier) : requireHere(specifier)) as Record<string, unknown>;
+      };
+      const { startEmulator } = await load('rxforce/emulator') as typeof import('../../src/emulator/index.js');
+      const { SalesforceClient, passwordLogin } = await load('rxforce') as typeof import('../../src/index.js');
+      const { changeEvents$ } = await load('rxforce/node') as typeof import('../../src/node/index.js');
+      const emu = await startEmulator({ port: 0, pubsub: { changeDataCapture: ['Account'], tlsPort: false } });
+      try {
+        const c = emu.credentials;
+        const client = new SalesforceClient({ login: passwordLogin({ loginUrl: emu.url, username: c.username,
+          password: c.password, consumerKey: c.consumerKey, consumerSecret: c.consumerSecret }) });
+        const event = await new Promise<{ changeType: string; name: unknown }>((resolve, reject) => {
+          const sub = changeEvents$('/data/AccountChangeEvent', { client, endpoint: `127.0.0.1:${emu.pubsub!.port}`, tls: false,
+            onOpen: () => void emu.store.insert('Account', { Name: `Built ${build}` }) })
+            .subscribe({ next: e => { sub.unsubscribe(); resolve({ changeType: e.header.changeType, name: e.fields.Name }); }, error: reject });
+        });
+        expect(event).toEqual({ changeType: 'CREATE', name: `Built ${build}` });
+      } finally {
+        await emu.stop();
+      }
+    });
+  }
+
   for (const [name, expected] of Object.entries(ENTRIES)) {
     const key = name.replace(/^rxforce/, '.');
     it(`import('${name}') gives the ES module build, exporting ${expected.join(', ')}`, async () => {

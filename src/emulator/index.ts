@@ -19,7 +19,8 @@ import type { AuthCode, Core } from './core.js';
 import { createChurn, type Churn, type ChurnOptions } from './churn.js';
 import { undeleteRecords } from './undelete.js';
 import type { DmlResult } from './types.js';
-import { startPubSub, type PubSubEmulator, type PubSubOptions, type StartedPubSub } from './pubsub/index.js';
+import type { PubSubEmulator, PubSubOptions, StartedPubSub } from './pubsub/index.js';
+import { loadPubSubServer } from './pubsub/load.js';
 import { Faults, type EmulatorStats, type FaultConfig } from './faults.js';
 import { makeOrg, type EmulatorUser, type OrgConfig } from './org.js';
 import { FileJournal } from './persist/journal.js';
@@ -134,6 +135,9 @@ function loadSchema(schemaFile: EmulatorOptions['schemaFile']): Registry {
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const now = opts.now ?? (() => opts.scheduler?.now() ?? Date.now());
+  // before anything opens: a missing gRPC package fails the start with the command that installs it
+  const pubSubOptions = opts.pubsub ? (opts.pubsub === true ? {} : opts.pubsub) : undefined;
+  const startPubSub = pubSubOptions ? await loadPubSubServer(pubSubOptions) : undefined;
   const apex = opts.apex === undefined ? undefined
     : createApexRoutes(typeof opts.apex === 'string' ? await loadApexModule(opts.apex) : opts.apex);
   const random = createRandom(opts.seed);
@@ -220,9 +224,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const admin = org.users[0];
   let stopped: Promise<void> | undefined;
   let pubsub: StartedPubSub | undefined;
-  if (opts.pubsub) {
+  if (startPubSub && pubSubOptions) {
     try {
-      pubsub = await startPubSub(opts.pubsub === true ? {} : opts.pubsub, { store, sessions, orgId: org.orgId,
+      pubsub = await startPubSub(pubSubOptions, { store, sessions, orgId: org.orgId,
         host: shownHost, now });
     } catch (err) {
       await new Promise<void>(resolve => server.close(() => resolve()));

@@ -1,5 +1,7 @@
 /** `rxforce emulator`: starts the local org from command-line flags and runs until SIGINT/SIGTERM. */
+import { installCommand } from '../util/peer.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from './index.js';
+import { missingPubSubPackages } from './pubsub/load.js';
 
 const NUMERIC_FLAGS: Record<string, keyof EmulatorOptions> = {
   '--port': 'port', '--latency': 'latencyMs', '--jitter': 'jitterMs', '--fail-rate': 'failRate',
@@ -100,6 +102,12 @@ export async function runEmulatorCli(argv: string[], io: { log(line: string): vo
   /** Runs once the org is up, before the banner (the command line loads the demo data here); a line it returns follows the banner. */
   onStarted?: (emu: Emulator) => Promise<string | void> } = { log: line => console.log(line) }): Promise<void> {
   const opts = { port: DEFAULT_EMULATOR_PORT, ...parseEmulatorArgs(argv) };
+  // the Pub/Sub API's packages are optional peers: without them the org still starts, and the banner says what to install
+  let pubSubMissing: string[] = [];
+  if (opts.pubsub) {
+    pubSubMissing = await missingPubSubPackages(opts.pubsub === true ? {} : opts.pubsub);
+    if (pubSubMissing.length) delete opts.pubsub;
+  }
   const emu = await startEmulator(opts).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'EADDRINUSE') throw new Error(`port ${opts.port} is in use: pass --port N (--port 0 picks a free port)`);
     throw e;
@@ -121,6 +129,8 @@ export async function runEmulatorCli(argv: string[], io: { log(line: string): vo
     const p = emu.pubsub;
     io.log(`  Pub/Sub API on 127.0.0.1:${p.port} (plaintext)` +
       (p.tlsPort ? ` · TLS on 127.0.0.1:${p.tlsPort}, certificate ${p.certFile}` : ''));
+  } else if (pubSubMissing.length) {
+    io.log(`  Pub/Sub API not started: it needs ${installCommand(pubSubMissing)}`);
   }
   if (emu.churn.running) {
     const o = emu.churn.options!;

@@ -1,13 +1,15 @@
 /**
  * Starts the org's Pub/Sub API: one gRPC server on loopback with two ports, TLS (a self-signed certificate made at
  * start, its PEM written to a file that clients may trust; published Pub/Sub clients speak only TLS) and plaintext for
- * rxforce's own client. Events come from the org's own writes through the store's commit listener.
+ * rxforce's own client. Events come from the org's own writes through the store's commit listener. Loaded through
+ * load.ts, which checks first that the optional gRPC and Avro packages are installed.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { generate } from 'selfsigned';
+import type * as Selfsigned from 'selfsigned';
+import { loadPeer } from '../../util/peer.js';
 import type { Sessions } from '../auth/sessions.js';
 import type { Store } from '../store.js';
 import { EventBus, type BusOptions } from './bus.js';
@@ -77,6 +79,8 @@ export async function startPubSub(opts: PubSubOptions, deps: { store: Store; ses
     let tlsPort: number | undefined;
     let certFile: string | undefined;
     if (opts.tlsPort !== false) {
+      // an optional peer, loaded only for the TLS port (load.ts checked it is there)
+      const { generate } = await loadPeer<typeof Selfsigned>('selfsigned', "The emulator's Pub/Sub API (TLS)");
       const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
         keyType: 'ec', curve: 'P-256', algorithm: 'sha256',
         notAfterDate: new Date(Date.now() + 30 * 86_400_000),

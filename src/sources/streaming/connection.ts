@@ -5,14 +5,15 @@
  * (an id is the schema's fingerprint, so a cached one never goes stale).
  */
 import { readFileSync } from 'node:fs';
-import { credentials, Metadata, status, type Client, type ServiceError } from '@grpc/grpc-js';
-import avro from 'avsc';
+import type { Client, Metadata, ServiceError } from '@grpc/grpc-js';
+import type avro from 'avsc';
 import { catchError, defer, from, map, Observable, switchMap, throwError } from 'rxjs';
 import { resolveClient, type SalesforceClient } from '../../client/client.js';
 import { redact } from '../../util/redact.js';
 import { isLoopbackHost } from '../../client/secureUrl.js';
 import type { Session } from '../../client/types.js';
 import type { SourceOptions } from '../options.js';
+import { GrpcStatus, type PubSubPeers } from './peers.js';
 import { pubSubClientClass } from './proto.js';
 
 /** Salesforce's global Pub/Sub API endpoint. */
@@ -56,7 +57,7 @@ export const REPLAY_CORRUPTED = 'sfdc.platform.eventbus.grpc.subscription.fetch.
 export function pubSubError(err: unknown): PubSubError {
   if (err instanceof PubSubError) return err;
   const e = err as Partial<ServiceError>;
-  const code = typeof e.code === 'number' ? e.code : status.UNKNOWN;
+  const code = typeof e.code === 'number' ? e.code : GrpcStatus.UNKNOWN;
   const first = (k: string) => { const v = e.metadata?.get(k)[0]; return typeof v === 'string' ? v : undefined; };
   const errorCode = first('error-code');
   const message = `Pub/Sub API: ${e.details || e.message || String(err)}`;
@@ -70,12 +71,12 @@ export function orgIdOf(session: Session): string {
   const fromId = session.id ? /\/id\/(00D\w{12,15})\//.exec(session.id)?.[1] : undefined;
   const fromToken = /^(00D\w{12})!/.exec(session.accessToken)?.[1];
   const orgId = session.organizationId ?? fromId ?? fromToken;
-  if (!orgId) throw new PubSubError(status.UNAUTHENTICATED, 'Pub/Sub API: the session names no org id (tenantid)');
+  if (!orgId) throw new PubSubError(GrpcStatus.UNAUTHENTICATED, 'Pub/Sub API: the session names no org id (tenantid)');
   return orgId;
 }
 
-export function metadataOf(session: Session): Metadata {
-  const md = new Metadata();
+export function metadataOf({ grpc }: PubSubPeers, session: Session): Metadata {
+  const md = new grpc.Metadata();
   md.set('accesstoken', session.accessToken);
   md.set('instanceurl', session.instanceUrl);
   md.set('tenantid', orgIdOf(session));
@@ -95,22 +96,26 @@ export function checkConnectionOptions(opts: PubSubConnectionOptions): { endpoin
 
 /** A live channel: the gRPC client and the SalesforceClient behind it. */
 export interface PubSubChannel {
+  /** The loaded gRPC and Avro packages. */
+  readonly peers: PubSubPeers;
   readonly grpc: Client & Record<string, (...args: unknown[]) => unknown>;
   readonly sf: SalesforceClient;
   readonly endpoint: string;
   close(): void;
 }
 
-export function openChannel(opts: PubSubConnectionOptions): PubSubChannel {
+/** Opens a channel with the loaded packages (`pubSubPeers()`); throws on bad options, before anything is sent. */
+export function openChannel(opts: PubSubConnectionOptions, peers: PubSubPeers): PubSubChannel {
   const { endpoint } = checkConnectionOptions(opts);
   const sf = resolveClient(opts.client);
   const tls = opts.tls ?? true;
+  const { credentials } = peers.grpc;
   const creds = tls === false ? credentials.createInsecure()
     : tls === true ? credentials.createSsl()
       : credentials.createSsl(Buffer.from('certFile' in tls ? readFileSync(tls.certFile) : tls.rootCerts));
-  const Ctor = pubSubClientClass();
+  const Ctor = pubSubClientClass(peers);
   const grpc = new Ctor(endpoint, creds, { 'grpc.max_receive_message_length': 32 * 1024 * 1024 }) as PubSubChannel['grpc'];
-  return { grpc, sf, endpoint, close: () => grpc.close() };
+  return { peers, grpc, sf, endpoint, close: () => grpc.close() };
 }
 
 /**
@@ -121,7 +126,7 @@ export function unary$<Res>(ch: PubSubChannel, method: 'GetTopic' | 'GetSchema' 
   const attempt = (session: Session) => new Observable<Res>(subscriber => {
     let md: Metadata;
     try {
-      md = metadataOf(session);
+      md = metadataOf(ch.peers, session);
     } catch (err) {
       subscriber.error(err);
       return;
@@ -137,7 +142,7 @@ export function unary$<Res>(ch: PubSubChannel, method: 'GetTopic' | 'GetSchema' 
   });
   return ch.sf.session$().pipe(
     switchMap(session => attempt(session).pipe(
-      catchError((err: ServiceError) => err?.code === status.UNAUTHENTICATED
+      catchError((err: ServiceError) => err?.code === GrpcStatus.UNAUTHENTICATED
         ? ch.sf.refreshSession$(session).pipe(switchMap(attempt)) : throwError(() => err)))),
     catchError(err => throwError(() => pubSubError(err))),
   );
@@ -185,7 +190,7 @@ export function schema$(ch: PubSubChannel, schemaId: string): Observable<EventTy
         unary$<{ schema_json: string }>(ch, 'GetSchema', { schema_id: schemaId }).pipe(
           map(info => {
             const json = JSON.parse(info.schema_json) as avro.Schema;
-            return { type: avro.Type.forSchema(json), logical: logicalTypes(json) };
+            return { type: ch.peers.avro.Type.forSchema(json), logical: logicalTypes(json) };
           }),
         ).subscribe({ next: resolve, error: reject });
       });

@@ -3,8 +3,8 @@
  * message and field names and numbers must match the wire, so they are Salesforce's. Loaded from an in-memory
  * descriptor, so the package ships no .proto file.
  */
-import { makeGenericClientConstructor, type ServiceClientConstructor } from '@grpc/grpc-js';
-import { fromJSON } from '@grpc/proto-loader';
+import type { ServiceClientConstructor } from '@grpc/grpc-js';
+import type { PubSubPeers } from './peers.js';
 
 type FieldDef = { type: string; id: number; rule?: 'repeated' };
 const one = (type: string, id: number): FieldDef => ({ type, id });
@@ -49,14 +49,14 @@ const service = {
 
 let ctor: ServiceClientConstructor | undefined;
 
-/** The generated client class (built once, on first use). */
-export function pubSubClientClass(): ServiceClientConstructor {
+/** The generated client class (built once, on first use, from the loaded packages). */
+export function pubSubClientClass({ grpc, protoLoader }: PubSubPeers): ServiceClientConstructor {
   if (!ctor) {
     const root = { nested: { eventbus: { nested: { v1: { nested: { ...messages, PubSub: service } } } } } };
-    const definition = fromJSON(root as unknown as Parameters<typeof fromJSON>[0],
+    const definition = protoLoader.fromJSON(root as unknown as Parameters<typeof protoLoader.fromJSON>[0],
       { keepCase: true, longs: String, enums: String, defaults: true });
-    ctor = makeGenericClientConstructor(
-      definition['eventbus.v1.PubSub'] as Parameters<typeof makeGenericClientConstructor>[0], 'PubSub');
+    ctor = grpc.makeGenericClientConstructor(
+      definition['eventbus.v1.PubSub'] as Parameters<typeof grpc.makeGenericClientConstructor>[0], 'PubSub');
   }
   return ctor;
 }

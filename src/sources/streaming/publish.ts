@@ -7,7 +7,9 @@ import { randomUUID } from 'node:crypto';
 import type avro from 'avsc';
 import { concatMap, defer, finalize, from, lastValueFrom, map, mergeMap, type Observable, switchMap, toArray } from 'rxjs';
 import { ValidationError } from '../../util/errors.js';
-import { checkConnectionOptions, openChannel, schema$, unary$, type EventType, type PubSubConnectionOptions } from './connection.js';
+import { checkConnectionOptions, openChannel, schema$, unary$, type EventType, type PubSubChannel,
+  type PubSubConnectionOptions } from './connection.js';
+import { pubSubPeers } from './peers.js';
 import type { WirePublishResponse } from './proto.js';
 
 /** At most this many events per Publish call (Salesforce's limit). */
@@ -77,30 +79,35 @@ export function publish$(topic: string, events: Record<string, unknown>[], optio
       if (!e || typeof e !== 'object' || Array.isArray(e)) throw new ValidationError({ reason: 'an event is an object of field values', recordIndex: i });
     });
     checkConnectionOptions(options);
-    const ch = openChannel(options);
-    return unary$<{ schema_id: string; can_publish: boolean }>(ch, 'GetTopic', { topic_name: topic }).pipe(
-      switchMap(info => {
-        if (!info.can_publish) throw new ValidationError({ reason: `${topic} does not accept publishing` });
-        return schema$(ch, info.schema_id).pipe(map(type => ({ type, schemaId: info.schema_id })));
-      }),
-      switchMap(({ type, schemaId }) => {
-        const encoded = events.map((e, i) => ({ index: i, id: randomUUID(), payload: encodeEvent(type, topic, e, i) }));
-        const batches: typeof encoded[] = [];
-        for (let i = 0; i < encoded.length; i += MAX_PUBLISH_BATCH) batches.push(encoded.slice(i, i + MAX_PUBLISH_BATCH));
-        return from(batches).pipe(concatMap(batch => unary$<WirePublishResponse>(ch, 'Publish', {
-          topic_name: topic, events: batch.map(b => ({ id: b.id, schema_id: schemaId, payload: b.payload, headers: [] })),
-        }).pipe(mergeMap(res => batch.map((b, j): PublishResult => {
-          const r = res.results[j];
-          if (!r || r.error) {
-            return { index: b.index, correlationKey: b.id, success: false,
-              error: { code: r?.error?.code ?? 'UNKNOWN', message: r?.error?.msg ?? 'no result for this event' } };
-          }
-          return { index: b.index, correlationKey: r.correlation_key || b.id, success: true, replayId: r.replay_id.toString('base64') };
-        })))));
-      }),
-      finalize(() => ch.close()),
-    );
+    // the gRPC and Avro packages load on first use (a MissingPeerError names them when absent)
+    return from(pubSubPeers()).pipe(switchMap(peers => publishWith(openChannel(options, peers), topic, events)));
   });
+}
+
+/** Publishes on an open channel (closed when the Observable ends): topic and schema first, then the events. */
+function publishWith(ch: PubSubChannel, topic: string, events: Record<string, unknown>[]): Observable<PublishResult> {
+  return unary$<{ schema_id: string; can_publish: boolean }>(ch, 'GetTopic', { topic_name: topic }).pipe(
+    switchMap(info => {
+      if (!info.can_publish) throw new ValidationError({ reason: `${topic} does not accept publishing` });
+      return schema$(ch, info.schema_id).pipe(map(type => ({ type, schemaId: info.schema_id })));
+    }),
+    switchMap(({ type, schemaId }) => {
+      const encoded = events.map((e, i) => ({ index: i, id: randomUUID(), payload: encodeEvent(type, topic, e, i) }));
+      const batches: typeof encoded[] = [];
+      for (let i = 0; i < encoded.length; i += MAX_PUBLISH_BATCH) batches.push(encoded.slice(i, i + MAX_PUBLISH_BATCH));
+      return from(batches).pipe(concatMap(batch => unary$<WirePublishResponse>(ch, 'Publish', {
+        topic_name: topic, events: batch.map(b => ({ id: b.id, schema_id: schemaId, payload: b.payload, headers: [] })),
+      }).pipe(mergeMap(res => batch.map((b, j): PublishResult => {
+        const r = res.results[j];
+        if (!r || r.error) {
+          return { index: b.index, correlationKey: b.id, success: false,
+            error: { code: r?.error?.code ?? 'UNKNOWN', message: r?.error?.msg ?? 'no result for this event' } };
+        }
+        return { index: b.index, correlationKey: r.correlation_key || b.id, success: true, replayId: r.replay_id.toString('base64') };
+      })))));
+    }),
+    finalize(() => ch.close()),
+  );
 }
 
 /** Promise twin of `publish$`: every result, in input order. */

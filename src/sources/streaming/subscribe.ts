@@ -6,13 +6,14 @@
  * delivered (with backoff); a refused session is refreshed once per connection; a stored replay id outside the
  * retention window fails with `ReplayIdExpiredError`, never silently skipping events. Unsubscribe closes the stream.
  */
-import { status, type ClientDuplexStream, type Metadata, type ServiceError } from '@grpc/grpc-js';
+import type { ClientDuplexStream, Metadata, ServiceError } from '@grpc/grpc-js';
 import { firstValueFrom, from, lastValueFrom, Observable, timer, type ObservableInput, type SchedulerLike,
   type Subscription } from 'rxjs';
 import { ValidationError } from '../../util/errors.js';
 import type { Session } from '../../client/types.js';
 import { checkConnectionOptions, metadataOf, openChannel, pubSubError, schema$, ReplayIdExpiredError,
   type EventType, type PubSubChannel, type PubSubConnectionOptions } from './connection.js';
+import { GrpcStatus as status, pubSubPeers } from './peers.js';
 import type { WireConsumerEvent, WireFetchResponse } from './proto.js';
 
 /** Where a subscription starts: the tip, the oldest retained event, or just after a stored replay id. */
@@ -53,7 +54,7 @@ export interface PubSubEvent<T = Record<string, unknown>> {
 const MAX_BATCH = 100;
 
 /** gRPC codes another connection cannot cure: a wrong topic or request, no permission. */
-const FINAL_CODES = new Set([status.INVALID_ARGUMENT, status.NOT_FOUND, status.PERMISSION_DENIED, status.FAILED_PRECONDITION,
+const FINAL_CODES = new Set<number>([status.INVALID_ARGUMENT, status.NOT_FOUND, status.PERMISSION_DENIED, status.FAILED_PRECONDITION,
   status.UNIMPLEMENTED, status.OUT_OF_RANGE]);
 
 /** Checks topic and options; the error names what is wrong, before anything is sent. */
@@ -172,15 +173,14 @@ export function events$<E>(topic: string, opts: SubscribeOptions<E>, decode: Dec
     };
 
     const connect = (session: Session) => {
-      if (closed) return;
+      if (closed || !channel) return;
       let md: Metadata;
       try {
-        md = metadataOf(session);
+        md = metadataOf(channel.peers, session);
       } catch (err) {
         fail(err);
         return;
       }
-      channel ??= openChannel(opts);
       const s = (channel.grpc.Subscribe as (md: Metadata) => ClientDuplexStream<unknown, WireFetchResponse>)(md);
       stream = s;
       owed = 0;
@@ -241,15 +241,16 @@ export function events$<E>(topic: string, opts: SubscribeOptions<E>, decode: Dec
     };
 
     const start = () => {
-      let sf: PubSubChannel['sf'];
-      try {
-        channel ??= openChannel(opts);
-        sf = channel.sf;
-      } catch (err) {
-        fail(err);
+      if (channel) {
+        channel.sf.session$().subscribe({ next: connect, error: fail });
         return;
       }
-      sf.session$().subscribe({ next: connect, error: fail });
+      // the gRPC and Avro packages load on the first subscription (a MissingPeerError names them when absent)
+      pubSubPeers().then(peers => {
+        if (closed) return;
+        channel = openChannel(opts, peers);
+        channel.sf.session$().subscribe({ next: connect, error: fail });
+      }).catch(fail);
     };
 
     start();
