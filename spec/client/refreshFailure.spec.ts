@@ -1,10 +1,9 @@
-import { asyncScheduler, delay, lastValueFrom, merge, Observable, of, type SchedulerLike, toArray } from 'rxjs';
+import { asyncScheduler, delay, lastValueFrom, merge, of, type SchedulerLike, toArray } from 'rxjs';
 import { SalesforceClient } from '../../src/client/client.js';
 import { refreshTokenLogin } from '../../src/client/auth/refreshToken.js';
 import { AuthenticationError, ServerUnavailableError } from '../../src/client/errors.js';
 import { LOGIN_BACKOFF } from '../../src/client/session.js';
-import type { SfResponse, TransportRequest } from '../../src/client/types.js';
-import { fail, fakeTransport, ok } from './fakeTransport.js';
+import { type CannedResponse, createFakeTransport, ok, respond } from '../../src/testing/index.js';
 
 const instanceUrl = 'https://acme.my.salesforce.com';
 const expired = [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }];
@@ -24,26 +23,23 @@ function clockScheduler(): SchedulerLike & { advance(ms: number): void } {
  * A token endpoint answering `tokenAnswer(n)` to its n-th call (an Error fails it), and an API answering 401 to any
  * token other than the one last issued.
  */
-function org(tokenAnswer: (n: number) => Error | undefined) {
+function org(tokenAnswer: (n: number) => CannedResponse | undefined) {
   let issued = 0;
   let valid = '';
-  const fake = fakeTransport((req: TransportRequest): Observable<SfResponse<unknown>> => {
-    if (req.url === TOKEN) {
-      const n = fake.calls.filter(c => c.url === TOKEN).length;
-      const error = tokenAnswer(n);
-      if (error) return new Observable(s => { setTimeout(() => s.error(error), 2); });
+  const tokenCalls = () => fake.requests.filter(c => c.url === TOKEN).length;
+  const fake = createFakeTransport({ routes: [
+    respond('*', /./, req => of(req.headers.Authorization?.replace('Bearer ', '') === valid ? ok({}) : { status: 401, data: expired }).pipe(delay(1))),
+    respond('POST', '/services/oauth2/token', () => {
+      const failure = tokenAnswer(tokenCalls());
+      if (failure) return of(failure).pipe(delay(2));
       valid = `00D000000000001!token-${++issued}`;
-      return of(ok(req, { access_token: valid, instance_url: instanceUrl, token_type: 'Bearer', issued_at: '1', signature: 's' })).pipe(delay(2));
-    }
-    const token = req.headers.Authorization?.replace('Bearer ', '');
-    if (token === valid) return of(ok(req, {})).pipe(delay(1));
-    return new Observable(s => { setTimeout(() => s.error(fail(req, 401, expired)), 1); });
-  });
-  return { fake, tokenCalls: () => fake.calls.filter(c => c.url === TOKEN).length, revoke: () => { valid = 'revoked'; } };
+      return of(ok({ access_token: valid, instance_url: instanceUrl, token_type: 'Bearer', issued_at: '1', signature: 's' })).pipe(delay(2));
+    }),
+  ] });
+  return { fake, tokenCalls, revoke: () => { valid = 'revoked'; } };
 }
 
-const invalidGrant = (req: TransportRequest = { method: 'POST', url: TOKEN, headers: {}, responseType: 'json' }) =>
-  fail(req, 400, { error: 'invalid_grant', error_description: 'expired access/refresh token' });
+const invalidGrant = (): CannedResponse => ({ status: 400, data: { error: 'invalid_grant', error_description: 'expired access/refresh token' } });
 
 async function settleAll(client: SalesforceClient, n: number): Promise<PromiseSettledResult<unknown>[]> {
   return Promise.allSettled(Array.from({ length: n }, (_, i) => client.request({ method: 'GET', path: `sobjects/Account/${i}` })));
@@ -67,7 +63,7 @@ describe('a failed refresh', () => {
   });
 
   it('retries a 503 from the token endpoint inside the one attempt, then fails every waiter with the 503 as cause', async () => {
-    const o = org(n => (n > 1 ? fail({ method: 'POST', url: TOKEN, headers: {}, responseType: 'json' }, 503, 'down') : undefined));
+    const o = org(n => (n > 1 ? { status: 503, data: 'down' } : undefined));
     const client = new SalesforceClient({ login: refreshTokenLogin({ refreshToken: '5Aep-refresh', consumerKey: 'key' }),
       apiVersion: '62.0', transport: o.fake.transport, retry: { baseDelayMs: 1, maxAttempts: 3 } });
     await client.request({ method: 'GET', path: 'limits' });

@@ -3,11 +3,8 @@ import { SalesforceClient } from '../../src/client/client.js';
 import { clientCredentialsLogin } from '../../src/client/auth/clientCredentials.js';
 import { passwordLogin } from '../../src/client/auth/password.js';
 import { AuthenticationError } from '../../src/client/errors.js';
-import type { TransportRequest } from '../../src/client/types.js';
 import { redact, rememberSecret } from '../../src/util/redact.js';
-import { fail, fakeTransport } from './fakeTransport.js';
-import { of } from 'rxjs';
-import { ok } from './fakeTransport.js';
+import { createFakeTransport, ok, respond } from '../../src/testing/index.js';
 
 /** Fresh per run, so nothing here matches by accident. */
 const fresh = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2)}+/&=?é`;
@@ -29,9 +26,8 @@ describe('redaction of derived forms', () => {
     const key = fresh('3MVG9');
     const secret = fresh('S3cret');
     const basic = Buffer.from(`${encodeURIComponent(key)}:${encodeURIComponent(secret)}`).toString('base64');
-    const fake = fakeTransport((req: TransportRequest) => {
-      throw fail(req, 400, { error: 'invalid_client', error_description: `bad credentials ${req.headers.Authorization} (${basic.slice(0, -2)}…)` });
-    });
+    const fake = createFakeTransport({ routes: [respond('*', /./, req => ({ status: 400,
+      data: { error: 'invalid_client', error_description: `bad credentials ${req.headers.Authorization} (${basic.slice(0, -2)}…)` } }))] });
     const client = new SalesforceClient({ login: clientCredentialsLogin({ loginUrl: 'https://acme.my.salesforce.com', consumerKey: key, consumerSecret: secret }),
       apiVersion: '62.0', transport: fake.transport });
     const e = await client.request({ method: 'GET', path: 'limits' }).then(() => undefined, (err: unknown) => err) as AuthenticationError;
@@ -48,9 +44,10 @@ describe('clients and sessions in logs', () => {
     const token = `00D000000000001!${fresh('AQ')}`;
     const password = fresh('pw');
     const consumerSecret = fresh('cs');
-    const fake = fakeTransport((req: TransportRequest) => of(req.url.endsWith('/oauth2/token')
-      ? ok(req, { access_token: token, instance_url: 'https://acme.my.salesforce.com', refresh_token: `5Aep${fresh('r')}` })
-      : ok(req, {})));
+    const fake = createFakeTransport({ routes: [
+      respond('*', /./, ok({})),
+      respond('POST', '/services/oauth2/token', ok({ access_token: token, instance_url: 'https://acme.my.salesforce.com', refresh_token: `5Aep${fresh('r')}` })),
+    ] });
     const client = new SalesforceClient({ login: passwordLogin({ username: 'u@example.com', password, consumerKey: 'key', consumerSecret }),
       apiVersion: '62.0', transport: fake.transport });
     await client.request({ method: 'GET', path: 'limits' });

@@ -1,9 +1,9 @@
-import { delay, merge, Observable, of, throwError, toArray, lastValueFrom } from 'rxjs';
+import { delay, merge, of, toArray, lastValueFrom } from 'rxjs';
 import { SalesforceClient, resolveClient } from '../../src/client/client.js';
 import { AuthenticationError, ExpiredSessionError } from '../../src/client/errors.js';
 import { tokenLogin } from '../../src/client/auth/token.js';
-import type { LoginFlow, Session, SfResponse, TransportRequest } from '../../src/client/types.js';
-import { fail, fakeTransport, ok } from './fakeTransport.js';
+import type { LoginFlow, Session } from '../../src/client/types.js';
+import { type CannedResponse, createFakeTransport, ok, type Reply, respond } from '../../src/testing/index.js';
 
 const instanceUrl = 'https://acme.my.salesforce.com';
 const expired = [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }];
@@ -26,13 +26,15 @@ function countingFlow(fail?: (n: number) => Error | undefined): LoginFlow & { ca
 
 /** Answers 401 to any token but `valid()`, 200 otherwise, asynchronously. */
 function sessionAwareTransport(valid: () => string) {
-  return fakeTransport((req: TransportRequest): Observable<SfResponse<unknown>> => {
+  return answering(req => {
     const token = req.headers.Authorization?.replace('Bearer ', '');
-    return token === valid()
-      ? of(ok(req, { url: req.url })).pipe(delay(2))
-      : new Observable<SfResponse<unknown>>(s => { const t = setTimeout(() => s.error(fail(req, 401, expired)), 2); return () => clearTimeout(t); });
+    return of(token === valid() ? ok({ url: req.url }) : { status: 401, data: expired }).pipe(delay(2));
   });
 }
+
+/** A transport answering every request with `reply`, logging each. */
+const answering = (reply: Reply) => createFakeTransport({ routes: [respond('*', /./, reply)] });
+const unauthorized = (data: unknown): CannedResponse => ({ status: 401, data });
 
 describe('sessions', () => {
   afterEach(() => SalesforceClient.clearRegistry());
@@ -65,7 +67,7 @@ describe('sessions', () => {
       expect(flow.previous[1]?.accessToken).toBe('00D000000000001!token-1');
       expect(seen.map(s => s.accessToken)).toEqual(['00D000000000001!token-1', '00D000000000001!token-2']);
       // every request was sent at most twice: once with the stale token, once with the new one
-      expect(fake.calls.length).toBe(2 * n);
+      expect(fake.requests.length).toBe(2 * n);
     });
   }
 
@@ -82,7 +84,7 @@ describe('sessions', () => {
       expect((r as PromiseRejectedResult).reason).toBeInstanceOf(AuthenticationError);
     }
     expect(flow.calls).toBe(2);
-    expect(fake.calls.length).toBe(1 + 5);
+    expect(fake.requests.length).toBe(1 + 5);
   });
 
   it('gives up after one refresh when the new token is refused too', async () => {
@@ -91,30 +93,30 @@ describe('sessions', () => {
     const client = new SalesforceClient({ login: flow, apiVersion: '62.0', transport: fake.transport });
     await expectAsync(client.request({ method: 'GET', path: 'a' })).toBeRejectedWithError(ExpiredSessionError);
     expect(flow.calls).toBe(2);
-    expect(fake.calls.length).toBe(2);
+    expect(fake.requests.length).toBe(2);
   });
 
   it('does not refresh when the token lacks REST API scope', async () => {
     const flow = countingFlow();
-    const fake = fakeTransport(req => throwError(() => fail(req, 401, [{ message: 'This session is not valid for use with the REST API', errorCode: 'INVALID_SESSION_ID' }])));
+    const fake = answering(unauthorized([{ message: 'This session is not valid for use with the REST API', errorCode: 'INVALID_SESSION_ID' }]));
     const client = new SalesforceClient({ login: flow, apiVersion: '62.0', transport: fake.transport });
     await expectAsync(client.request({ method: 'GET', path: 'a' })).toBeRejectedWithError(ExpiredSessionError, /not valid for use with the REST API/);
     expect(flow.calls).toBe(1);
-    expect(fake.calls.length).toBe(1);
+    expect(fake.requests.length).toBe(1);
   });
 
   it('a static token cannot refresh: the 401 surfaces as ExpiredSessionError', async () => {
-    const fake = fakeTransport(req => throwError(() => fail(req, 401, expired)));
+    const fake = answering(unauthorized(expired));
     const client = new SalesforceClient({ login: tokenLogin({ instanceUrl, accessToken: '00D000000000001!static' }), apiVersion: '62.0', transport: fake.transport });
     await expectAsync(client.request({ method: 'GET', path: 'a' })).toBeRejectedWithError(ExpiredSessionError, 'Session expired or invalid');
-    expect(fake.calls.length).toBe(1);
+    expect(fake.requests.length).toBe(1);
   });
 
   it('signIn after construction: a client made signed out logs in with the flow handed over later', async () => {
     const fake = sessionAwareTransport(() => '00D000000000001!token-1');
     const client = new SalesforceClient({ apiVersion: '62.0', transport: fake.transport });
     await expectAsync(client.request({ method: 'GET', path: 'a' })).toBeRejectedWithError(AuthenticationError, /no_login/);
-    expect(fake.calls.length).toBe(0);
+    expect(fake.requests.length).toBe(0);
     const flow = countingFlow();
     client.signIn(flow);
     expect((await client.request({ method: 'GET', path: 'a' })).status).toBe(200);
@@ -133,7 +135,7 @@ describe('sessions', () => {
     valid = '00D000000000002!other-user';
     await expectAsync(late).toBeResolved(); // refreshed onto the session now held, never a new login of the first flow
     await client.request({ method: 'GET', path: 'c' });
-    const tokens = fake.calls.map(c => c.headers.Authorization);
+    const tokens = fake.requests.map(c => c.headers.Authorization);
     expect(tokens[tokens.length - 1]).toBe('Bearer 00D000000000002!other-user');
     expect(first.calls).toBe(1);
     expect(seen).toEqual(['00D000000000001!token-1']);
@@ -154,13 +156,13 @@ describe('sessions', () => {
     await client.request({ method: 'GET', path: 'a' });
     client.signOut();
     await expectAsync(client.request({ method: 'GET', path: 'b' })).toBeRejectedWithError(AuthenticationError, /no_login/);
-    expect(fake.calls.length).toBe(1);
+    expect(fake.requests.length).toBe(1);
     expect(() => client.signIn(undefined as never)).toThrowError(TypeError, /signIn needs a login flow or a session/);
   });
 
   it('refuses an instance URL that is plain http on a public host', async () => {
     const flow: LoginFlow = { kind: 'test', login: async () => ({ accessToken: '00D000000000001!x', instanceUrl: 'http://acme.my.salesforce.com' }) };
-    const client = new SalesforceClient({ login: flow, apiVersion: '62.0', transport: fakeTransport(req => of(ok(req, 1))).transport });
+    const client = new SalesforceClient({ login: flow, apiVersion: '62.0', transport: answering(ok(1)).transport });
     await expectAsync(client.session()).toBeRejectedWithError(TypeError, /must use https/);
     expect(() => tokenLogin({ instanceUrl: 'http://example.com', accessToken: 'x' })).toThrowError(TypeError, /must use https/);
     expect(() => tokenLogin({ instanceUrl: 'http://127.0.0.5:8080', accessToken: 'x' })).not.toThrow();

@@ -3,23 +3,31 @@ import { TestScheduler } from 'rxjs/testing';
 import { SalesforceClient } from '../../src/client/client.js';
 import { passwordLogin } from '../../src/client/auth/password.js';
 import { AuthenticationError, NetworkError } from '../../src/client/errors.js';
-import type { SfResponse, TransportRequest } from '../../src/client/types.js';
+import { type CannedResponse, createFakeTransport, type LoggedRequest, ok, type Reply, respond } from '../../src/testing/index.js';
 import { defineSObject, sf } from '../../src/model/index.js';
 import { insertList } from '../../src/operators/insertList.js';
-import { fakeTransport, ok } from './fakeTransport.js';
 
 const instanceUrl = 'https://acme.my.salesforce.com';
 const session = { accessToken: '00D000000000001!token', instanceUrl };
 const Account = defineSObject('Account', { Id: sf.id(), Name: sf.string({ length: 255 }) });
 
+/** A transport answering every request with `reply`, logging each. */
+const answering = (reply: Reply) => createFakeTransport({ routes: [respond('*', /./, reply)] });
+
 /** A transport that never answers the requests `hangs` picks, counting how many of them were given up (aborted). */
-function hangingTransport(hangs: (req: TransportRequest) => boolean, answer: (req: TransportRequest) => unknown = () => ({})) {
+function hangingTransport(hangs: (req: LoggedRequest) => boolean) {
   let aborted = 0;
-  const fake = fakeTransport((req): Observable<SfResponse<unknown>> => hangs(req)
-    ? new Observable<SfResponse<unknown>>(() => () => { aborted++; })
-    : of(ok(req, answer(req))));
+  const fake = answering(req => hangs(req)
+    ? new Observable<CannedResponse>(() => () => { aborted++; })
+    : of(ok({})));
   return { fake, aborted: () => aborted };
 }
+
+/** An answer `ms` later (real time). */
+const answerAfter = (ms: () => number, data: unknown) => () => new Observable<CannedResponse>(s => {
+  const t = setTimeout(() => { s.next(ok(data)); s.complete(); }, ms());
+  return () => clearTimeout(t);
+});
 
 async function failure(p: Promise<unknown>): Promise<unknown> {
   return p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e);
@@ -34,29 +42,23 @@ describe('request timeouts', () => {
     expect(e).toBeInstanceOf(NetworkError);
     expect(e.code).toBe('ETIMEDOUT');
     expect(e.sent).toBeTrue();
-    expect(fake.calls.length).toBe(3);
+    expect(fake.requests.length).toBe(3);
     expect(aborted()).toBe(3);
   });
 
   it('a call can wait longer, or forever, than the client default', async () => {
-    let answerAfter = 60;
-    const fake = fakeTransport(req => new Observable<SfResponse<unknown>>(s => {
-      const t = setTimeout(() => { s.next(ok(req, {})); s.complete(); }, answerAfter);
-      return () => clearTimeout(t);
-    }));
+    let delayMs = 60;
+    const fake = answering(answerAfter(() => delayMs, {}));
     const client = new SalesforceClient({ login: session, apiVersion: '62.0', transport: fake.transport,
       requestTimeoutMs: 10, retry: false });
     expect(await failure(client.request({ method: 'GET', path: 'a' }))).toBeInstanceOf(NetworkError);
     expect((await client.request({ method: 'GET', path: 'a', timeoutMs: 5_000 })).status).toBe(200);
-    answerAfter = 30;
+    delayMs = 30;
     expect((await client.request({ method: 'GET', path: 'a', timeoutMs: false })).status).toBe(200);
   });
 
   it('gives bulk uploads and downloads the longer transfer timeout', async () => {
-    const fake = fakeTransport(req => new Observable<SfResponse<unknown>>(s => {
-      const t = setTimeout(() => { s.next(ok(req, '')); s.complete(); }, 40);
-      return () => clearTimeout(t);
-    }));
+    const fake = answering(answerAfter(() => 40, ''));
     const client = new SalesforceClient({ login: session, apiVersion: '62.0', transport: fake.transport,
       requestTimeoutMs: 10, transferTimeoutMs: 5_000, retry: false });
     const put = await client.request({ method: 'PUT', path: 'jobs/ingest/750/batches', data: 'Name\na\n', transfer: true, responseType: 'text' });
@@ -73,7 +75,7 @@ describe('request timeouts', () => {
       requestTimeoutMs: 20, retry: { maxAttempts: 3, baseDelayMs: 1 } });
     const results = await insertList(Account, [{ Name: 'a' }, { Name: 'b' }], { client });
     expect(results.map(r => r.errors[0]?.statusCode)).toEqual(['AMBIGUOUS_REQUEST', 'AMBIGUOUS_REQUEST']);
-    expect(fake.calls.filter(c => c.method === 'POST').length).toBe(1);
+    expect(fake.requests.filter(c => c.method === 'POST').length).toBe(1);
   });
 
   it('a token endpoint that never answers fails every waiting call with AuthenticationError, in bounded time', async () => {
@@ -88,7 +90,7 @@ describe('request timeouts', () => {
       expect(e).toBeInstanceOf(AuthenticationError);
       expect((e.cause as NetworkError).code).toBe('ETIMEDOUT');
     }
-    expect(fake.calls.length).toBe(2);
+    expect(fake.requests.length).toBe(2);
   });
 });
 

@@ -1,21 +1,21 @@
-import { type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { SalesforceClient } from '../../src/client/client.js';
 import { RequestLimitExceededError, ServerUnavailableError } from '../../src/client/errors.js';
-import type { RetryEvent, SfResponse, TransportRequest } from '../../src/client/types.js';
-import { fail, fakeTransport, ok } from '../client/fakeTransport.js';
+import type { RetryEvent } from '../../src/client/types.js';
+import { type CannedResponse, createFakeTransport, ok, type Reply, respond } from '../../src/testing/index.js';
 import { loginTo } from '../support/org.js';
 import { startChaosOrg } from './support.js';
 
 const session = { accessToken: '00D000000000001!AQ4AQ.fake', instanceUrl: 'https://acme.my.salesforce.com' };
+const unavailable = (data: unknown, status = 503): CannedResponse => ({ status, data });
 
 describe('retries as the caller sees them', () => {
   let scheduler: TestScheduler;
   beforeEach(() => { scheduler = new TestScheduler((a, e) => expect(a).toEqual(e)); });
 
-  function clientWith(script: (req: TransportRequest, n: number) => Observable<SfResponse<unknown>>, onRetry: (r: RetryEvent) => void,
-    maxAttempts = 4) {
-    const fake = fakeTransport(script);
+  /** A client whose n-th request gets the n-th reply (the last repeats). */
+  function clientWith(replies: Reply[], onRetry: (r: RetryEvent) => void, maxAttempts = 4) {
+    const fake = createFakeTransport({ routes: [respond('*', /./, ...replies)], scheduler });
     const client = new SalesforceClient({ login: session, apiVersion: '62.0', transport: fake.transport, scheduler,
       retry: { baseDelayMs: 100, jitter: 'none', maxAttempts, onRetry } });
     return { fake, client };
@@ -24,19 +24,19 @@ describe('retries as the caller sees them', () => {
   it('onRetry hears each re-send with its number, delay and cause, and nothing for the final failure', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const events: RetryEvent[] = [];
-      const { fake, client } = clientWith(req => cold('-#', undefined, fail(req, 503, '<html>down</html>')), e => events.push(e), 3);
+      const { fake, client } = clientWith([cold('-e|', { e: unavailable('<html>down</html>') })], e => events.push(e), 3);
       expectObservable(client.request$({ method: 'GET', path: 'x' })).toBe('603ms #', undefined, jasmine.any(ServerUnavailableError));
       scheduler.flush();
-      expect(fake.calls.length).toBe(3);
+      expect(fake.requests.length).toBe(3);
       expect(events.map(e => [e.retry, e.delayMs])).toEqual([[1, 200], [2, 400]]);
       expect(events.every(e => e.error instanceof ServerUnavailableError)).toBeTrue();
     });
   });
 
   it('onRetry is silent for a request that is not retried (a create answered 503)', () => {
-    scheduler.run(({ cold }) => {
+    scheduler.run(() => {
       const events: RetryEvent[] = [];
-      const { client } = clientWith(req => cold('#', undefined, fail(req, 503, '')), e => events.push(e));
+      const { client } = clientWith([unavailable('')], e => events.push(e));
       client.request$({ method: 'POST', path: 'sobjects/Account', data: { Name: 'x' } }).subscribe({ error: () => undefined });
       scheduler.flush();
       expect(events).toEqual([]);
@@ -44,10 +44,9 @@ describe('retries as the caller sees them', () => {
   });
 
   it('a per-call retry setting keeps the client-wide onRetry', () => {
-    scheduler.run(({ cold }) => {
+    scheduler.run(() => {
       const events: RetryEvent[] = [];
-      const { client } = clientWith((req, n) => n === 1 ? cold('#', undefined, fail(req, 502, '')) : cold('r|', { r: ok(req, 1) }),
-        e => events.push(e));
+      const { client } = clientWith([unavailable('', 502), ok(1)], e => events.push(e));
       client.request$({ method: 'GET', path: 'x', retry: { maxAttempts: 2 } }).subscribe();
       scheduler.flush();
       expect(events.length).toBe(1);

@@ -3,7 +3,7 @@
  * object (and, in list operations, the record index), the field and the reason. The messages are part of the product:
  * they are asserted word for word.
  */
-import { lastValueFrom, throwError } from 'rxjs';
+import { lastValueFrom } from 'rxjs';
 import { SalesforceClient } from '../../src/client/client.js';
 import { ValidationError } from '../../src/client/errors.js';
 import { defineSObject, sf } from '../../src/model/index.js';
@@ -16,7 +16,7 @@ import { saveInsert } from '../../src/sources/records/saveInsert.js';
 import { saveUpdate } from '../../src/sources/records/saveUpdate.js';
 import { saveUpsert } from '../../src/sources/records/saveUpsert.js';
 import { saveList$ } from '../../src/operators/saveList.js';
-import { fakeTransport } from '../client/fakeTransport.js';
+import { createFakeTransport } from '../../src/testing/index.js';
 
 const Account = defineSObject('Account', {
   Id: sf.id(),
@@ -29,7 +29,7 @@ const Invoice = defineSObject('Invoice__c', { Id: sf.id(), Name: sf.string() });
 const ID = '001D000000IqhSLIAZ';
 
 describe('bad input to single-record operations', () => {
-  const fake = fakeTransport(() => throwError(() => new Error('no request may be sent')));
+  const fake = createFakeTransport(); // no routes: a request would be answered 404, and is counted
   const client = new SalesforceClient({ login: { accessToken: '00D000000000001!x', instanceUrl: 'https://acme.my.salesforce.com' },
     apiVersion: '62.0', transport: fake.transport });
 
@@ -39,7 +39,7 @@ describe('bad input to single-record operations', () => {
     return e;
   }
 
-  afterEach(() => expect(fake.calls.length).withContext('requests sent').toBe(0));
+  afterEach(() => expect(fake.requests.length).withContext('requests sent').toBe(0));
 
   const cases: Array<[string, () => Promise<unknown>, string]> = [
     ['an id with a character that is not a letter or digit', () => fetch(Account, '001-bad', { client }),
