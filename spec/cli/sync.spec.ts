@@ -176,10 +176,12 @@ describe('rxforce sync', () => {
         const [code] = await exited;
         expect(code).withContext(out.stderr).toBe(0);
         expect(out.stderr).toContain('rxforce: sync stopped; the mirror in');
-        const { rows } = await lock.query<{ Name: string }>('SELECT "Name" FROM "Account" WHERE "Id" = $1', [daemon.id]);
-        expect(rows).toEqual([{ Name: daemon.name }]);
-        // the round's checkpoint was committed with the change
-        expect(Date.parse(await storedWatermark(lock))).toBeGreaterThan(Date.parse(daemon.watermark));
+        const { rows } = await lock.query<{ Name: string; s: Date }>('SELECT "Name", "SystemModstamp" AS s FROM "Account" WHERE "Id" = $1', [daemon.id]);
+        expect(rows.map(r => r.Name)).toEqual([daemon.name]);
+        // the round's checkpoint was committed with the change: it remembers the change, at its stamp, as applied
+        const seen = (await lock.query<{ s: Record<string, string[]> }>("SELECT checkpoint->'seen' AS s FROM _rxforce_checkpoints WHERE object = 'Account'")).rows[0]!.s;
+        expect(Object.keys(seen).filter(stamp => seen[stamp]!.includes(daemon!.id))).toEqual([rows[0]!.s.toISOString()]);
+        expect(Date.parse(await storedWatermark(lock))).toBeGreaterThanOrEqual(Date.parse(daemon.watermark));
       } finally {
         if (daemon?.child.exitCode === null) daemon.child.kill('SIGKILL');
         await daemon?.lock.end().catch(() => undefined);

@@ -222,4 +222,83 @@ describe('replicate$ (virtual time)', () => {
       });
     });
   });
+  describe('after a restart from a stored checkpoint', () => {
+    /**
+     * A first replication runs until 2500 ms (load at 0, rounds at 1000 and 2000, A changed at 1500), storing each
+     * checkpoint as a consumer does after applying the events before it; C is inserted at 2700 while nothing runs;
+     * a second replication starts at 3000 from the stored checkpoint, as changed by `stored`.
+     */
+    function restart(stored: (c: Checkpoint) => Checkpoint) {
+      const second: ReplicationEvent[] = [];
+      const ids: Record<string, string> = {};
+      let saved: Checkpoint | undefined;
+      let log: { time: number; query: Record<string, string> }[] = [];
+      scheduler.run(() => {
+        const org = replicationOrg(scheduler, { object: 'Account', fields: FIELDS.map(f => ({ ...f })) });
+        ids.a = org.insert({ Name: 'A' });
+        ids.b = org.insert({ Name: 'B' });
+        scheduler.schedule(() => org.update(ids.a!, { Name: 'A 2' }), 1500);
+        scheduler.schedule(() => { ids.c = org.insert({ Name: 'C' }); }, 2700);
+        const test = createTestClient(scheduler, { routes: org.routes });
+        const opts = { client: test.client, pollInterval: 1000, overlapMs: 5000 };
+        replicate$('Account', opts).pipe(takeUntil(timer(2500, scheduler))).subscribe({
+          next: e => { if (e.type === 'checkpoint') saved = e.checkpoint; },
+          error: (err: unknown) => fail(err),
+        });
+        scheduler.schedule(() => {
+          replicate$('Account', { ...opts, checkpoint: stored(saved!) }).pipe(takeUntil(timer(800, scheduler)))
+            .subscribe({ next: e => second.push(e), error: (err: unknown) => fail(err) });
+        }, 3000);
+        log = test.requests;
+      });
+      return { second, ids, saved: saved!, queries: log.map(r => ({ time: r.time, q: r.query.q })) };
+    }
+
+    it('does not emit again what the checkpoint covers, although its first round reads the overlap again', () => {
+      const { second, ids, saved, queries } = restart(c => c);
+      // the checkpoint remembers A's change and the load's rows, all stamped inside the overlap
+      expect(saved.seen).toEqual({
+        [new Date(Date.UTC(2024, 4, 1)).toISOString()]: [ids.b],
+        [new Date(Date.UTC(2024, 4, 1) + 1500).toISOString()]: [ids.a],
+      });
+      // the first round reads A, B and C (its window starts before all of them) and emits only C
+      const round = queries.filter(r => r.time === 3000 && / SystemModstamp >= /.test(r.q ?? ''));
+      expect(round.length).toBe(1);
+      expect(upserts(second).map(r => r.Name)).toEqual(['C']);
+      expect(second.filter(e => e.type === 'round')).toEqual([jasmine.objectContaining({ phase: 'incremental', upserts: 1, deletes: 0 })]);
+      // and its checkpoint remembers C as well
+      expect(Object.values(checkpoints(second).at(-1)!.seen ?? {}).flat()).toEqual(jasmine.arrayWithExactContents([ids.a, ids.b, ids.c]));
+    });
+
+    it('emits them again from a checkpoint stored before checkpoints remembered them (harmless: upserts by Id)', () => {
+      const { second, ids } = restart(({ seen: _seen, ...old }) => old);
+      expect(upserts(second).map(r => r.Id)).toEqual(jasmine.arrayWithExactContents([ids.a, ids.b, ids.c]));
+    });
+
+    it('refuses a checkpoint whose remembered changes are malformed, naming the entry', () => {
+      const epoch = '2024-05-01T00:00:00.000Z';
+      const cp: Checkpoint = { object: 'Account', field: 'SystemModstamp', watermark: epoch, where: null, loadedAt: epoch };
+      expect(() => replicate$('Account', { checkpoint: { ...cp, seen: { yesterday: ['001'] } } }))
+        .toThrowError(/checkpoint: seen: "yesterday" is no date/);
+      expect(() => replicate$('Account', { checkpoint: { ...cp, seen: { [epoch]: [1] } } as unknown as Checkpoint }))
+        .toThrowError(/checkpoint: seen: the Ids at 2024-05-01T00:00:00.000Z are not a list of Ids/);
+    });
+  });
+
+  it('begins rounds an interval apart counted from each round\'s start, however long a round takes', () => {
+    let queryAllTimes: number[] = [];
+    scheduler.run(() => {
+      const org = replicationOrg(scheduler, { object: 'Account', fields: FIELDS.map(f => ({ ...f })) });
+      org.insert({ Name: 'Acme' });
+      // every round's query takes 400 ms to answer
+      const slow = respond('GET', /\/queryAll\?/, req => timer(400, scheduler).pipe(
+        map(() => (org.routes[2].replies[0] as (r: typeof req) => CannedResponse)(req))));
+      const test = createTestClient(scheduler, { routes: [...org.routes, slow] });
+      replicate$('Account', { client: test.client, pollInterval: 1000, overlapMs: 5000 }).pipe(takeUntil(timer(3500, scheduler)))
+        .subscribe({ error: (err: unknown) => fail(err) });
+      scheduler.schedule(() => { queryAllTimes = slow.hits.map(r => r.time); }, 3499);
+    });
+    // not 1000, 2400, 3800: the 400 ms a round takes is inside the interval, not added to it
+    expect(queryAllTimes).toEqual([1000, 2000, 3000]);
+  });
 });

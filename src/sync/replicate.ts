@@ -1,6 +1,6 @@
 import {
-  catchError, concat, concatMap, defer, EMPTY, expand, finalize, from, ignoreElements, map, merge, mergeMap, Observable, of, repeat,
-  retry, type SchedulerLike, Subject, tap, throwError, timer, toArray,
+  asyncScheduler, catchError, concat, concatMap, defer, EMPTY, expand, finalize, from, ignoreElements, map, merge, mergeMap, Observable, of,
+  repeat, retry, type SchedulerLike, Subject, tap, throwError, timer, toArray,
 } from 'rxjs';
 import { resolveClient, type SalesforceClient } from '../client/client.js';
 import type { Limiter } from '../client/limiter.js';
@@ -10,8 +10,8 @@ import { bulkQuery$ } from '../sources/bulk/index.js';
 import { count$, describe$, query$, type DescribeSObjectResult, type SourceOptions } from '../sources/index.js';
 import { fieldChanges, normalizeRow, planFields, stampOf, type FieldPlan } from './schema.js';
 import { countSoql, fullSoql, membershipSoql, PAGE_SIZE, pageSoql, replicationDate, type KeysetPosition } from './soql.js';
-import type {
-  Checkpoint, CheckpointStore, ReplicationEvent, ResyncReason, SyncPhase, SyncRecord,
+import {
+  CHECKPOINT_SEEN_LIMIT, type Checkpoint, type CheckpointEvent, type CheckpointStore, type ReplicationEvent, type ResyncReason, type SyncPhase, type SyncRecord,
 } from './types.js';
 import { follow$, type ChangeEventFeed, type FollowHost } from './changeFeed.js';
 
@@ -23,6 +23,11 @@ const DELETE_LOG_DAYS = 15;
 const MEMBERSHIP_CHUNK = 300;
 /** A progress event every this many bulk rows. */
 const BULK_PROGRESS_EVERY = 10_000;
+/**
+ * How a full load polls its bulk query job: soon at first (a job of a few hundred thousand rows is often done within
+ * a second or two), then backing off as usual, so a long job costs few more requests than the default backoff.
+ */
+const LOAD_POLLING = { initialMs: 250, factor: 1.5, maxMs: 15_000 };
 
 export interface ReplicateOptions extends SourceOptions {
   /**
@@ -176,6 +181,13 @@ function checkCheckpoint(object: string, c: Checkpoint): void {
   if (typeof c.watermark !== 'string' || Number.isNaN(Date.parse(c.watermark))) throw bad(`watermark is no date: ${String(c.watermark)}`);
   if (typeof c.loadedAt !== 'string' || Number.isNaN(Date.parse(c.loadedAt))) throw bad(`loadedAt is no date: ${String(c.loadedAt)}`);
   if (c.deletesCoveredTo !== undefined && Number.isNaN(Date.parse(c.deletesCoveredTo))) throw bad(`deletesCoveredTo is no date: ${c.deletesCoveredTo}`);
+  if (c.seen !== undefined) {
+    if (typeof c.seen !== 'object' || c.seen === null || Array.isArray(c.seen)) throw bad('seen must map stamps to lists of Ids');
+    for (const [stamp, ids] of Object.entries(c.seen)) {
+      if (Number.isNaN(Date.parse(stamp))) throw bad(`seen: ${JSON.stringify(stamp)} is no date`);
+      if (!Array.isArray(ids) || ids.some(id => typeof id !== 'string')) throw bad(`seen: the Ids at ${stamp} are not a list of Ids`);
+    }
+  }
 }
 
 /** Errors a new attempt cannot cure: the stream ends with them. */
@@ -203,7 +215,10 @@ class Replication {
   private lastRoundChanged = false;
   /** Fields describe showed added since the last round: their values are read for every row once. */
   private backfill: string[] = [];
-  /** (Id, stamp) of changes already emitted with a stamp at or after the watermark. */
+  /**
+   * Changes already emitted with a stamp at or after the watermark: Id → the newest stamp emitted for it. A change
+   * read again with that stamp (or an older one) is not emitted again: de-duplication by (Id, stamp).
+   */
   private readonly seen = new Map<string, number>();
   private readonly scheduler: SchedulerLike | undefined;
 
@@ -215,16 +230,24 @@ class Replication {
   }
 
   run$(): Observable<ReplicationEvent> {
-    const wait$ = timer(this.s.pollInterval, this.scheduler).pipe(ignoreElements());
-    const poll$ = concat(wait$, this.withRetry(() => this.round$())).pipe(repeat());
+    // rounds begin an interval apart, counted from the start of the one before (its own time is not added to the
+    // wait); after a retried round, from the start of its last attempt
+    const now = () => (this.scheduler ?? asyncScheduler).now();
+    let roundBegan: number | undefined;
+    const timed = (make: () => Observable<ReplicationEvent>) => this.withRetry(() => { roundBegan = now(); return make(); });
+    const poll$ = defer(() => {
+      const wait = roundBegan === undefined ? this.s.pollInterval : Math.max(0, roundBegan + this.s.pollInterval - now());
+      return concat(timer(wait, this.scheduler).pipe(ignoreElements()), timed(() => this.round$()));
+    }).pipe(repeat());
+    const start$ = timed(() => this.start$());
     const feed = this.s.changeEvents;
-    if (!feed || this.s.where) return concat(this.withRetry(() => this.start$()), poll$);
+    if (!feed || this.s.where) return concat(start$, poll$);
     const host: FollowHost = {
       object: this.object, client: this.client, scheduler: this.scheduler, overlapMs: this.s.overlapMs,
       maxBackoffMs: this.s.maxBackoffMs, plan: () => this.plan!, checkpoint: () => this.checkpoint!,
       checkpointEvent: cp => this.checkpointEvent(cp), reconcile$: () => this.withRetry(() => this.round$()), poll$: () => poll$,
     };
-    return concat(this.withRetry(() => this.start$()), follow$(host, feed));
+    return concat(start$, follow$(host, feed));
   }
 
   /** Runs `make()`, and again after a backoff when it fails with an error another attempt may cure. */
@@ -255,6 +278,12 @@ class Replication {
   private start$(): Observable<ReplicationEvent> {
     return defer(() => this.loadCheckpoint$()).pipe(mergeMap(stored => {
       this.checkpoint = stored;
+      // what the stored checkpoint says was already emitted is not emitted again by the first round
+      this.seen.clear();
+      for (const [stamp, ids] of Object.entries(stored?.seen ?? {})) {
+        const ms = Date.parse(stamp);
+        for (const id of ids) if (!((this.seen.get(id) ?? -Infinity) >= ms)) this.seen.set(id, ms);
+      }
       return concat(this.describe$(true), defer(() => {
         const cp = this.checkpoint;
         if (!cp) return this.fullLoad$('initial');
@@ -328,15 +357,16 @@ class Replication {
       let oldest: number | undefined;
       this.phase = phase;
       this.seen.clear();
+      // rows stamped at or after the load's watermark are read again by the first round: remembered, not emitted twice
+      const startOrg = this.client.orgTime(localStart);
+      const remembered = startOrg === undefined ? -Infinity : startOrg - this.s.overlapMs;
       const phaseEvent: ReplicationEvent = { type: 'phase', object: this.object, phase, ...(reason ? { reason } : {}), ...(detail ? { detail } : {}) };
       const upsert = (row: SyncRecord): ReplicationEvent => {
         const stamp = stampOf(plan, row);
         if (maxStamp === undefined || stamp > maxStamp) maxStamp = stamp;
         if (oldest === undefined || stamp < oldest) oldest = stamp;
         done += 1;
-        // recent rows are remembered, so the first round after the load does not emit them again
-        const orgNow = this.client.orgTime();
-        if (orgNow === undefined || stamp >= orgNow - 2 * this.s.overlapMs - MINUTE) this.seen.set(`${row.Id}|${stamp}`, stamp);
+        if (stamp >= remembered) this.seen.set(row.Id, stamp);
         return { type: 'upsert', object: this.object, record: row };
       };
       const rows$ = count$(countSoql(plan, where), { client: this.client }).pipe<number, ReplicationEvent>(
@@ -346,7 +376,7 @@ class Replication {
             return concat(
               of({ type: 'progress', object: this.object, phase, done: 0, total, via: 'bulk' } as ReplicationEvent),
               withProgress(
-                bulkQuery$<Record<string, unknown>>(fullSoql(plan, where), { client: this.client, scheduler: this.scheduler }),
+                bulkQuery$<Record<string, unknown>>(fullSoql(plan, where), { client: this.client, scheduler: this.scheduler, polling: LOAD_POLLING }),
                 raw => upsert(normalizeRow(plan, raw, true)),
                 () => ({ type: 'progress', object: this.object, phase, done, total, via: 'bulk' }),
               ),
@@ -370,12 +400,11 @@ class Replication {
           // the delete log matters from the load on: what was deleted before it is not in the load
           deletesCoveredTo: new Date(Math.floor(start / MINUTE) * MINUTE - MINUTE).toISOString(),
         };
-        this.checkpoint = checkpoint;
         this.deletesReadAt = this.client.localNow();
-        for (const [key, stamp] of this.seen) if (stamp < watermark) this.seen.delete(key);
+        for (const [id, stamp] of this.seen) if (stamp < watermark) this.seen.delete(id);
         this.lastRoundChanged = done > 0;
         const events: ReplicationEvent[] = [
-          { type: 'checkpoint', object: this.object, checkpoint, fullLoad: true },
+          { ...this.checkpointEvent(checkpoint), fullLoad: true },
           { type: 'round', object: this.object, phase, upserts: done, deletes: 0, lagMs: this.lag(oldest, orgStart), requests },
         ];
         return from(events);
@@ -438,9 +467,9 @@ class Replication {
         if (maxStamp === undefined || stamp > maxStamp) maxStamp = stamp;
       };
       const firstSight = (id: string, stamp: number): boolean => {
-        const key = `${id}|${stamp}`;
-        if (this.seen.has(key)) return false;
-        this.seen.set(key, stamp);
+        const before = this.seen.get(id);
+        if (before !== undefined && before >= stamp) return false;
+        this.seen.set(id, stamp);
         return true;
       };
 
@@ -494,8 +523,11 @@ class Replication {
       const changes$ = this.keysetPages$({ from: from0, all: plan.hasIsDeleted }).pipe(
         concatMap(page => {
           counts.requests += 1;
-          const rows = page.rows.map(raw => ({ row: normalizeRow(plan, raw, false), deleted: raw.IsDeleted === true }));
-          const fresh = rows.filter(({ row }) => firstSight(row.Id, stampOf(plan, row)));
+          // rows read again over the overlap (most of a busy round's rows) are dropped before any conversion
+          const fresh: { row: SyncRecord; deleted: boolean }[] = [];
+          for (const raw of page.rows) {
+            if (firstSight(String(raw.Id), rawStamp(plan, raw))) fresh.push({ row: normalizeRow(plan, raw, false), deleted: raw.IsDeleted === true });
+          }
           const members$: Observable<Set<string> | undefined> = this.s.where
             ? this.members$(plan, fresh.filter(r => !r.deleted).map(r => r.row.Id), () => { counts.requests += 1; })
             : of(undefined);
@@ -529,7 +561,7 @@ class Replication {
         const orgStart = this.client.orgTime(localStart);
         const reach = orgStart ?? maxStamp;
         if (reach !== undefined) watermark = Math.max(watermark, reach - this.s.overlapMs);
-        for (const [key, stamp] of this.seen) if (stamp < watermark) this.seen.delete(key);
+        for (const [id, stamp] of this.seen) if (stamp < watermark) this.seen.delete(id);
         const events: ReplicationEvent[] = [];
         const changed = counts.upserts + counts.deletes > 0;
         this.lastRoundChanged = changed;
@@ -553,9 +585,13 @@ class Replication {
     });
   }
 
-  private checkpointEvent(checkpoint: Checkpoint): ReplicationEvent {
-    this.checkpoint = checkpoint;
-    return { type: 'checkpoint', object: this.object, checkpoint };
+  /** Stores `checkpoint` (with what was emitted at or after its watermark) and returns its event. */
+  private checkpointEvent(checkpoint: Checkpoint): CheckpointEvent {
+    const { seen: _old, ...rest } = checkpoint;
+    const seen = seenSince(this.seen, Date.parse(checkpoint.watermark));
+    const next: Checkpoint = seen ? { ...rest, seen } : rest;
+    this.checkpoint = next;
+    return { type: 'checkpoint', object: this.object, checkpoint: next };
   }
 
   /** Which of `ids` still match the filter. */
@@ -593,6 +629,34 @@ class Replication {
     if (orgStart === undefined) return undefined;
     return oldest === undefined ? 0 : Math.max(0, this.client.orgTime()! - oldest);
   }
+}
+
+/** A raw row's stamp in epoch ms (REST `+0000` offsets included), or a TypeError naming the row. */
+function rawStamp(plan: FieldPlan, raw: Record<string, unknown>): number {
+  const value = raw[plan.watermark];
+  const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms)) throw new TypeError(`${plan.object} ${String(raw.Id)} came without a valid ${plan.watermark}`);
+  return ms;
+}
+
+/**
+ * What a checkpoint remembers of `seen`: Ids emitted with a stamp at or after `watermark`, grouped by stamp, the
+ * newest {@link CHECKPOINT_SEEN_LIMIT} at most; undefined when there are none.
+ */
+function seenSince(seen: ReadonlyMap<string, number>, watermark: number): Record<string, string[]> | undefined {
+  let kept: [string, number][] = [];
+  for (const entry of seen) if (entry[1] >= watermark) kept.push(entry);
+  if (kept.length === 0) return undefined;
+  if (kept.length > CHECKPOINT_SEEN_LIMIT) kept = kept.sort((a, b) => b[1] - a[1]).slice(0, CHECKPOINT_SEEN_LIMIT);
+  const byStamp = new Map<number, string[]>();
+  for (const [id, stamp] of kept) {
+    const ids = byStamp.get(stamp);
+    if (ids) ids.push(id);
+    else byStamp.set(stamp, [id]);
+  }
+  const out: Record<string, string[]> = {};
+  for (const stamp of [...byStamp.keys()].sort((a, b) => a - b)) out[new Date(stamp).toISOString()] = byStamp.get(stamp)!;
+  return out;
 }
 
 /**

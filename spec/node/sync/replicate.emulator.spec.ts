@@ -89,6 +89,31 @@ describe('replicate$ against the emulator', () => {
     expect(again.some(e => e.type === 'phase' && e.phase === 'initial')).toBeFalse();
   });
 
+  it('restarted from the checkpoint a sink stored, does not apply again the changes that checkpoint covers', async () => {
+    const [a, b] = await insertAll(client, 'Account', [{ Name: 'A' }, { Name: 'B' }]);
+    const sink = sqliteSink(join(dir, 'mirror.db'));
+    const run = () => replicate$('Account', { client, checkpoint: sink, fields: ['Name'], pollInterval: 50 }).pipe(applyTo(sink));
+    const rounds = untilRounds(run(), 2);
+    await client.request({ method: 'PATCH', path: `sobjects/Account/${a}`, data: { Name: 'A 2' } });
+    await rounds;
+    const stored = (await sink.load('Account'))!;
+    // every change since the watermark (the whole default overlap of 60 s: all of them) is remembered
+    expect(Object.values(stored.seen ?? {}).flat()).toEqual(jasmine.arrayWithExactContents([a, b]));
+    const [c] = await insertAll(client, 'Account', [{ Name: 'C' }]);
+    const again = await untilRounds(run(), 1);
+    expect(again.flatMap(e => (e.type === 'upsert' ? [e.record.Name] : []))).toEqual(['C']);
+    const db = await sink.database();
+    const mirror = () => db.prepare('SELECT Id, Name FROM Account ORDER BY Name').all();
+    expect(mirror()).toEqual([{ Id: a, Name: 'A 2' }, { Id: b, Name: 'B' }, { Id: c, Name: 'C' }]);
+    // a checkpoint stored before checkpoints remembered changes still loads: its first round applies them again
+    const { seen: _seen, ...old } = (await sink.load('Account'))!;
+    await sink.save(old);
+    const fromOld = await untilRounds(run(), 1);
+    expect(fromOld.flatMap(e => (e.type === 'upsert' ? [e.record.Id] : []))).toEqual(jasmine.arrayWithExactContents([a, b, c]));
+    expect(mirror()).toEqual([{ Id: a, Name: 'A 2' }, { Id: b, Name: 'B' }, { Id: c, Name: 'C' }]);
+    await sink.close();
+  });
+
   it('names the package to install when an optional peer is missing', async () => {
     await expectAsync(loadPeer('rxforce-no-such-peer', 'The test sink')).toBeRejectedWith(jasmine.any(MissingPeerError));
     await expectAsync(loadPeer('rxforce-no-such-peer', 'The test sink')).toBeRejectedWithError(/The test sink needs the rxforce-no-such-peer package: npm install rxforce-no-such-peer/);
