@@ -95,6 +95,8 @@ export function normalizeValue(f: SyncField, value: unknown, csv: boolean): unkn
 
 /** `2024-05-01T10:00:00.000+0000` (REST) and `2024-05-01T10:00:00.000Z` (bulk CSV) alike → `2024-05-01T10:00:00.000Z`. */
 export function isoDatetime(value: string): string {
+  // already ISO 8601 in UTC with milliseconds (every bulk CSV datetime): as it is
+  if (value.length === 24 && value.charCodeAt(23) === 90 && value.charCodeAt(10) === 84 && value.charCodeAt(19) === 46) return value;
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? value : new Date(ms).toISOString();
 }

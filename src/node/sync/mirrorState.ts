@@ -8,6 +8,13 @@ export function columnValue(value: unknown): unknown {
   return value;
 }
 
+/** Whether two records' key lists are the same, in order: a load's records all share one, so each is compared, not joined. */
+export function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Checks a name before it is quoted into SQL: API names are letters, digits and underscores. */
 export function checkName(name: string): string {
   if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) throw new TypeError(`not an API name, refused as a table or column name: ${JSON.stringify(name)}`);

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Checkpoint, MirrorStatus, ReplicationEvent, ReplicationSink, SyncField, SyncRecord } from '../../sync/index.js';
 import { loadPeer } from './peer.js';
-import { CHECKPOINT_TABLE, checkName, fieldsWithIsDeleted, isLoadStart, LoadTracker, quote, SEEN_TABLE } from './mirrorState.js';
+import { CHECKPOINT_TABLE, checkName, fieldsWithIsDeleted, isLoadStart, LoadTracker, quote, sameNames, SEEN_TABLE } from './mirrorState.js';
 
 export interface PostgresSinkOptions {
   /** Keep deleted rows with IsDeleted = true instead of removing them. */
@@ -120,14 +120,16 @@ export function postgresSink(connection: string | pg.PoolConfig, options: Postgr
     const rows = [...byId.values()];
     const perStatement = Math.max(1, Math.min(rowsPerStatement, Math.floor(MAX_PARAMETERS / names.length)));
     const updates = names.filter(n => n !== 'Id').map(n => `${quote(n)} = EXCLUDED.${quote(n)}`);
-    if (keepDeleted && cols.has('IsDeleted') && !names.includes('IsDeleted')) updates.push('"IsDeleted" = false');
+    // under keepDeleted a row upserted is live: inserted with IsDeleted false, or made live again (an undelete)
+    const live = keepDeleted && cols.has('IsDeleted') && !names.includes('IsDeleted');
+    if (live) updates.push('"IsDeleted" = false');
     const conflict = updates.length ? `ON CONFLICT ("Id") DO UPDATE SET ${updates.join(', ')}` : 'ON CONFLICT ("Id") DO NOTHING';
     const jsonb = names.map(n => cols.get(n) === 'jsonb');
     for (let i = 0; i < rows.length; i += perStatement) {
       const chunk = rows.slice(i, i + perStatement);
       const params: unknown[] = [];
-      const tuples = chunk.map(r => `(${names.map((n, j) => { params.push(postgresValue(r[n], jsonb[j])); return `$${params.length}`; }).join(', ')})`);
-      await c.query(`INSERT INTO ${quote(table)} (${names.map(quote).join(', ')}) VALUES ${tuples.join(', ')} ${conflict}`, params);
+      const tuples = chunk.map(r => `(${names.map((n, j) => { params.push(postgresValue(r[n], jsonb[j])); return `$${params.length}`; }).join(', ')}${live ? ', false' : ''})`);
+      await c.query(`INSERT INTO ${quote(table)} (${names.map(quote).join(', ')}${live ? ', "IsDeleted"' : ''}) VALUES ${tuples.join(', ')} ${conflict}`, params);
     }
     if (loads.recording(table)) {
       await c.query(`INSERT INTO ${SEEN_TABLE} (object, id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`, [table, rows.map(r => r.Id)]);
@@ -136,7 +138,7 @@ export function postgresSink(connection: string | pg.PoolConfig, options: Postgr
 
   const applyAll = async (c: pg.PoolClient, events: readonly ReplicationEvent[]): Promise<void> => {
     // consecutive upserts of one table with the same columns go in together; everything else in order
-    let group: { table: string; key: string; records: SyncRecord[] } | undefined;
+    let group: { table: string; names: string[]; records: SyncRecord[] } | undefined;
     const flush = async () => {
       if (!group) return;
       const g = group;
@@ -145,9 +147,9 @@ export function postgresSink(connection: string | pg.PoolConfig, options: Postgr
     };
     for (const e of events) {
       if (e.type === 'upsert') {
-        const key = Object.keys(e.record).join(',');
-        if (group && (group.table !== e.object || group.key !== key)) await flush();
-        group ??= { table: e.object, key, records: [] };
+        const names = Object.keys(e.record);
+        if (group && (group.table !== e.object || !sameNames(group.names, names))) await flush();
+        group ??= { table: e.object, names, records: [] };
         group.records.push(e.record);
         continue;
       }

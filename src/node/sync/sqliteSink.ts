@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Checkpoint, MirrorStatus, ReplicationEvent, ReplicationSink, SyncField } from '../../sync/index.js';
 import { loadPeer } from './peer.js';
-import { CHECKPOINT_TABLE, columnValue, fieldsWithIsDeleted, isLoadStart, LoadTracker, quote, SEEN_TABLE } from './mirrorState.js';
+import { CHECKPOINT_TABLE, columnValue, fieldsWithIsDeleted, isLoadStart, LoadTracker, quote, sameNames, SEEN_TABLE } from './mirrorState.js';
 
 export interface SqliteSinkOptions {
   /** Keep deleted rows with IsDeleted = 1 instead of removing them. */
@@ -23,6 +23,14 @@ function sqliteValue(value: unknown): unknown {
 }
 
 type Database = BetterSqlite3.Database;
+
+interface UpsertPlan {
+  table: string;
+  names: readonly string[];
+  run(values: unknown[]): void;
+  revive: BetterSqlite3.Statement | undefined;
+}
+
 
 /**
  * A SQLite mirror (better-sqlite3, an optional peer: `npm install better-sqlite3`): a table per object named after
@@ -95,10 +103,22 @@ export function sqliteSink(path: string, options: SqliteSinkOptions = {}): Repli
   };
 
   /** Per table and column list: the upsert statement (built once; a bulk load repeats one column list a million times). */
-  const upserts = new Map<string, { run(values: unknown[]): void; revive: BetterSqlite3.Statement | undefined }>();
+  const upserts = new Map<string, UpsertPlan>();
+  /** The plan of the last upsert, tried first: a load's records all have the same table and keys. */
+  let last: UpsertPlan | undefined;
 
   const upsert = (d: Database, table: string, record: Record<string, unknown>): void => {
     const names = Object.keys(record);
+    let plan = last && last.table === table && sameNames(last.names, names) ? last : undefined;
+    if (!plan) plan = upsertPlan(d, table, names);
+    last = plan;
+    const values = new Array<unknown>(names.length);
+    for (let i = 0; i < names.length; i++) values[i] = sqliteValue(record[names[i]]);
+    plan.run(values);
+    plan.revive?.run(record.Id);
+  };
+
+  const upsertPlan = (d: Database, table: string, names: string[]): UpsertPlan => {
     const key = `${table}\u0000${names.join(',')}`;
     let plan = upserts.get(key);
     if (!plan) {
@@ -114,16 +134,14 @@ export function sqliteSink(path: string, options: SqliteSinkOptions = {}): Repli
       // a row upserted again after a delete kept under keepDeleted (an undelete) is live
       const revive = keepDeleted && !names.includes('IsDeleted') && cols.has('IsDeleted')
         ? d.prepare(`UPDATE ${quote(table)} SET "IsDeleted" = 0 WHERE "Id" = ?`) : undefined;
-      plan = { run: values => { stmt.run(values); }, revive };
+      plan = { table, names, run: values => { stmt.run(values); }, revive };
       upserts.set(key, plan);
     }
-    const values = new Array<unknown>(names.length);
-    for (let i = 0; i < names.length; i++) values[i] = sqliteValue(record[names[i]]);
-    plan.run(values);
-    plan.revive?.run(record.Id);
+    return plan;
   };
 
   const forgetUpserts = (table: string): void => {
+    last = undefined;
     for (const key of upserts.keys()) if (key.startsWith(`${table}\u0000`)) upserts.delete(key);
   };
 
@@ -189,6 +207,7 @@ export function sqliteSink(path: string, options: SqliteSinkOptions = {}): Repli
         // nothing was committed: forget what this batch taught us about tables and loads
         loads.restore(saved);
         upserts.clear();
+        last = undefined;
         columns.clear();
         for (const [k, v] of cached) columns.set(k, v);
         throw err;
@@ -219,6 +238,7 @@ export function sqliteSink(path: string, options: SqliteSinkOptions = {}): Repli
       db = undefined;
       statements.clear();
       upserts.clear();
+      last = undefined;
       columns.clear();
       d?.close();
     },
