@@ -10,8 +10,8 @@ import { bulkQuery$ } from '../sources/bulk/index.js';
 import { count$, describe$, query$, type DescribeSObjectResult, type SourceOptions } from '../sources/index.js';
 import { fieldChanges, normalizeRow, planFields, stampOf, type FieldPlan } from './schema.js';
 import { countSoql, fullSoql, membershipSoql, PAGE_SIZE, pageSoql, replicationDate, type KeysetPosition } from './soql.js';
-import {
-  CHECKPOINT_SEEN_LIMIT, type Checkpoint, type CheckpointEvent, type CheckpointStore, type ReplicationEvent, type ResyncReason, type SyncPhase, type SyncRecord,
+import type {
+  Checkpoint, CheckpointEvent, CheckpointStore, ReplicationEvent, ResyncReason, SyncPhase, SyncRecord,
 } from './types.js';
 import { follow$, type ChangeEventFeed, type FollowHost } from './changeFeed.js';
 
@@ -28,6 +28,8 @@ const BULK_PROGRESS_EVERY = 10_000;
  * a second or two), then backing off as usual, so a long job costs few more requests than the default backoff.
  */
 const LOAD_POLLING = { initialMs: 250, factor: 1.5, maxMs: 15_000 };
+/** Most Ids a checkpoint remembers as already emitted (about 20 bytes each in its JSON). */
+const CHECKPOINT_SEEN_LIMIT = 5_000;
 
 export interface ReplicateOptions extends SourceOptions {
   /**

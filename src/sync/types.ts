@@ -32,16 +32,12 @@ export interface Checkpoint {
    */
   replayId?: string;
   /**
-   * Changes already emitted with a stamp at or after `watermark`: Ids by their stamp (ISO 8601), the newest
-   * {@link CHECKPOINT_SEEN_LIMIT} at most. The next round reads the overlap again and skips these, also after a
-   * restart. Absent in checkpoints written before it existed: the first round then emits those changes again, which
-   * is harmless.
+   * Changes already emitted with a stamp at or after `watermark`: Ids by their stamp (ISO 8601), the newest 5,000 at
+   * most. The next round reads the overlap again and skips these, also after a restart. Absent in checkpoints written
+   * before it existed: the first round then emits those changes again, which is harmless.
    */
   seen?: Record<string, string[]>;
 }
-
-/** Most Ids a checkpoint remembers as already emitted (about 20 bytes each in its JSON). */
-export const CHECKPOINT_SEEN_LIMIT = 5_000;
 
 /** Why a full resync runs. */
 export type ResyncReason =
