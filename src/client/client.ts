@@ -46,6 +46,7 @@ export class SalesforceClient {
   private clockOffset: number | undefined;
   private version: string | undefined;
   private versionInflight: Observable<string> | undefined;
+  private resolvedRetry: ReturnType<typeof resolveRetryConfig> | undefined;
 
   constructor(private readonly options: SalesforceClientOptions = {}) {
     if (options.apiVersion !== undefined && !/^\d+\.\d$/.test(options.apiVersion)) {
@@ -100,7 +101,7 @@ export class SalesforceClient {
       const budget = this.budgetError();
       if (budget) return throwError(() => budget);
       const idempotent = req.idempotent ?? isIdempotentMethod(req.method);
-      const config = resolveRetryConfig(this.options.retry, req.retry);
+      const config = req.retry === undefined ? this.defaultRetry() : resolveRetryConfig(this.options.retry, req.retry);
       const earlier: unknown[] = [];
       const attempt$ = this.limiter.run(() => defer(() => {
         const late = this.budgetError();
@@ -241,17 +242,25 @@ export class SalesforceClient {
   }
 
   private sendAs$(req: SfRequest, session: Session): Observable<SfResponse<unknown>> {
-    const url$ = req.path !== undefined
-      ? this.apiVersion$().pipe(map(v => `${session.instanceUrl}/services/data/v${v}/${req.path!.replace(/^\/+/, '')}`))
-      : of(absoluteUrl(req.url!, session.instanceUrl));
-    return url$.pipe(switchMap(base => {
+    const send = (base: string, onInstance: boolean) => {
       const url = withParams(base, req.params);
       const headers: Record<string, string> = { ...this.baseHeaders(), ...req.headers };
-      // the token only goes to the instance it was issued for
-      if (!req.anonymous && sameOrigin(url, session.instanceUrl)) headers.Authorization = `Bearer ${session.accessToken}`;
+      // the token only goes to the instance it was issued for (a path is on it by construction)
+      if (!req.anonymous && (onInstance || sameOrigin(url, session.instanceUrl))) headers.Authorization = `Bearer ${session.accessToken}`;
       return this.send$({ method: req.method, url, headers, data: req.data, responseType: req.responseType ?? 'json' },
         this.timeoutFor(req));
-    }));
+    };
+    if (req.path === undefined) return send(absoluteUrl(req.url!, session.instanceUrl), false);
+    const pathUrl = (v: string) => `${session.instanceUrl}/services/data/v${v}/${req.path!.replace(/^\/+/, '')}`;
+    // the version is known after the first request (or pinned): no Observable to build it
+    if (this.version) return send(pathUrl(this.version), true);
+    return this.apiVersion$().pipe(switchMap(v => send(pathUrl(v), true)));
+  }
+
+  /** The client's retry config without a per-request override, resolved once (it never changes). */
+  private defaultRetry(): ReturnType<typeof resolveRetryConfig> {
+    if (this.resolvedRetry === undefined) this.resolvedRetry = resolveRetryConfig(this.options.retry);
+    return this.resolvedRetry;
   }
 
   /** The per-attempt timeout of a call (see `SfRequest.timeoutMs`). */

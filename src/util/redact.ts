@@ -52,6 +52,7 @@ export function rememberCredentialPair(user: string, secret: string | undefined)
 
 function keep(form: string): void {
   if (form.length < 8) return;
+  shownUrls.clear(); // a url shown before this secret was known may carry it
   known.delete(form);
   known.add(form);
   // bounded: a long-running process refreshes its token many times
@@ -98,8 +99,25 @@ export function redactValue(value: unknown, depth = 0): unknown {
   return out;
 }
 
+/**
+ * The latest urls `relativeUrl` showed without an instance: a request's url is shown by the transport and again by
+ * the client, and each costs a URL parse and every pattern. Cleared whenever a secret is registered.
+ */
+const shownUrls = new Map<string, string>();
+const MAX_SHOWN = 64;
+
 /** An instance-relative url (path + query) with secrets removed; keeps the origin only of a foreign host when the instance is known. */
 export function relativeUrl(url: string, instanceUrl?: string): string {
+  if (instanceUrl !== undefined) return relativeUrlUncached(url, instanceUrl);
+  const hit = shownUrls.get(url);
+  if (hit !== undefined) return hit;
+  const shown = relativeUrlUncached(url);
+  if (shownUrls.size >= MAX_SHOWN) shownUrls.delete(shownUrls.keys().next().value as string);
+  shownUrls.set(url, shown);
+  return shown;
+}
+
+function relativeUrlUncached(url: string, instanceUrl?: string): string {
   try {
     const u = new URL(url, 'http://relative.invalid');
     const sameOrigin = !instanceUrl || u.origin === 'http://relative.invalid' || u.origin === new URL(instanceUrl).origin;
