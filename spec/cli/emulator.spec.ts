@@ -52,11 +52,11 @@ describe('rxforce emulator, demo and --emulator', () => {
   it('demo walks the features, prints the speedup and a summary, and exits 0', async () => {
     const res = await rxforce(['demo', '--latency', '5']);
     expect(res.code).withContext(res.stderr).toBe(0);
-    for (const step of ['1. Bulk API 2.0 load', '2. A query across relationships', '3. 40 contacts by id', '4. Only-changes update',
+    for (const step of ['1. Bulk API 2.0 load', '2. A query across relationships', '3. 100 contacts by id', '4. Only-changes update',
       '5. Upsert 50 accounts', '6. Bulk query exported to CSV', 'Summary']) expect(res.stdout).toContain(step);
     expect(res.stdout).toMatch(/Account +400\/400 rows/);
-    expect(res.stdout).toMatch(/sync +\(concatMap, one at a time\): 40 records in \d+\.\d\d s/);
-    expect(res.stdout).toMatch(/async \(mergeMap, 10 in flight\): +40 records in \d+\.\d\d s/);
+    expect(res.stdout).toMatch(/sync +\(concatMap, one at a time\): 100 records in \d+\.\d\d s/);
+    expect(res.stdout).toMatch(/async \(mergeMap, 10 in flight\): +100 records in \d+\.\d\d s/);
     expect(res.stdout).toMatch(/Speedup: \d+\.\dx/);
     expect(res.stdout).toMatch(/10 created, 40 updated, 0 failed/);
     const file = /1200 rows written to (\S+\.csv)/.exec(res.stdout)![1]!;
