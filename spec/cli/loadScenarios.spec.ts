@@ -12,9 +12,14 @@ import { loginFlags, rxforce, scratchDir } from './support.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** The CLI in a child process; `onStderr` sees stderr as it comes, with the process to signal. */
-function spawnCli(args: string[], onStderr: (text: string, signal: (s: NodeJS.Signals) => void) => void) {
+/**
+ * The CLI in a child process; `onStderr` sees stderr as it comes, with the process to signal, and `onSpawn` gets
+ * the signal at once (to send it on something else than output).
+ */
+function spawnCli(args: string[], onStderr: (text: string, signal: (s: NodeJS.Signals) => void) => void,
+  onSpawn?: (signal: (s: NodeJS.Signals) => void) => void) {
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  onSpawn?.(s => child.kill(s));
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', d => { stdout += String(d); });
@@ -138,6 +143,38 @@ describe('rxforce load: a file with bad rows, and Ctrl-C', () => {
       const saved = [...emu.store.scan('Account')].filter(a => String(a.Name).startsWith('Big ')).length;
       expect(saved).toBe(ok.length);
       expect(lines.at(-1)).toContain(`${ok.length} successful, 0 failed, ${unprocessed.length} unprocessed`);
+    }, 120_000);
+
+    it('Ctrl-C before the job exists (the file still being checked): no job, every row in unprocessed.csv, one summary line, exit 130', async () => {
+      emu.faults.set({ latencyMs: 1_000 }); // login and describe take long enough to be interrupted
+      const early = tmp.path('early-50000.csv');
+      writeFileSync(early, 'Name,NumberOfEmployees\n' + Array.from({ length: 50_000 }, (_, i) => `Early ${i},${i}\n`).join(''));
+      const before = { requests: emu.stats.requests };
+      const out = tmp.path('early');
+      let poll: NodeJS.Timeout | undefined;
+      try {
+        // the interrupt comes once the CLI's first request reached the org: the load is under way, no job yet
+        const res = await spawnCli(['load', 'insert', 'Account', early, '--results', out, ...loginFlags(emu)], () => undefined,
+          signal => {
+            poll = setInterval(() => {
+              if (emu.stats.requests === before.requests) return;
+              clearInterval(poll);
+              signal('SIGINT');
+            }, 10);
+          });
+        expect(res.code).withContext(res.stderr).toBe(130);
+        expect(res.stderr.trim().split('\n')).toEqual([`rxforce: interrupted (SIGINT): Account insert stopped: 50000 rows — `
+          + `0 successful, 0 failed, 50000 unprocessed; results in ${out}`]);
+        const unprocessed = rowsOf(join(out, 'unprocessed.csv')).map(r => Number(r.NumberOfEmployees));
+        expect(unprocessed.length).toBe(50_000);
+        expect(unprocessed.every((n, i) => n === i)).toBeTrue();
+        expect(rowsOf(join(out, 'successful.csv'))).toEqual([]);
+        expect(rowsOf(join(out, 'failed.csv'))).toEqual([]);
+        expect([...emu.store.scan('Account')].filter(a => String(a.Name).startsWith('Early '))).toEqual([]);
+      } finally {
+        clearInterval(poll);
+        emu.faults.set({ latencyMs: 0 });
+      }
     }, 120_000);
 
     it('a second Ctrl-C exits at once, printing the job id', async () => {

@@ -67,6 +67,21 @@ export async function runLoad(client: SalesforceClient, op: LoadOperation, sobje
     throw new CliError('--batch-size is a whole number from 1 to 200');
   }
   const format = recordFileFormat(file);
+  const run: RunState = { sent: 0 };
+  // listening from the start: an interrupt before the job exists stops the load there, with nothing sent and every
+  // row in the result files, instead of killing the process mid-check with nothing said
+  const interruption = new Interruption(io, () => run.jobId
+    ? `interrupted again: bulk job ${run.jobId} may still be running (rxforce job status ${run.jobId}; rxforce job abort ${run.jobId})`
+    : 'interrupted again: stopped at once, nothing sent');
+  try {
+    return await load(client, op, sobject, file, format, opts, io, run, interruption);
+  } finally {
+    interruption.stop();
+  }
+}
+
+async function load(client: SalesforceClient, op: LoadOperation, sobject: string, file: string, format: RecordFileFormat,
+  opts: LoadOptions, io: CliIo, run: RunState, interruption: Interruption): Promise<LoadSummary> {
   await access(file).catch(() => { throw new FileFormatError(file, 'no such file'); });
   await checkUtf8(file);
 
@@ -78,16 +93,15 @@ export async function runLoad(client: SalesforceClient, op: LoadOperation, sobje
   const d = await describeOf(sobject);
   const model = schemaFromDescribe(d, { passthrough: true });
 
-  const { columns, total, invalid, firstInvalid } = await checkFile(model, d, op, file, format, opts, describeOf);
+  const { columns, total, invalid, firstInvalid } = await checkFile(model, d, op, file, format, opts, describeOf, interruption);
   // the first refusals on stderr, so a user without --results sees which rows and why
   for (const { where, error } of firstInvalid) note(io, `${file}: ${where}: ${error} (not sent)`);
   if (invalid.size > firstInvalid.length) note(io, `${file}: … ${invalid.size - firstInvalid.length} more rows fail the check`);
   const isDelete = op === 'delete' || op === 'hardDelete';
   const resultColumns = isDelete && !opts.rest ? columns.filter(c => c.toLowerCase() === 'id') : columns;
   const results = await ResultFiles.open(opts.results, resultColumns);
-  const run: RunState = { sent: 0 };
 
-  if (opts.dryRun) {
+  if (opts.dryRun && !interruption.signal) {
     try {
       for await (const r of fileRows(file, format)) {
         const error = invalid.get(r.index);
@@ -101,9 +115,6 @@ export async function runLoad(client: SalesforceClient, op: LoadOperation, sobje
   }
 
   const bar = progressBar(io, opts.label ?? `${d.name} ${op}`, total - invalid.size);
-  const interruption = new Interruption(io, () => run.jobId
-    ? `interrupted again: bulk job ${run.jobId} may still be running (rxforce job status ${run.jobId}; rxforce job abort ${run.jobId})`
-    : 'interrupted again: stopped at once');
   /** The rows to send; a row that failed the check goes to failed.csv where it stands instead. */
   async function* sendable(): AsyncGenerator<Row> {
     for await (const r of fileRows(file, format)) {
@@ -114,7 +125,9 @@ export async function runLoad(client: SalesforceClient, op: LoadOperation, sobje
   }
   let stopped: unknown;
   try {
-    if (invalid.size === total) {
+    if (interruption.signal) {
+      // interrupted while the file was checked: no job, nothing sent (the rows go to the result files below)
+    } else if (invalid.size === total) {
       // every row failed the check: nothing to send, no job
       for await (const _ of sendable()) { /* writes the failures */ }
     } else if (opts.rest) {
@@ -126,7 +139,6 @@ export async function runLoad(client: SalesforceClient, op: LoadOperation, sobje
     stopped = err;
   } finally {
     bar.stop();
-    interruption.stop();
   }
   try {
     if (stopped !== undefined || interruption.signal) {
@@ -225,6 +237,7 @@ async function accountForTheRest(file: string, format: RecordFileFormat, results
  */
 async function checkFile(model: SObjectModel<any>, d: DescribeSObjectResult, op: LoadOperation, file: string,
   format: RecordFileFormat, opts: LoadOptions, describeOf: (n: string) => Promise<DescribeSObjectResult>,
+  interruption: Interruption,
 ): Promise<{ columns: string[]; total: number; invalid: Map<number, string>; firstInvalid: { where: string; error: string }[] }> {
   const columns: string[] = format === 'csv' ? await csvHeader(file) : [];
   const seen = new Set(columns);
@@ -236,6 +249,13 @@ async function checkFile(model: SObjectModel<any>, d: DescribeSObjectResult, op:
   for await (const r of fileRows(file, format)) {
     if (format !== 'csv') {
       for (const k of Object.keys(r.row)) if (!seen.has(k)) { seen.add(k); columns.push(k); checked = false; }
+    }
+    if (interruption.signal) {
+      // interrupted: nothing will be sent, so the rest is only counted (and its columns kept for the result files)
+      total++;
+      continue;
+    }
+    if (format !== 'csv') {
       if (!checked) {
         try {
           await checkColumns(d, columns, op, opts.externalId, describeOf, file);
