@@ -16,6 +16,7 @@ import type { CliIo } from './io.js';
 import { progressBar, type Progress } from './progress.js';
 import { parseMirrorTarget, parseSyncArgs, shownTarget, type MirrorTarget, type SyncFlags, type SyncPlan } from './syncArgs.js';
 import type { Target, TargetFlags } from './target.js';
+import { addWorkerOptions, runSyncWorkerCommand, wantsWorker, type WorkerFlags } from './syncWorker.js';
 
 /** Objects whose rounds run at once. */
 const CONCURRENCY = 3;
@@ -119,19 +120,23 @@ export function addSyncCommand(program: Command, io: CliIo, helpers: {
   withTarget(cmd: Command): Command;
   withOrg<T>(flags: TargetFlags, io: CliIo, fn: (t: Target) => Promise<T>): Promise<T>;
 }): void {
-  helpers.withTarget(program.command('sync')
+  helpers.withTarget(addWorkerOptions(program.command('sync')
     .description('mirror objects into SQLite or Postgres and keep them current (sync status --to … shows the mirror)')
     .argument('<objects...>', 'object API names (or `status`)')
     .option('--to <target>', 'sqlite:PATH or postgres://USER@HOST/DATABASE')
     .option('--interval <seconds>', 'seconds between rounds of one object (default 60)')
     .option('--once', 'one round per object (the initial load, or the changes since the last run), then exit')
     .option('--fields <list>', 'fields to mirror, comma-separated (default: every field)')
-    .option('--keep-deleted', 'keep deleted rows with IsDeleted = 1 instead of removing them'))
-    .action(async (objects: string[], o: TargetFlags & SyncFlags) => {
+    .option('--keep-deleted', 'keep deleted rows with IsDeleted = 1 instead of removing them')))
+    .action(async (objects: string[], o: TargetFlags & SyncFlags & WorkerFlags) => {
       const cwd = io.cwd ?? process.cwd();
       if (objects[0]?.toLowerCase() === 'status') {
         if (objects.length > 1) throw new CliError('sync status takes no objects: rxforce sync status --to …');
         await runSyncStatus(parseMirrorTarget(o.to, cwd), io);
+        return;
+      }
+      if (wantsWorker(o)) {
+        await runSyncWorkerCommand(objects, o, io, logLine);
         return;
       }
       const plan = parseSyncArgs(objects, o, cwd);
