@@ -93,7 +93,7 @@ describe('rxforce sync --worker, three workers sharing one org through Redis', (
       SF_CLIENT_ID: c.consumerKey, SF_CLIENT_SECRET: c.consumerSecret };
     // a long interval: within the spec, a killed worker's rounds can only finish through the stalled-job check
     const args = ['sync', ...OBJECTS, '--to', db.url, '--redis', redis, '--worker', '--interval', '600',
-      '--concurrency', String(PER_WORKER), '--max-concurrent', String(SHARED_LIMIT), '--lease', '2'];
+      '--concurrency', String(PER_WORKER), '--max-concurrent', String(SHARED_LIMIT), '--lease', '5'];
     const start = (): Worker => {
       const child = spawn(process.execPath, [...ENTRY, ...args], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
       const w: Worker = { child, out: '', err: '', exited: once(child, 'exit') };
@@ -102,14 +102,13 @@ describe('rxforce sync --worker, three workers sharing one org through Redis', (
       workers.push(w);
       return w;
     };
+    // the first worker takes rounds first; the others start beside it, and it dies while it has rounds in hand
     const victim = start();
-    const others = [start(), start()];
-
-    // the victim dies while it has a round in hand
     await until('a round in hand on the first worker', () => {
       const { started, committed } = rounds(victim.out);
       return [...started].some(o => !committed.has(o)) || victim.child.exitCode !== null;
-    }, 40_000);
+    }, 120_000).catch((e: Error) => { throw new Error(`${e.message}: ${victim.out}${victim.err}`); });
+    const others = [start(), start()];
     victim.child.kill('SIGKILL');
     await victim.exited;
     const log = rounds(victim.out);
@@ -122,7 +121,7 @@ describe('rxforce sync --worker, three workers sharing one org through Redis', (
         const done = await pool.query<{ n: string }>('SELECT count(*) AS n FROM _rxforce_checkpoints WHERE checkpoint IS NOT NULL')
           .catch(() => ({ rows: [{ n: '0' }] }));
         return Number(done.rows[0]!.n) === OBJECTS.length;
-      }, 45_000).catch((e: Error) => {
+      }, 120_000).catch((e: Error) => {
         throw new Error(`${e.message}\n${others.map(w => w.out + w.err).join('\n---\n')}`);
       });
       const survivors = others.map(w => w.out).join('\n');
@@ -151,5 +150,5 @@ describe('rxforce sync --worker, three workers sharing one org through Redis', (
       expect(w.child.exitCode).withContext(w.err).toBe(0);
       expect(w.err).toContain('rxforce: worker stopped');
     }
-  }, 120_000);
+  }, 300_000);
 });

@@ -64,7 +64,8 @@ export interface SyncJobEvent {
   /**
    * `started`: the round began (`takenOver` when the job was recovered from a worker that stopped renewing it);
    * `done`: the round committed; `skipped`: another worker holds the stream (its round covers this one);
-   * `failed`: the round gave up (the stored checkpoint is where it was; the next interval tries again).
+   * `failed`: the attempt gave up (the stored checkpoint is where it was); BullMQ tries the job twice more, a lease
+   * apart, then the next interval's job tries again.
    */
   state: 'started' | 'done' | 'skipped' | 'failed';
   /** On `started`: the job was recovered from a worker that stopped renewing its lock (died, or stalled past the lease). */
@@ -88,6 +89,8 @@ export type SyncWorkerEvent = ReplicationEvent | SyncJobEvent | SyncWorkerStateE
 /** Every default in one place. */
 export const SYNC_WORKER_DEFAULTS = { concurrency: 3, leaseMs: 30_000, queue: 'sync', prefix: 'rxforce', maxRetries: 3 } as const;
 
+/** Attempts at one round before it waits for the next interval. */
+const JOB_ATTEMPTS = 3;
 /** BullMQ lets a job stall this many times (its worker died twice) before failing it; the next interval brings another. */
 const MAX_STALLED = 2;
 
@@ -255,7 +258,9 @@ export function syncWorker$(options: SyncWorkerOptions): Observable<SyncWorkerEv
         // the same scheduler id for every worker: a second upsert with the same interval changes nothing
         await queue.upsertJobScheduler(object.toLowerCase(), { every: s.intervalMs }, {
           name: 'round', data: { object } satisfies RoundData,
-          opts: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 1000 } },
+          // a failed round is tried again a lease later (the stream lock of a lost attempt has expired by then)
+          opts: { attempts: JOB_ATTEMPTS, backoff: { type: 'fixed', delay: s.leaseMs }, removeOnComplete: { count: 100 },
+            removeOnFail: { count: 1000 } },
         });
         if (torn) return;
       }
