@@ -5,7 +5,7 @@ import { defineSObject, sf } from '../../src/model/index.js';
 import { fetchList, fetchList$ } from '../../src/operators/fetchList.js';
 import { insertList } from '../../src/operators/insertList.js';
 import { deleteList } from '../../src/operators/deleteList.js';
-import { startOrg } from '../support/org.js';
+import { withOrg } from '../support/org.js';
 
 const Account = defineSObject('Account', {
   Id: sf.id(),
@@ -17,12 +17,7 @@ const Account = defineSObject('Account', {
 describe('fetchList$ against the emulator', () => {
   let emu: Emulator;
   let client: SalesforceClient;
-  beforeAll(async () => {
-    ({ emulator: emu, client } = await startOrg({ client: { retry: false } }));
-  });
-  afterAll(async () => {
-    await emu.stop();
-  });
+  withOrg({ client: { retry: false } }, org => ({ emulator: emu, client } = org));
 
   it('reads 2,500 ids in two requests, keeping deleted ids as not found in their place', async () => {
     const rows = Array.from({ length: 2500 }, (_v, i) => ({ Name: `Fetch ${i}`, NumberOfEmployees: i }));

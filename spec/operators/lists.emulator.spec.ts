@@ -10,7 +10,7 @@ import { results } from '../../src/operators/results.js';
 import { updateRecords } from '../../src/operators/updateRecords.js';
 import { upsertRecords } from '../../src/operators/upsertRecords.js';
 import type { ListEvent, ListSaveResult } from '../../src/sources/collections/types.js';
-import { loginTo, startOrg } from '../support/org.js';
+import { loginTo, withOrg } from '../support/org.js';
 
 const Account = defineSObject('Account', {
   Id: sf.id(),
@@ -24,12 +24,7 @@ const ContentVersion = defineSObject('ContentVersion', { Id: sf.id(), Title: sf.
 describe('list operators against the emulator', () => {
   let emu: Emulator;
   let client: SalesforceClient;
-  beforeAll(async () => {
-    ({ emulator: emu, client } = await startOrg({ client: { retry: false } }));
-  });
-  afterAll(async () => {
-    await emu.stop();
-  });
+  withOrg({ client: { retry: false } }, org => ({ emulator: emu, client } = org));
   afterEach(() => emu.faults.set({ lockRate: 0 }));
 
   const names = (prefix: string, n: number) => Array.from({ length: n }, (_v, i) => ({ Name: `${prefix} ${i}` }));

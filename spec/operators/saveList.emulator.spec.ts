@@ -6,7 +6,7 @@ import { insertList } from '../../src/operators/insertList.js';
 import { saveList } from '../../src/operators/saveList.js';
 import { updateList } from '../../src/operators/updateList.js';
 import { upsertList } from '../../src/operators/upsertList.js';
-import { startOrg } from '../support/org.js';
+import { withOrg } from '../support/org.js';
 
 const Account = defineSObject('Account', {
   Id: sf.id(),
@@ -17,12 +17,7 @@ const Account = defineSObject('Account', {
 describe('saveList and the list twins against the emulator', () => {
   let emu: Emulator;
   let client: SalesforceClient;
-  beforeAll(async () => {
-    ({ emulator: emu, client } = await startOrg({ client: { retry: false } }));
-  });
-  afterAll(async () => {
-    await emu.stop();
-  });
+  withOrg({ client: { retry: false } }, org => ({ emulator: emu, client } = org));
 
   it('updates records with an Id and inserts the rest, results in input order', async () => {
     const [existing] = await insertList(Account, [{ Name: 'Existing' }], { client });

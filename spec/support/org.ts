@@ -21,6 +21,30 @@ export async function startOrg(options: OrgOptions = {}): Promise<{ emulator: Em
   return { emulator, client };
 }
 
+/**
+ * A fresh org for the enclosing `describe`: started before its specs (before each spec with `each: true`) and stopped
+ * after them, `use` hearing of each one as it starts, so a suite declares its variables and nothing else.
+ *
+ * @example
+ * let emu: Emulator;
+ * let client: SalesforceClient;
+ * withOrg({ client: { retry: false } }, org => ({ emulator: emu, client } = org));
+ */
+export function withOrg(options: OrgOptions & { each?: boolean },
+  use: (org: { emulator: Emulator; client: SalesforceClient }) => void): void {
+  const { each, ...orgOptions } = options;
+  let running: Emulator | undefined;
+  (each ? beforeEach : beforeAll)(async () => {
+    const org = await startOrg(orgOptions);
+    running = org.emulator;
+    use(org);
+  });
+  (each ? afterEach : afterAll)(async () => {
+    await running?.stop();
+    running = undefined;
+  });
+}
+
 /** The username-password flow with the emulator's default user, for a client built with options of its own. */
 export function loginTo(emulator: Emulator): LoginFlow {
   const { username, password, securityToken, consumerKey, consumerSecret } = emulator.credentials;

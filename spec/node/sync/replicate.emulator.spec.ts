@@ -2,27 +2,19 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SalesforceClient } from '../../../src/client/client.js';
-import type { Emulator } from '../../../src/emulator/index.js';
 import { jsonFileCheckpointStore, MissingPeerError, sqliteSink } from '../../../src/node/index.js';
 import { loadPeer } from '../../../src/node/sync/peer.js';
 import { applyTo, replicate$, type Checkpoint, type ReplicationEvent } from '../../../src/sync/index.js';
-import { startOrg } from '../../support/org.js';
+import { withOrg } from '../../support/org.js';
 import { insertAll, orgRows, untilRounds } from './support.js';
 
 describe('replicate$ against the emulator', () => {
-  let emulator: Emulator;
   let client: SalesforceClient;
   let dir: string;
 
-  beforeEach(async () => {
-    ({ emulator, client } = await startOrg());
-    dir = mkdtempSync(join(tmpdir(), 'rxforce-sync-'));
-  });
-
-  afterEach(async () => {
-    await emulator.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  withOrg({ each: true }, org => ({ client } = org));
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'rxforce-sync-')); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('loads through a Bulk API 2.0 query above bulkThreshold, typed as the REST rounds are', async () => {
     await insertAll(client, 'Account', [

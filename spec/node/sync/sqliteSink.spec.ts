@@ -2,28 +2,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SalesforceClient } from '../../../src/client/client.js';
-import type { Emulator } from '../../../src/emulator/index.js';
 import { sqliteSink } from '../../../src/node/index.js';
 import { applyTo, replicate$, type Checkpoint } from '../../../src/sync/index.js';
-import { startOrg } from '../../support/org.js';
+import { withOrg } from '../../support/org.js';
 import { insertAll, orgRows, untilRounds } from './support.js';
 
 const CONTACT_FIELDS = ['LastName', 'FirstName', 'Birthdate', 'DoNotCall', 'Email', 'AccountId', 'SystemModstamp', 'MailingCity'];
 
 describe('SQLite sink (emulator)', () => {
-  let emulator: Emulator;
   let client: SalesforceClient;
   let dir: string;
 
-  beforeEach(async () => {
-    ({ emulator, client } = await startOrg());
-    dir = mkdtempSync(join(tmpdir(), 'rxforce-sqlite-'));
-  });
-
-  afterEach(async () => {
-    await emulator.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  withOrg({ each: true }, org => ({ client } = org));
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'rxforce-sqlite-')); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   const tableRows = (db: import('better-sqlite3').Database, table: string, fields: string[]) => {
     const out = new Map<string, Record<string, unknown>>();
