@@ -113,7 +113,7 @@ export interface OrgStore {
   delete(id: string, opts?: { hard?: boolean }): DmlResult;
   /** Runs fn atomically: if it throws or returns false, every change made inside is rolled back (allOrNone). */
   transaction<T>(fn: () => T): T;
-  /** A transaction spanning awaits (see Store.begin): call the result with true to commit, false to roll back. */
+  /** A transaction spanning awaits (see store/changes.ts, `begin`): call the result with true to commit, false to roll back. */
   begin(): (commit: boolean) => void;
   blob(id: string): Buffer | undefined;
   /** Attach binary content to a record's blob field. */
