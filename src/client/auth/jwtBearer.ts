@@ -1,9 +1,8 @@
 /** OAuth 2.0 JWT bearer flow (server-to-server, no password). */
-import { SignJWT } from 'jose';
 import { AuthenticationError } from '../errors.js';
 import type { LoginFlow } from '../types.js';
 import { flowObject, loginBase, required, tokenRequest } from './oauth.js';
-import { type PrivateKeyInput, signingKey } from './pem.js';
+import { type PrivateKeyInput, signRs256 } from './pem.js';
 
 export interface JwtBearerLoginParams {
   loginUrl?: string;
@@ -35,14 +34,9 @@ export function jwtBearerLogin(params: JwtBearerLoginParams): LoginFlow {
     login: async ctx => {
       let assertion: string;
       try {
-        const key = await signingKey(params.privateKey);
-        assertion = await new SignJWT({})
-          .setProtectedHeader({ alg: 'RS256' })
-          .setIssuer(params.consumerKey)
-          .setSubject(params.username)
-          .setAudience(audience)
-          .setExpirationTime(Math.floor(now() / 1000) + ASSERTION_LIFETIME_S)
-          .sign(key);
+        assertion = await signRs256({
+          iss: params.consumerKey, sub: params.username, aud: audience, exp: Math.floor(now() / 1000) + ASSERTION_LIFETIME_S,
+        }, params.privateKey);
       } catch (e) {
         // the original error may quote key material; only its class is kept
         throw new AuthenticationError('invalid_private_key',
