@@ -10,7 +10,8 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 /**
  * Browser builds take a module's browser twin where it has one: `./csvEngine.js` becomes src/util/csvEngine.browser.ts
  * (the small RFC 4180 codec instead of csv-parse and csv-stringify), `./transfer.js` src/sources/bulk/transfer.browser.ts
- * (Blobs and text instead of Node streams). package.json's `browser` field names the same twins for dist/, so other
+ * (Blobs and text instead of Node streams), `./defaultTransport.js` src/client/defaultTransport.browser.ts (fetch instead
+ * of axios). package.json's `browser` field names the same twins for dist/, so other
  * bundlers make the same choice.
  */
 export function browserTwins() {

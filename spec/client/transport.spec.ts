@@ -4,13 +4,18 @@ import nock from 'nock';
 import { firstValueFrom } from 'rxjs';
 import { SalesforceClient } from '../../src/client/client.js';
 import { NetworkError, ResourceNotFoundError, ServerUnavailableError } from '../../src/client/errors.js';
+import type { AxiosInstance } from 'axios';
+import { defaultTransport as browserDefaultTransport } from '../../src/client/defaultTransport.browser.js';
+import { fetchTransport } from '../../src/client/fetchTransport.js';
 import { axiosTransport } from '../../src/client/transport.js';
+import type { Transport } from '../../src/client/types.js';
 import { useNock } from '../support/useNock.js';
 
 const host = 'https://acme.my.salesforce.com';
-const transport = axiosTransport();
 
-describe('axios transport', () => {
+// Node's default (axios) and the browser build's default (fetch) answer alike
+for (const [name, transport] of [['axios', axiosTransport()], ['fetch', fetchTransport()]] as [string, Transport][]) {
+describe(`${name} transport`, () => {
   useNock();
   beforeEach(() => nock.disableNetConnect());
   afterEach(() => { nock.cleanAll(); nock.enableNetConnect(); });
@@ -44,7 +49,8 @@ describe('axios transport', () => {
     expect([...new Uint8Array(bytes.data as ArrayBuffer)]).toEqual([0, 1, 2, 255]);
     const stream = await firstValueFrom(transport({ method: 'GET', url: `${host}/stream`, headers: {}, responseType: 'stream' }));
     let body = '';
-    for await (const chunk of stream.data as AsyncIterable<Buffer>) body += chunk.toString();
+    const decoder = new TextDecoder();
+    for await (const chunk of stream.data as AsyncIterable<Uint8Array>) body += decoder.decode(chunk, { stream: true });
     expect(body).toBe('streamed body');
   });
 
@@ -71,14 +77,14 @@ describe('axios transport', () => {
     nock(host).get('/services/data/v62.0/sobjects/Account/describe').reply(503, '')
       .get('/services/data/v62.0/sobjects/Account/describe').reply(502, '')
       .get('/services/data/v62.0/sobjects/Account/describe').reply(200, { name: 'Account' });
-    const client = new SalesforceClient({ login: { accessToken: 'x', instanceUrl: host }, apiVersion: '62.0', retry: { baseDelayMs: 1 } });
+    const client = new SalesforceClient({ login: { accessToken: 'x', instanceUrl: host }, apiVersion: '62.0', retry: { baseDelayMs: 1 }, transport });
     const res = await client.request({ method: 'GET', path: 'sobjects/Account/describe' });
     expect(res.data).toEqual({ name: 'Account' });
     expect(nock.isDone()).toBeTrue();
   });
 });
 
-describe('axios transport on a real socket', () => {
+describe(`${name} transport on a real socket`, () => {
   useNock();
   let server: http.Server;
   let base: string;
@@ -120,5 +126,101 @@ describe('axios transport on a real socket', () => {
     expect(err).toBeInstanceOf(NetworkError);
     expect(err.code).toBe('ECONNREFUSED');
     expect(err.sent).toBeFalse();
+  });
+});
+}
+
+describe('the fetch transport (browser builds) sends what the axios transport (Node) sends', () => {
+  let server: http.Server;
+  let base: string;
+  let received: { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }[];
+
+  beforeEach(async () => {
+    received = [];
+    server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        res.setHeader('Content-Type', 'application/json');
+        res.end('{"ok":true}');
+      });
+    });
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterEach(async () => {
+    server.closeAllConnections();
+    await new Promise(r => server.close(r));
+  });
+
+  /** What the server saw of one request sent by each transport: method, path, body and the headers that matter. */
+  async function seenFrom(req: { method: 'POST' | 'PATCH' | 'GET'; headers: Record<string, string>; data?: unknown }) {
+    const seen = [];
+    for (const transport of [axiosTransport(), fetchTransport()]) {
+      received = [];
+      const res = await firstValueFrom(transport({ ...req, url: `${base}/services/x?q=1`, responseType: 'json' }));
+      expect(res.data).toEqual({ ok: true });
+      const r = received[0]!;
+      seen.push({ method: r.method, url: r.url, body: r.body, accept: r.headers.accept, contentType: r.headers['content-type'],
+        authorization: r.headers.authorization, callOptions: r.headers['sforce-call-options'] });
+    }
+    return seen;
+  }
+
+  it('a JSON body with its Content-Type, the default Accept, and the caller\'s headers', async () => {
+    const [viaAxios, viaFetch] = await seenFrom({ method: 'PATCH', headers: { Authorization: 'Bearer 00Dx!tok', 'Sforce-Call-Options': 'client=x' },
+      data: { Name: 'Acme — ünïcode', Tags: ['a', 'b'], Count: 3, Empty: null } });
+    expect(viaFetch).toEqual(viaAxios!);
+    expect(viaFetch!.contentType).toBe('application/json');
+    expect(JSON.parse(viaFetch!.body)).toEqual({ Name: 'Acme — ünïcode', Tags: ['a', 'b'], Count: 3, Empty: null });
+  });
+
+  it('a form body as given, with the caller\'s Content-Type and Accept', async () => {
+    const [viaAxios, viaFetch] = await seenFrom({ method: 'POST', data: 'grant_type=password&username=u%40x.com',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' } });
+    expect(viaFetch).toEqual(viaAxios!);
+    expect(viaFetch!.body).toBe('grant_type=password&username=u%40x.com');
+  });
+
+  it('CSV text and bytes as they are, and no body on a GET', async () => {
+    const csv = '"Name"\n"Ann ""the"" Acme"\n';
+    const [textAxios, textFetch] = await seenFrom({ method: 'POST', data: csv, headers: { 'Content-Type': 'text/csv' } });
+    expect(textFetch).toEqual(textAxios!);
+    expect(textFetch!.body).toBe(csv);
+    const [bytesAxios, bytesFetch] = await seenFrom({ method: 'POST', data: new TextEncoder().encode(csv), headers: { 'Content-Type': 'text/csv' } });
+    expect(bytesFetch).toEqual(bytesAxios!);
+    const [getAxios, getFetch] = await seenFrom({ method: 'GET', headers: {} });
+    expect(getFetch).toEqual(getAxios!);
+    expect(getFetch!.body).toBe('');
+  });
+
+  it('a streamed body read whole, the same bytes again on a retry', async () => {
+    async function* rows() { yield '"Name"\n'; yield new TextEncoder().encode('"Acme"\n'); }
+    const body = rows();
+    const transport = fetchTransport();
+    for (let attempt = 0; attempt < 2; attempt++) {
+      await firstValueFrom(transport({ method: 'POST', url: `${base}/x`, headers: { 'Content-Type': 'text/csv' }, data: body, responseType: 'json' }));
+    }
+    expect(received.map(r => r.body)).toEqual(['"Name"\n"Acme"\n', '"Name"\n"Acme"\n']);
+  });
+});
+
+describe('the browser build\'s default transport', () => {
+  it('sends with fetch, or with the page\'s own axios instance and its config', async () => {
+    const calls: string[] = [];
+    const fakeAxios = { request: async (config: { url: string; timeout?: number }) => {
+      calls.push(`${config.url} timeout=${config.timeout}`);
+      return { status: 200, headers: { 'content-type': 'application/json' }, data: '{"via":"axios"}' };
+    } } as unknown as AxiosInstance;
+    const viaAxios = browserDefaultTransport({ axios: fakeAxios, axiosConfig: { timeout: 5 } });
+    const res = await firstValueFrom(viaAxios({ method: 'GET', url: `${host}/y`, headers: {}, responseType: 'json' }));
+    expect(res.data).toEqual({ via: 'axios' });
+    expect(calls).toEqual([`${host}/y timeout=5`]);
+  });
+
+  it('refuses axiosConfig without an axios instance, since the browser build carries no axios', () => {
+    expect(() => browserDefaultTransport({ axiosConfig: { timeout: 5 } })).toThrowError(TypeError, /axios instance/);
+    expect(() => browserDefaultTransport({})).not.toThrow();
   });
 });

@@ -11,7 +11,7 @@ import {
 import { catchError, defer, filter, from, map, type Observable, of, switchMap, throwError } from 'rxjs';
 import { errorFromResponse, NetworkError } from '../client/errors.js';
 import { relativeUrl } from '../util/redact.js';
-import { isSuccessStatus, parseBody } from '../client/transport.js';
+import { isSuccessStatus, parseBody } from '../client/response.js';
 import type { ResponseType, SfResponse, Transport, TransportRequest } from '../client/types.js';
 
 /**

@@ -12,7 +12,7 @@ import { Limiter } from './limiter.js';
 import { relativeUrl } from '../util/redact.js';
 import { isIdempotentMethod, resolveRetryConfig, retryPolicy } from './retry.js';
 import { SessionManager } from './session.js';
-import { axiosTransport } from './transport.js';
+import { defaultTransport } from './defaultTransport.js';
 import type {
   ApiUsage, ConcurrencyLimiter, LoginContext, LoginFlow, SalesforceClientOptions, Session, SfRequest, SfResponse, Transport, TransportRequest,
 } from './types.js';
@@ -61,7 +61,7 @@ export class SalesforceClient {
       throw new TypeError('Give either maxConcurrent or limiter: a shared limiter has its own number of slots');
     }
     this.limiter = options.limiter ?? new Limiter(options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
-    this.transport = options.transport ?? axiosTransport({ axios: options.axios, axiosConfig: options.axiosConfig });
+    this.transport = options.transport ?? defaultTransport(options);
     this.apiUsage$ = this.usage.asObservable();
     const login = options.login;
     const flow = login && isLoginFlow(login) ? login : undefined;

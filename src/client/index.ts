@@ -2,7 +2,8 @@
 export * from './types.js';
 export * from './errors.js';
 export { SalesforceClient, resolveClient, latestVersion } from './client.js';
-export { axiosTransport, isSuccessStatus, type AxiosTransportOptions } from './transport.js';
+export { axiosTransport, type AxiosTransportOptions } from './transport.js';
+export { isSuccessStatus } from './response.js';
 export { Limiter } from './limiter.js';
 export {
   RETRY_DEFAULTS, type ResolvedRetryConfig, resolveRetryConfig, retryPolicy, backoffDelay, retryAfterMs, isRetryable, isIdempotentMethod,

@@ -4,7 +4,7 @@
  */
 import { defer, finalize, isObservable, map, type Observable, of, type SchedulerLike, take } from 'rxjs';
 import { errorFromResponse } from '../client/errors.js';
-import { isSuccessStatus } from '../client/transport.js';
+import { isSuccessStatus } from '../client/response.js';
 import type { SfResponse, Transport, TransportRequest } from '../client/types.js';
 import { matches } from './respond.js';
 import type { CannedResponse, LoggedRequest, Reply, Route } from './types.js';
