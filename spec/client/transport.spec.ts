@@ -89,11 +89,15 @@ describe(`${name} transport on a real socket`, () => {
   let server: http.Server;
   let base: string;
   let closedEarly: Promise<boolean>;
+  let arrived: Promise<void>;
 
   beforeEach(async () => {
     let resolveClosed: (v: boolean) => void = () => undefined;
+    let resolveArrived: () => void = () => undefined;
     closedEarly = new Promise(r => { resolveClosed = r; });
+    arrived = new Promise(r => { resolveArrived = r; });
     server = http.createServer((req, res) => {
+      resolveArrived();
       const timer = setTimeout(() => { res.end('{}'); resolveClosed(false); }, 2000);
       req.on('close', () => { if (!res.writableEnded) { clearTimeout(timer); resolveClosed(true); } });
     });
@@ -109,7 +113,7 @@ describe(`${name} transport on a real socket`, () => {
     const events: string[] = [];
     const sub = transport({ method: 'GET', url: `${base}/slow`, headers: {}, responseType: 'json' })
       .subscribe({ next: () => events.push('next'), error: () => events.push('error'), complete: () => events.push('complete') });
-    await new Promise(r => setTimeout(r, 50));
+    await arrived; // the request is on the server, unanswered
     sub.unsubscribe();
     expect(await closedEarly).toBeTrue();
     await new Promise(r => setTimeout(r, 20));
