@@ -6,6 +6,8 @@
  *   npm run bench -- bulk --size 100000   # bulk scaled down (bench/bulk.ts reads --size)
  *   npm run bench -- sync --size 200000   # sync scaled down (bench/sync.ts also reads --interval, --lag-seconds, --idle-seconds);
  *                                         # sync also runs cdc, so lag with change events stands next to polling
+ *   npm run bench -- distributed --rows 10000   # 1, 2 and 3 sync workers (bench/distributed.ts; needs Redis and
+ *                                               # Postgres: .ci/with-postgres .ci/with-redis npm run bench -- …)
  *   BENCH_REPEAT=7 npm run bench -- lists # lists: the median of 7 runs (default 5)
  *
  * Each benchmark is a module `bench/<name>.ts` exporting `run(): Promise<BenchResult[]>`; a missing or failing one
@@ -18,7 +20,7 @@ import { gzipSync } from 'node:zlib';
 /** `runs`: how many runs the value is the median of (1 when it is a single run). */
 interface BenchResult { name: string; value: number; unit: string; ratio?: number; runs?: number }
 
-const ALL = ['lists', 'speedup', 'query', 'bulk', 'chaos', 'overhead', 'bundle', 'cdc', 'sync'];
+const ALL = ['lists', 'speedup', 'query', 'bulk', 'chaos', 'overhead', 'bundle', 'cdc', 'sync', 'distributed'];
 const here = new URL('./', import.meta.url);
 
 /** Benchmark names: the arguments that are neither flags nor a flag's value (`--size 100000`). */
