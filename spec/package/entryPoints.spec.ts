@@ -87,7 +87,10 @@ describe('package entry points', () => {
   }, 1_800_000);
   afterAll(cleanUpPacked, 60_000);
 
-  it('exports every entry as scripts/package-entries.js lists it: import and require, each with its types', () => {
+  it('exports every entry as scripts/package-entries.js lists it: import and require, each with its types, all in the tarball', async () => {
+    // what the tarball holds, not what a working tree happens to have in dist/
+    const inTarball = new Set((await packed()).files);
+    expect(inTarball.size).toBeGreaterThan(0);
     expect(pkg.name).toBe('rxforce');
     expect(Object.keys(entryModules).sort()).toEqual(Object.keys(ENTRIES).map(e => e.replace(/^rxforce/, '.')).sort());
     expect({ main: pkg.main, types: pkg.types, exports: pkg.exports }).toEqual(packageEntries(entryModules));
@@ -98,12 +101,14 @@ describe('package entry points', () => {
       expect(existsSync(join(root, 'src', `${module}.ts`))).withContext(`${key} is built from src/${module}.ts`).toBeTrue();
       const target = pkg.exports[key] as { import: Build; require: Build };
       for (const file of [target.import.types, target.import.default, target.require.types, target.require.default]) {
+        expect(inTarball.has(file.replace(/^\.\//, ''))).withContext(`${key} → ${file} in the tarball`).toBeTrue();
         expect(existsSync(join(root, file))).withContext(`${key} → ${file} after npm pack`).toBeTrue();
       }
     }
     expect(JSON.parse(readFileSync(join(root, 'dist/cjs/package.json'), 'utf8'))).toEqual({ type: 'commonjs' });
     expect(readFileSync(join(root, pkg.bin.rxforce!), 'utf8')).toContain("import '../dist/esm/cli/main.js'");
-    expect(existsSync(join(root, 'dist/esm/cli/main.js'))).toBeTrue();
+    expect(inTarball.has('dist/esm/cli/main.js')).withContext('the CLI the bin loads is packed').toBeTrue();
+    expect(inTarball.has('dist/cjs/package.json')).withContext('the CommonJS marker is packed').toBeTrue();
   });
 
   for (const [entry, peers] of Object.entries(BROWSER_SAFE)) {
