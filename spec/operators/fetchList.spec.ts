@@ -1,13 +1,13 @@
 import { filter, lastValueFrom, map, tap } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { ValidationError } from '../../src/client/errors.js';
-import type { TransportRequest } from '../../src/client/types.js';
 import { fetchList, fetchList$ } from '../../src/operators/fetchList.js';
-import { Account, fakeClient, fakeId, httpError, response } from './support/fakeTransport.js';
+import { ok, type LoggedRequest } from '../../src/testing/index.js';
+import { Account, failed, fakeId, listClient, sizeOf } from './support/lists.js';
 
-const idsOf = (req: TransportRequest) => (req.data as { ids: string[] }).ids;
+const idsOf = (req: LoggedRequest) => (req.body as { ids: string[] }).ids;
 /** Answers every id but those in `missing`, which Salesforce reports as null. */
-const rows = (req: TransportRequest, missing: Set<string> = new Set()) =>
+const rows = (req: LoggedRequest, missing: Set<string> = new Set()) =>
   idsOf(req).map((id) => (missing.has(id) ? null : { attributes: { type: 'Account', url: `/x/${id}` }, Id: id, Name: `N ${id}` }));
 
 describe('fetchList$', () => {
@@ -19,28 +19,28 @@ describe('fetchList$', () => {
   it('POSTs ≤ 2,000 ids a request with the model fields, `concurrency` at a time', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const answers: ReturnType<typeof cold>[] = [];
-      const { client, sent } = fakeClient(scheduler, (req, n) => (answers[n] = cold('--r|', { r: response(req, rows(req)) })));
+      const { client, requests: sent } = listClient(scheduler, (req, n) => (answers[n] = cold('--(r|)', { r: ok(rows(req)) })));
       const ids = Array.from({ length: 4500 }, (_v, i) => fakeId(i + 1));
       const events$ = fetchList$(Account, ids, { client, concurrency: 2 });
       const done: number[][] = [];
       const progressAt = tap((e: { type: string; done: number }) => e.type === 'progress' && done.push([scheduler.now(), e.done]));
-      expectObservable(events$.pipe(progressAt, map((e) => e.type), filter((t) => t === 'complete'))).toBe('------(c|)', { c: 'complete' });
+      expectObservable(events$.pipe(progressAt, map((e) => e.type), filter((t) => t === 'complete'))).toBe('----(c|)', { c: 'complete' });
       scheduler.flush();
-      expect(done).toEqual([[2, 2000], [2, 4000], [5, 4500]]);
-      expect(sent.map((s) => s.size)).toEqual([2000, 2000, 500]);
-      expect(sent[0].req.method).toBe('POST');
-      expect(sent[0].req.url).toMatch(/\/composite\/sobjects\/Account$/);
-      expect((sent[0].req.data as { fields: string[] }).fields).toEqual(Account.fieldNames);
-      expectSubscriptions(answers.map((a) => a.subscriptions).flat()).toBe(['^--!', '^--!', '---^--!']);
+      expect(done).toEqual([[2, 2000], [2, 4000], [4, 4500]]);
+      expect(sent.map(sizeOf)).toEqual([2000, 2000, 500]);
+      expect(sent[0].method).toBe('POST');
+      expect(sent[0].url).toMatch(/\/composite\/sobjects\/Account$/);
+      expect((sent[0].body as { fields: string[] }).fields).toEqual(Account.fieldNames);
+      expectSubscriptions(answers.map((a) => a.subscriptions).flat()).toBe(['^-!', '^-!', '--^-!']);
     });
   });
 
   it('reports ids Salesforce answers null for as not found, in input order', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const missing = new Set([fakeId(2)]);
-      const { client } = fakeClient(scheduler, (req) => cold('-r|', { r: response(req, rows(req, missing)) }));
+      const { client } = listClient(scheduler, (req) => cold('-(r|)', { r: ok(rows(req, missing)) }));
       const events$ = fetchList$(Account, [fakeId(1), fakeId(2), fakeId(3)], { client });
-      expectObservable(events$.pipe(map((e) => (e.type === 'progress' ? [e.done, e.failed] : e.results)))).toBe('-p(c|)', {
+      expectObservable(events$.pipe(map((e) => (e.type === 'progress' ? [e.done, e.failed] : e.results)))).toBe('-(pc|)', {
         p: [3, 1],
         c: [
           { id: fakeId(1), found: true, record: jasmine.objectContaining({ Id: fakeId(1), Name: `N ${fakeId(1)}` }) },
@@ -53,16 +53,16 @@ describe('fetchList$', () => {
 
   it("reports a failed request's ids as not found with its error, and later ids as not attempted", () => {
     scheduler.run(({ cold, expectObservable }) => {
-      const { client, sent } = fakeClient(scheduler, (req, n) =>
+      const { client, requests: sent } = listClient(scheduler, (req, n) =>
         n === 1
-          ? cold('-#', undefined, httpError(req, 500, [{ errorCode: 'UNKNOWN_EXCEPTION', message: 'An unexpected error occurred' }]))
-          : cold('-r|', { r: response(req, rows(req)) }),
+          ? cold('-(e|)', { e: failed(500, [{ errorCode: 'UNKNOWN_EXCEPTION', message: 'An unexpected error occurred' }]) })
+          : cold('-(r|)', { r: ok(rows(req)) }),
       );
       const ids = [1, 2, 3, 4, 5].map((n) => fakeId(n));
       const events$ = fetchList$(Account, ids, { client, batchSize: 2, concurrency: 1 });
       const codes = (e: { type: string; results?: { found: boolean; errors?: { statusCode: string }[] }[] }) =>
         e.results!.map((r) => (r.found ? 'found' : r.errors![0].statusCode));
-      expectObservable(events$.pipe(filter((e) => e.type === 'complete'), map(codes))).toBe('---(c|)', {
+      expectObservable(events$.pipe(filter((e) => e.type === 'complete'), map(codes))).toBe('--(c|)', {
         c: ['found', 'found', 'UNKNOWN_EXCEPTION', 'UNKNOWN_EXCEPTION', 'NOT_ATTEMPTED'],
       });
       scheduler.flush();
@@ -71,7 +71,7 @@ describe('fetchList$', () => {
   });
 
   it('refuses a batchSize over 2,000 and bad ids before any request', async () => {
-    const { client, sent } = fakeClient(scheduler, () => {
+    const { client, requests: sent } = listClient(scheduler, () => {
       throw new Error('no request expected');
     });
     const tooBig = await lastValueFrom(fetchList$(Account, [fakeId(1)], { client, batchSize: 2001 })).catch((e: unknown) => e);
