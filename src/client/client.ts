@@ -10,7 +10,7 @@ import { parseLimitInfo } from './apiUsage.js';
 import { ApiBudgetExceededError, ExpiredSessionError, NetworkError, SalesforceApiError } from './errors.js';
 import { Limiter } from './limiter.js';
 import { relativeUrl } from '../util/redact.js';
-import { isIdempotentMethod, resolveRetryConfig, retryPolicy } from './retry.js';
+import { isIdempotentMethod, resolveRetryConfig, retryPolicy, type ResolvedRetryConfig } from './retry.js';
 import { SessionManager } from './session.js';
 import { defaultTransport } from './defaultTransport.js';
 import type {
@@ -87,6 +87,12 @@ export class SalesforceClient {
 
   /** The latest known API usage, if any response carried it. */
   get apiUsage(): ApiUsage | undefined { return this.latestUsage; }
+
+  /**
+   * The client's retry policy with its defaults filled in (`false` when retries are off), for operations that re-send
+   * on their own terms (a bulk part is re-sent with a fresh body, which the transport cannot rebuild).
+   */
+  get retryConfig(): ResolvedRetryConfig | false { return resolveRetryConfig(this.options.retry); }
 
   /**
    * Sends one request. Cold: nothing is sent before subscribe, and unsubscribing aborts it (or drops it from the

@@ -4,12 +4,13 @@
  */
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
-import { concat, concatMap, defer, EMPTY, finalize, from, map, type Observable, switchMap, tap } from 'rxjs';
-import { BulkInputError, finalEvent, runIngestJob$, type BulkIngestOptions } from '../sources/bulk/bulkIngest.js';
+import { concat, concatMap, defer, EMPTY, finalize, from, map, Observable, switchMap } from 'rxjs';
+import { BulkInputError, finalEvent, REPLAYABLE, runIngestJob$, type BulkIngestOptions, type IngestSource } from '../sources/bulk/bulkIngest.js';
 import type { BulkIngestJob } from '../sources/bulk/ingestJob.js';
 import { Reconciler } from '../sources/bulk/reconcile.js';
 import type { BulkIngestEvent, BulkIngestFinal, IngestOperation } from '../sources/bulk/types.js';
-import { MAX_PART_BYTES, type UploadProgress } from '../sources/bulk/upload.js';
+import { putPart$ } from '../sources/bulk/partResend.js';
+import { MAX_PART_BYTES, type UploadEvent } from '../sources/bulk/upload.js';
 import { DELIMITERS, parseCsv, type ColumnDelimiter, type CsvDialect } from '../util/csv.js';
 
 export interface CsvFileOptions {
@@ -28,7 +29,9 @@ export interface CsvFileOptions {
  * await bulkInsert('Account', csvFileRecords('accounts.csv'), { client, results: 'stream' });
  */
 export function csvFileRecords(path: string, opts: CsvFileOptions = {}): AsyncIterable<Record<string, string>> {
-  return {
+  const records: AsyncIterable<Record<string, string>> & { [REPLAYABLE]: true } = {
+    // each iteration opens the file again, so an interrupted bulk upload can run again from the first record
+    [REPLAYABLE]: true,
     [Symbol.asyncIterator]() {
       const parser = createReadStream(path, { encoding: opts.encoding ?? 'utf8' }).pipe(parse({
         columns: true, bom: true, delimiter: DELIMITERS[opts.columnDelimiter ?? 'COMMA'], relax_column_count: false,
@@ -36,6 +39,7 @@ export function csvFileRecords(path: string, opts: CsvFileOptions = {}): AsyncIt
       return parser[Symbol.asyncIterator]() as AsyncIterator<Record<string, string>>;
     },
   };
+  return records;
 }
 
 /** One row of a raw CSV upload, as results are matched back to it. */
@@ -122,53 +126,73 @@ export function bulkIngestCsv$(object: string, operation: IngestOperation, sourc
     const collect = (opts.results ?? 'collect') === 'collect';
     const partSizeBytes = Math.min(opts.partSizeBytes ?? MAX_PART_BYTES, MAX_PART_BYTES);
     const dialect = { columnDelimiter: opts.columnDelimiter, lineEnding: opts.lineEnding };
-    const input = typeof source === 'string' ? createReadStream(source) : source;
-    let columns: string[] | undefined;
-    let row = 0;
-    let reconciler: Reconciler<CsvRow> | undefined;
-    const onRecord = (record: Buffer): void => {
-      row++;
-      if (!reconciler || !columns) return;                 // the first part's rows are added with it
+    // a file is read again from its start for a re-run; a Readable or an async iterable is read once
+    const replayable = opts.replayable ?? typeof source === 'string';
+    const opened: AsyncGenerator<RawPart>[] = [];
+    const close = (parts: AsyncGenerator<RawPart>) => { void parts.return(undefined).catch(() => undefined); };
 
-      const cells = parseCsv(record.toString('utf8'), dialect)[0] ?? [];
-      const values: Record<string, string> = {};
-      columns.forEach((c, i) => { values[c] = cells[i] ?? ''; });
-      reconciler.add({ row, values }, columns.map((_c, i) => cells[i] ?? ''));
-    };
-    const parts = rawParts(input, partSizeBytes, onRecord);
-    // The header is read (the first part's worth of the source) before the job is created: an empty file fails first.
-    const first$ = from(parts.next()).pipe(map(first => {
-      if (first.done) throw new BulkInputError(object, 'the CSV has no data rows');
-      return first.value;
-    }));
-    const headerOf = (part: RawPart): string[] => {
-      const text = part.bytes.toString('utf8').replace(/^\uFEFF/, '');
-      return parseCsv(text.slice(0, text.search(/\r?\n/) + 1) || text, dialect)[0] ?? [];
-    };
-    return first$.pipe(
-      tap(first => { columns = headerOf(first); }),
-      switchMap(first => {
+    /** One reading of the source: the first part (and so the header) read before a job is created. */
+    const source$ = (): Observable<IngestSource<CsvRow>> => defer(() => {
+      for (const earlier of opened.splice(0)) close(earlier);
+      const input = typeof source === 'string' ? createReadStream(source) : source;
+      let columns: string[] | undefined;
+      let row = 0;
+      let reconciler: Reconciler<CsvRow> | undefined;
+      const onRecord = (record: Buffer): void => {
+        row++;
+        if (!reconciler || !columns) return;                 // the first part's rows are added with it
+
+        const cells = parseCsv(record.toString('utf8'), dialect)[0] ?? [];
+        const values: Record<string, string> = {};
+        columns.forEach((c, i) => { values[c] = cells[i] ?? ''; });
+        reconciler.add({ row, values }, columns.map((_c, i) => cells[i] ?? ''));
+      };
+      const parts = rawParts(input, partSizeBytes, onRecord);
+      opened.push(parts);
+      // The header is read (the first part's worth of the source) before the job is created: an empty file fails first.
+      return from(parts.next()).pipe(map((next): IngestSource<CsvRow> => {
+        if (next.done) throw new BulkInputError(object, 'the CSV has no data rows');
+        const first = next.value;
+        columns = headerOf(first, dialect);
         if (collect) {
-          reconciler = new Reconciler<CsvRow>(columns!);
+          reconciler = new Reconciler<CsvRow>(columns);
           // rows of the first part were seen before the reconciler existed: count them in now
-          reconcileFirst(first, columns!, dialect, reconciler);
+          reconcileFirst(first, columns, dialect, reconciler);
         }
         const total = { bytes: 0, records: 0 };
-        const put$ = (job: BulkIngestJob, part: RawPart): Observable<UploadProgress> => job.upload$(part.bytes).pipe(map(() => {
-          total.bytes += part.bytes.length; total.records += part.records;
-          return { ...total };
-        }));
-        const rest$ = (job: BulkIngestJob): Observable<UploadProgress> => defer(() => from(parts.next())).pipe(
-          concatMap(next => (next.done ? EMPTY : concat(put$(job, next.value), rest$(job)))),
-        );
-        return runIngestJob$<CsvRow>(object, operation, opts, {
-          reconciler,
-          upload$: job => concat(put$(job, first), rest$(job)),
-        });
-      }),
-      finalize(() => { void parts.return(undefined).catch(() => undefined); }),
+        let number = 0;
+        const upload$ = (job: BulkIngestJob): Observable<UploadEvent> => {
+          const put$ = (part: RawPart): Observable<UploadEvent> => new Observable<UploadEvent>(subscriber => putPart$({
+            part: ++number, send: () => job.upload$(part.bytes, { retry: false }), config: job.client.retryConfig,
+            scheduler: opts.scheduler ?? job.client.scheduler, onResend: e => subscriber.next({ type: 'partResent', ...e }),
+          }).subscribe({
+            error: (e: unknown) => subscriber.error(e),
+            complete: () => {
+              total.bytes += part.bytes.length; total.records += part.records;
+              subscriber.next({ type: 'upload', ...total });
+              subscriber.complete();
+            },
+          }));
+          const rest$: Observable<UploadEvent> = defer(() => from(parts.next())).pipe(
+            concatMap(more => (more.done ? EMPTY : concat(put$(more.value), rest$))),
+          );
+          return concat(put$(first), rest$);
+        };
+        return { reconciler, upload$, replay: replayable ? source$ : undefined };
+      }));
+    });
+
+    return source$().pipe(
+      switchMap(first => runIngestJob$<CsvRow>(object, operation, opts, first)),
+      finalize(() => { for (const parts of opened.splice(0)) close(parts); }),
     );
   });
+}
+
+/** The header row's cells, from the first part. */
+function headerOf(part: RawPart, dialect: CsvDialect): string[] {
+  const text = part.bytes.toString('utf8').replace(/^\uFEFF/, '');
+  return parseCsv(text.slice(0, text.search(/\r?\n/) + 1) || text, dialect)[0] ?? [];
 }
 
 /** The first part's rows, added to the reconciler once the header is known. */

@@ -1,16 +1,18 @@
 import {
-  concat, defer, distinctUntilChanged, EMPTY, finalize, lastValueFrom, map, mergeMap, Observable, of, switchMap, tap, throwError,
+  catchError, concat, defer, distinctUntilChanged, EMPTY, finalize, lastValueFrom, map, mergeMap, Observable, of, switchMap, tap,
+  throwError,
 } from 'rxjs';
 import { resolveClient } from '../../client/client.js';
-import { BulkJobFailedError, BulkTimeoutError } from './errors.js';
+import { BulkIngestInterruptedError, BulkJobFailedError, BulkTimeoutError } from './errors.js';
 import { BulkIngestJob } from './ingestJob.js';
-import { isArrayInput, puller } from '../../util/rx/puller.js';
+import { PartInterruptedError } from './partResend.js';
+import { isArrayInput, puller, type Puller } from '../../util/rx/puller.js';
 import { pollWithBackoff } from '../../util/rx/poll.js';
 import { withTimeout } from './jobTimeout.js';
 import { Reconciler } from './reconcile.js';
 import { objectName, RowEncoder, wireFields, type BulkTarget } from './rows.js';
 import { isTerminal, type BulkIngestEvent, type BulkInput, type BulkIngestFinal, type BulkJobOptions, type IngestOperation, type JobInfo } from './types.js';
-import { MAX_PART_BYTES, uploadParts$, type UploadProgress } from './upload.js';
+import { MAX_PART_BYTES, uploadParts$, type UploadEvent } from './upload.js';
 
 export interface BulkIngestOptions extends BulkJobOptions {
   /** Raw bytes of CSV per PUT. Default and maximum 100 MB (Salesforce: 150 MB after base64). */
@@ -31,6 +33,25 @@ export interface BulkIngestOptions extends BulkJobOptions {
   columns?: string[];
   /** Records read ahead to decide the header of a streamed input. Default 1,000. */
   headerSample?: number;
+  /**
+   * Whether the input can be read again from its start, so that a job whose upload was interrupted (a part sent and
+   * its answer lost) runs again once, in a new job. Default: true for an array or a Set, false otherwise (an iterator
+   * or generator, an async iterable, an Observable). Say true for a cold Observable that replays the same records
+   * on each subscription, or an iterable whose `[Symbol.iterator]()` starts over; false to never run a job again.
+   */
+  replayable?: boolean;
+}
+
+/** Marks an input whose every iteration starts over from the same records (a file's records, say). */
+export const REPLAYABLE: unique symbol = Symbol.for('rxforce.bulk.replayable');
+
+/**
+ * Inputs read again from their start by default: an array or a Set hands out a fresh iterator each time, and an input
+ * marked `REPLAYABLE` (`csvFileRecords`) opens its source again.
+ */
+function replayableByDefault(input: unknown): boolean {
+  return Array.isArray(input) || input instanceof Set
+    || (typeof input === 'object' && input !== null && (input as { [REPLAYABLE]?: unknown })[REPLAYABLE] === true);
 }
 
 interface Encoded<R> { record: R; cells: string[] }
@@ -50,67 +71,109 @@ export function bulkIngest$<R>(
     const dialect = { columnDelimiter: opts.columnDelimiter, lineEnding: opts.lineEnding };
     const collect = (opts.results ?? 'collect') === 'collect';
     const partSizeBytes = Math.min(opts.partSizeBytes ?? MAX_PART_BYTES, MAX_PART_BYTES);
-    const pull = puller(input);
-    let index = 0;
-    const wiresOf = (records: R[]) => records.map(record => ({ record, wire: wireFields(target, record, operation, index++) }));
+    const replayable = opts.replayable ?? replayableByDefault(input);
+    // every reader opened on the input (a second one for a re-run); each is closed once its run no longer needs it
+    const readers: Puller<R>[] = [];
 
-    // Read ahead (all of an array, so bad input fails before any request) to fix the header.
-    const sampleSize = isArrayInput(input) ? Number.MAX_SAFE_INTEGER : opts.headerSample ?? 1_000;
-    const prepared$ = pull(Math.max(1, sampleSize)).pipe(map(first => {
-      const wires = wiresOf(first);
-      const columns = operation === 'delete' || operation === 'hardDelete' ? ['Id']
-        : opts.columns ?? RowEncoder.unionOf(wires.map(w => w.wire));
-      if (wires.length === 0) throw new BulkInputError(sobject, 'there are no records');
-      if (columns.length === 0) throw new BulkInputError(sobject, 'the records carry no fields');
-      const encoder = new RowEncoder(columns, sobject);
-      const encodedFirst: Encoded<R>[] = wires.map((w, i) => ({ record: w.record, cells: encoder.encode(w.wire, i) }));
-      return { encoder, encodedFirst };
-    }));
+    /** One reading of the input: the header decided, then the rows pulled part by part as the job takes them. */
+    const source$ = (): Observable<IngestSource<R>> => defer(() => {
+      for (const earlier of readers.splice(0)) earlier.release();
+      const pull = puller(input);
+      readers.push(pull);
+      let index = 0;
+      const wiresOf = (records: R[]) => records.map(record => ({ record, wire: wireFields(target, record, operation, index++) }));
 
-    const run$ = prepared$.pipe(switchMap(({ encoder, encodedFirst }) => {
-      const reconciler = collect ? new Reconciler<R>(encoder.columns) : undefined;
-      let buffered = encodedFirst;
-      const pullRows = (max: number): Observable<string[][]> => {
-        const take = (batch: Encoded<R>[]) => batch.map(e => { reconciler?.add(e.record, e.cells); return e.cells; });
-        if (buffered.length > 0) {
-          const batch = buffered.slice(0, max);
-          buffered = buffered.slice(max);
-          return of(take(batch));
-        }
-        return pull(max).pipe(map(records => {
-          const start = index;
-          return take(wiresOf(records).map((w, i) => ({ record: w.record, cells: encoder.encode(w.wire, start + i) })));
-        }));
-      };
-
-      return runIngestJob$<R>(sobject, operation, opts, {
-        reconciler,
-        upload$: created => uploadParts$({ pull: pullRows, header: encoder.columns, dialect, partSizeBytes, put: csv => created.upload$(csv) }),
-      });
-    }));
+      // Read ahead (all of an array, so bad input fails before any request) to fix the header.
+      const sampleSize = isArrayInput(input) ? Number.MAX_SAFE_INTEGER : opts.headerSample ?? 1_000;
+      return pull(Math.max(1, sampleSize)).pipe(map((first): IngestSource<R> => {
+        const wires = wiresOf(first);
+        const columns = operation === 'delete' || operation === 'hardDelete' ? ['Id']
+          : opts.columns ?? RowEncoder.unionOf(wires.map(w => w.wire));
+        if (wires.length === 0) throw new BulkInputError(sobject, 'there are no records');
+        if (columns.length === 0) throw new BulkInputError(sobject, 'the records carry no fields');
+        const encoder = new RowEncoder(columns, sobject);
+        let buffered: Encoded<R>[] = wires.map((w, i) => ({ record: w.record, cells: encoder.encode(w.wire, i) }));
+        const reconciler = collect ? new Reconciler<R>(encoder.columns) : undefined;
+        const pullRows = (max: number): Observable<string[][]> => {
+          const take = (batch: Encoded<R>[]) => batch.map(e => { reconciler?.add(e.record, e.cells); return e.cells; });
+          if (buffered.length > 0) {
+            const batch = buffered.slice(0, max);
+            buffered = buffered.slice(max);
+            return of(take(batch));
+          }
+          return pull(max).pipe(map(records => {
+            const start = index;
+            return take(wiresOf(records).map((w, i) => ({ record: w.record, cells: encoder.encode(w.wire, start + i) })));
+          }));
+        };
+        return {
+          reconciler,
+          upload$: created => uploadParts$({
+            pull: pullRows, header: encoder.columns, dialect, partSizeBytes,
+            put: csv => created.upload$(csv, { retry: false }),
+            resend: { config: created.client.retryConfig, scheduler: opts.scheduler ?? created.client.scheduler },
+          }),
+          replay: replayable ? source$ : undefined,
+        };
+      }));
+    });
 
     // an input not read to its end (a failure, an early unsubscribe) is closed: its subscription or generator ends
-    return run$.pipe(finalize(() => pull.release()));
+    return source$().pipe(
+      switchMap(source => runIngestJob$<R>(sobject, operation, opts, source)),
+      finalize(() => { for (const reader of readers.splice(0)) reader.release(); }),
+    );
   });
 }
 
 /** What an ingest takes from its source once the job exists: how to upload, and (collect) the reconciler. */
 export interface IngestSource<R> {
-  /** Uploads every part to the Open job, emitting cumulative progress after each PUT. */
-  upload$: (job: BulkIngestJob) => Observable<UploadProgress>;
+  /**
+   * Uploads every part to the Open job, emitting cumulative progress after each PUT and each re-send of a part that
+   * was not stored; a part whose answer was lost fails it with `PartInterruptedError`.
+   */
+  upload$: (job: BulkIngestJob) => Observable<UploadEvent>;
   /** Matches results back to inputs (`results: 'collect'`); without it results are streamed. */
   reconciler?: Reconciler<R>;
+  /** A fresh reading of the same input from its start, for the one re-run; absent when the input is read once. */
+  replay?: () => Observable<IngestSource<R>>;
 }
 
 /**
  * The steps every ingest shares, whatever its source: create the job, upload, close, poll with backoff, read the
  * results. Unsubscribing before a terminal state aborts the job (unless `abortOnUnsubscribe: false`).
+ *
+ * A part whose answer was lost may or may not be in the job, so that job is aborted before it is closed: Salesforce
+ * processes a job's data only once it is closed (UploadComplete), so the aborted job loads nothing. When the source
+ * can be read again the whole ingest then runs once more in a new job (a `rerun` event names both jobs); otherwise,
+ * or when the second job is interrupted too, it fails with `BulkIngestInterruptedError`.
  */
 export function runIngestJob$<R>(
   sobject: string,
   operation: IngestOperation,
   opts: BulkIngestOptions & { externalIdField?: string },
   source: IngestSource<R>,
+): Observable<BulkIngestEvent<R>> {
+  return oneJob$(sobject, operation, opts, source).pipe(catchError((first: unknown) => {
+    if (!(first instanceof PartInterruptedError)) return throwError(() => first);
+    const abortedJobId = first.jobId ?? '';
+    if (!source.replay) return throwError(() => new BulkIngestInterruptedError([abortedJobId], false, first));
+    const rerun = { abortedJobId, reason: first.message };
+    return source.replay().pipe(
+      switchMap(again => oneJob$(sobject, operation, opts, again, rerun)),
+      catchError((second: unknown) => throwError(() => (second instanceof PartInterruptedError
+        ? new BulkIngestInterruptedError([abortedJobId, second.jobId ?? ''], true, second) : second))),
+    );
+  }));
+}
+
+/** One job from create to results; `rerunOf` names the job this one replaces. */
+function oneJob$<R>(
+  sobject: string,
+  operation: IngestOperation,
+  opts: BulkIngestOptions & { externalIdField?: string },
+  source: IngestSource<R>,
+  rerunOf?: { abortedJobId: string; reason: string },
 ): Observable<BulkIngestEvent<R>> {
   return defer(() => {
     const client = resolveClient(opts.client);
@@ -133,8 +196,9 @@ export function runIngestJob$<R>(
           && a.numberRecordsFailed === b.numberRecordsFailed),
       );
       return concat(
+        rerunOf ? of<BulkIngestEvent<R>>({ type: 'rerun', ...rerunOf, jobId: created.id }) : EMPTY,
         of(jobEvent(created.info!)),
-        source.upload$(created).pipe(map(p => ({ type: 'upload' as const, ...p }))),
+        source.upload$(created),
         created.close$().pipe(map(jobEvent)),
         states$.pipe(mergeMap(info => {
           lastState = info;
@@ -151,6 +215,12 @@ export function runIngestJob$<R>(
         next: e => subscriber.next(e),
         error: err => {
           ended = true;
+          if (err instanceof PartInterruptedError && job) {
+            // the job may hold a part once or not at all: it is aborted (never closed) before anyone runs it again
+            err.jobId = job.id;
+            job.abort$().subscribe({ error: () => subscriber.error(err), complete: () => subscriber.error(err) });
+            return;
+          }
           // A job this subscription started and cannot finish is aborted; a timeout or a failed job is left as is.
           if (job && !(err instanceof BulkTimeoutError) && !(err instanceof BulkJobFailedError) && !(lastState && isTerminal(lastState))) abortQuietly(job);
           subscriber.error(err);

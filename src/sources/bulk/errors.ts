@@ -32,3 +32,21 @@ export class BulkTimeoutError extends Error {
     super(`Stopped waiting for bulk job ${jobId} after ${timeoutMs} ms (last state ${lastState ?? 'unknown'}); the job keeps running`);
   }
 }
+
+/**
+ * An upload part was sent and its answer lost (the connection dropped, no answer in time), so the job may hold it once
+ * or not at all. That job was aborted before it was closed, and Salesforce processes a job's data only once it is
+ * closed: none of its records were loaded. `rerun` says whether a second job was tried (the input could be read
+ * again) and was interrupted too; `jobIds` lists every aborted job.
+ */
+export class BulkIngestInterruptedError extends Error {
+  override readonly name = 'BulkIngestInterruptedError';
+  constructor(readonly jobIds: string[], readonly rerun: boolean, override readonly cause: Error) {
+    super(rerun
+      ? `Bulk jobs ${jobIds.join(' and ')} were aborted, each after an upload part was sent and its answer lost ` +
+        `(last: ${cause.message}); neither job was closed, so nothing was loaded. Send the records again.`
+      : `Bulk job ${jobIds[0]} was aborted after an upload part was sent and its answer lost (${cause.message}); the job ` +
+        'was never closed, so nothing was loaded. The input can be read only once (an iterator, async iterable or ' +
+        'Observable; see the `replayable` option), so the ingest was not run again: send the records again.');
+  }
+}

@@ -81,9 +81,10 @@ export class BulkIngestJob {
 
   /**
    * `PUT …/batches` with one part of CSV (≤ 100 MB raw; several parts are allowed while the job is Open). Each PUT
-   * appends, so a PUT whose answer was lost is not re-sent: its rows could be loaded twice.
+   * appends, so a PUT whose answer was lost is not re-sent: its rows could be loaded twice. The client re-sends only
+   * a PUT that provably never left it; `retry: false` leaves even that to the caller (a stream body is read once).
    */
-  upload$(csv: string | Uint8Array | Blob | { stream: ByteStream; bytes: number }): Observable<void> {
+  upload$(csv: string | Uint8Array | Blob | { stream: ByteStream; bytes: number }, opts: { retry?: false } = {}): Observable<void> {
     // a Blob has a stream() method too: a streamed part is told apart by its byte count
     const streamed = typeof csv === 'object' && typeof (csv as { bytes?: unknown }).bytes === 'number'
       ? csv as { stream: ByteStream; bytes: number } : undefined;
@@ -91,7 +92,7 @@ export class BulkIngestJob {
     if (streamed) headers['Content-Length'] = String(streamed.bytes);
     return defer(() => this.client.request$({
       method: 'PUT', path: `${this.path}/batches`, data: streamed ? streamed.stream : csv, headers, responseType: 'text',
-      idempotent: false, transfer: true,
+      idempotent: false, transfer: true, ...(opts.retry === false ? { retry: false as const } : {}),
     })).pipe(map(() => undefined));
   }
 

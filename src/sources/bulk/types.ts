@@ -76,6 +76,13 @@ export interface ResultRow {
 export type BulkIngestEvent<R> =
   | { type: 'job'; job: JobInfo }
   | { type: 'upload'; bytes: number; records: number }
+  /** A part whose answer proved it was not stored (an error page, a refused connection) is sent again. */
+  | { type: 'partResent'; part: number; attempt: number; reason: string; delayMs: number }
+  /**
+   * A part of job `abortedJobId` was sent and its answer lost, so that job was aborted before it was closed (it
+   * loaded nothing) and the ingest runs again, once, from the start of the input in the new job `jobId`.
+   */
+  | { type: 'rerun'; abortedJobId: string; jobId: string; reason: string }
   /** Streamed results (`results: 'stream'`), in pages. */
   | { type: 'successful'; rows: ResultRow[] }
   | { type: 'failed'; rows: ResultRow[] }

@@ -1,5 +1,7 @@
-import { Observable, type Subscription } from 'rxjs';
+import { Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import type { ResolvedRetryConfig } from '../../client/retry.js';
 import { stringifyRows, utf8Length, type CsvDialect } from '../../util/csv.js';
+import { putPart$, type PartResent } from './partResend.js';
 import { bulkTransfer, type ByteStream } from './transfer.js';
 
 export type { ByteStream } from './transfer.js';
@@ -22,10 +24,14 @@ export type PartBody = string | Blob | { stream: ByteStream; bytes: number };
 
 export interface UploadProgress { bytes: number; records: number }
 
+/** What an upload emits: cumulative progress after each stored part, and each re-send of a part that was not stored. */
+export type UploadEvent = ({ type: 'upload' } & UploadProgress) | ({ type: 'partResent' } & PartResent);
+
 /**
  * Streams rows into CSV parts of at most `partSizeBytes` (each with the header) and PUTs them one at a time: the
  * next rows are read only once the previous part is uploaded, so memory holds one part whatever the input size.
- * Emits cumulative progress after each PUT.
+ * Emits cumulative progress after each PUT. With `resend`, a part whose answer proves it was not stored is sent
+ * again with a fresh body (see `putPart$`), and a part whose answer was lost fails with `PartInterruptedError`.
  */
 export function uploadParts$(opts: {
   pull: (max: number) => Observable<string[][]>;
@@ -33,8 +39,9 @@ export function uploadParts$(opts: {
   dialect: CsvDialect;
   partSizeBytes: number;
   put: (csv: PartBody) => Observable<unknown>;
-}): Observable<UploadProgress> {
-  return new Observable<UploadProgress>(subscriber => {
+  resend?: { config: ResolvedRetryConfig | false; scheduler?: SchedulerLike };
+}): Observable<UploadEvent> {
+  return new Observable<UploadEvent>(subscriber => {
     const headerText = stringifyRows([opts.header], opts.dialect);
     const headerBytes = utf8Length(headerText);
     let chunks: string[] = [];
@@ -49,7 +56,9 @@ export function uploadParts$(opts: {
     let inner: Subscription | undefined;
     let closed = false;
     let exhausted = false;
-    const full: { csv: PartBody; bytes: number; records: number }[] = [];
+    let parts = 0;
+    // a part keeps what it is made of until it is stored: each attempt sends a fresh body (a stream is read once)
+    const full: { body: () => PartBody; bytes: number; records: number }[] = [];
 
     const push = (text: string) => {
       chunks.push(text);
@@ -65,10 +74,15 @@ export function uploadParts$(opts: {
     const seal = () => {
       if (partRecords === 0) return;
       const bytes = headerBytes + partBytes;
-      const csv: PartBody = streamed && bytePieces.length > 0
-        ? { stream: streamed([encoder.encode(headerText), ...bytePieces, encoder.encode(chunks.join(''))]), bytes }
-        : pieces.length === 0 ? headerText + chunks.join('') : new Blob([headerText, ...pieces, ...chunks], { type: 'text/csv' });
-      full.push({ csv, bytes, records: partRecords });
+      let body: () => PartBody;
+      if (streamed && bytePieces.length > 0) {
+        const bytePart = [encoder.encode(headerText), ...bytePieces, encoder.encode(chunks.join(''))];
+        body = () => ({ stream: streamed(bytePart), bytes });
+      } else {
+        const csv = pieces.length === 0 ? headerText + chunks.join('') : new Blob([headerText, ...pieces, ...chunks], { type: 'text/csv' });
+        body = () => csv;
+      }
+      full.push({ body, bytes, records: partRecords });
       chunks = []; chunkChars = 0; pieces = []; bytePieces = []; partBytes = 0; partRecords = 0;
     };
     const add = (rows: string[][]) => {
@@ -92,11 +106,16 @@ export function uploadParts$(opts: {
         let step: Observable<unknown>;
         if (full.length > 0) {
           const part = full.shift()!;
-          step = new Observable<void>(s => opts.put(part.csv).subscribe({
+          const number = ++parts;
+          const send = () => opts.put(part.body());
+          const put$ = opts.resend
+            ? putPart$({ part: number, send, ...opts.resend, onResend: e => subscriber.next({ type: 'partResent', ...e }) })
+            : send();
+          step = new Observable<void>(s => put$.subscribe({
             error: e => s.error(e),
             complete: () => {
               total.bytes += part.bytes; total.records += part.records;
-              subscriber.next({ ...total });
+              subscriber.next({ type: 'upload', ...total });
               s.complete();
             },
           }));
