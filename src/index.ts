@@ -21,6 +21,7 @@ export type {
   SfRequest, SfResponse, Transport, TransportRequest,
 } from './client/types.js';
 export type { AxiosTransportOptions } from './client/transport.js';
+export type { ResolvedRetryConfig } from './client/retry.js';
 export {
   ApiBudgetExceededError, AuthenticationError, BadGatewayError, ConflictError, EdgeRoutingUnavailableError,
   ExpiredSessionError, GatewayTimeoutError, HeadersTooLargeError, isSalesforceError, MalformedRequestError,
@@ -82,7 +83,7 @@ export * from './operators/index.js';
 // Bulk API 2.0
 export {
   bulkDelete, bulkDelete$, bulkHardDelete, bulkHardDelete$, bulkIngest$, BulkIngestJob, BulkInputError, bulkInsert,
-  bulkInsert$, BulkJobAbortedError, BulkJobFailedError, bulkQuery, bulkQuery$, BulkQueryJob, BulkTimeoutError, bulkUpdate,
+  bulkInsert$, BulkIngestInterruptedError, BulkJobAbortedError, BulkJobFailedError, bulkQuery, bulkQuery$, BulkQueryJob, BulkTimeoutError, bulkUpdate,
   bulkUpdate$, bulkUpsert, bulkUpsert$, listIngestJobs, listIngestJobs$,
 } from './sources/bulk/index.js';
 export type {
