@@ -43,7 +43,7 @@ describe('bulk upload parts in Node', () => {
     const sent = await bytesOf(body);
     expect(sent.equals(expected)).toBeTrue();
     expect((body as { bytes: number }).bytes).toBe(expected.length);
-    expect(progress).toEqual([{ bytes: expected.length, records: 3000 }]);
+    expect(progress).toEqual([{ type: 'upload', bytes: expected.length, records: 3000 }]);
   });
 
   it('sends a small part as text', async () => {
