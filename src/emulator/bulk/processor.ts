@@ -12,6 +12,7 @@ import { openCsv, readHeader } from './csvRead.js';
 import { csvLine, type Dialect } from './dialect.js';
 import { touch, type BulkEngine, type IngestJob } from './jobs.js';
 import { Pacer } from './pacer.js';
+import { DML_CHUNK_ROWS, duplicateOutcome, keyReader, repeatedRows } from './duplicates.js';
 
 export const SUCCESS_FILE = 'successfulResults.csv';
 export const FAILED_FILE = 'failedResults.csv';
@@ -135,24 +136,41 @@ export async function processIngest(engine: BulkEngine, job: IngestJob): Promise
       const ctx: RowContext = { store: engine.store.actingAs(job.createdById), object: object.name, operation: job.operation,
         externalIdFieldName: job.externalIdFieldName, columns: columns[u] };
       const map = columnMap(resultHeader, headers[u]);
-      const parser = openCsv(job.uploads[u], job.dialect);
-      let row = -1;
-      try {
-        for await (const values of parser as AsyncIterable<string[]>) {
-          if (row++ === -1) continue;
+      const keyOf = keyReader(job.operation, columns[u], job.externalIdFieldName);
+      // rows are applied a chunk at a time: a key repeated within a chunk fails every row that carries it
+      let chunk: { values: string[]; row: number }[] = [];
+      /** Applies the chunk's rows; false when the job stopped being processed under it (aborted, deleted). */
+      const applyChunk = async (): Promise<boolean> => {
+        const rows = chunk;
+        chunk = [];
+        const repeated = keyOf ? repeatedRows(rows.map(r => r.values), keyOf) : undefined;
+        for (let i = 0; i < rows.length; i++) {
+          const { values, row } = rows[i];
           const outcome: RowOutcome = values.length !== columns[u].length ? wrongCount(values.length, columns[u].length)
-            : engine.options.rollLock() ? lockFailure()
-              : applyRow(ctx, values);
-          results.add(outcome, map ? map.map(i => (i >= 0 ? values[i] ?? '' : '')) : values);
+            : repeated?.has(i) ? duplicateOutcome(job.operation, columns[u], job.externalIdFieldName, values)
+              : engine.options.rollLock() ? lockFailure()
+                : applyRow(ctx, values);
+          results.add(outcome, map ? map.map(c => (c >= 0 ? values[c] ?? '' : '')) : values);
           job.position = { upload: u, row };
           const pause = pacer.tick();
           if (pause) {
             await results.flush();
             touch(job);
             await pause;
-            if (!stillOurs(engine, job) || job.state !== 'InProgress') return;
+            if (!stillOurs(engine, job) || job.state !== 'InProgress') return false;
           }
         }
+        return true;
+      };
+      const parser = openCsv(job.uploads[u], job.dialect);
+      let row = -1;
+      try {
+        for await (const values of parser as AsyncIterable<string[]>) {
+          if (row++ === -1) continue;
+          chunk.push({ values, row });
+          if (chunk.length >= DML_CHUNK_ROWS && !(await applyChunk())) return;
+        }
+        if (!(await applyChunk())) return;
       } finally {
         parser.destroy();
       }
