@@ -1,14 +1,14 @@
 import { from, map } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import type { TransportRequest } from '../../src/client/types.js';
 import { markSynced } from '../../src/model/index.js';
 import { results } from '../../src/operators/results.js';
 import { updateRecords } from '../../src/operators/updateRecords.js';
-import { Account, Contact, fakeClient, fakeId, response } from './support/fakeTransport.js';
+import { ok, type LoggedRequest } from '../../src/testing/index.js';
+import { Account, Contact, fakeId, listClient } from './support/lists.js';
 
 type Body = { allOrNone: boolean; records: Record<string, unknown>[] };
-const bodyOf = (req: TransportRequest) => req.data as Body;
-const echo = (req: TransportRequest) => bodyOf(req).records.map((r) => ({ id: r.id, success: true, errors: [] }));
+const bodyOf = (req: LoggedRequest) => req.body as Body;
+const echo = (req: LoggedRequest) => bodyOf(req).records.map((r) => ({ id: r.id, success: true, errors: [] }));
 
 describe('updateRecords', () => {
   let scheduler: TestScheduler;
@@ -18,14 +18,14 @@ describe('updateRecords', () => {
 
   it('PATCHes records with attributes.type and id, marked idempotent-safe', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      const { client, sent } = fakeClient(scheduler, (req) => cold('-r|', { r: response(req, echo(req)) }));
+      const { client, requests: sent } = listClient(scheduler, (req) => cold('-(r|)', { r: ok(echo(req)) }));
       const rows = [{ Id: fakeId(1), Name: 'One' }, { Id: fakeId(2), Name: 'Two' }];
-      expectObservable(from(rows).pipe(updateRecords(Account, { client, allOrNone: true }), results())).toBe('--(r|)', {
+      expectObservable(from(rows).pipe(updateRecords(Account, { client, allOrNone: true }), results())).toBe('-(r|)', {
         r: [jasmine.objectContaining({ id: fakeId(1), success: true }), jasmine.objectContaining({ id: fakeId(2), success: true })],
       });
       scheduler.flush();
-      expect(sent[0].req.method).toBe('PATCH');
-      expect(bodyOf(sent[0].req)).toEqual({
+      expect(sent[0].method).toBe('PATCH');
+      expect(bodyOf(sent[0])).toEqual({
         allOrNone: true,
         records: [{ attributes: { type: 'Account' }, id: fakeId(1), Name: 'One' }, { attributes: { type: 'Account' }, id: fakeId(2), Name: 'Two' }],
       });
@@ -34,22 +34,22 @@ describe('updateRecords', () => {
 
   it('with onlyChanges, sends only changed fields and settles unchanged records without a request', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      const { client, sent } = fakeClient(scheduler, (req) => cold('-r|', { r: response(req, echo(req)) }));
+      const { client, requests: sent } = listClient(scheduler, (req) => cold('-(r|)', { r: ok(echo(req)) }));
       const same = Account.fromWire({ Id: fakeId(1), Name: 'Same', NumberOfEmployees: 5 });
       const edited = Account.fromWire({ Id: fakeId(2), Name: 'Before', NumberOfEmployees: 5 });
       edited.Name = 'After';
-      expectObservable(from([same, edited]).pipe(updateRecords(Account, { client, onlyChanges: true }), results())).toBe('--(r|)', {
+      expectObservable(from([same, edited]).pipe(updateRecords(Account, { client, onlyChanges: true }), results())).toBe('-(r|)', {
         r: [{ id: fakeId(1), success: true, errors: [] }, { id: fakeId(2), success: true, errors: [] }],
       });
       scheduler.flush();
       expect(sent.length).toBe(1);
-      expect(bodyOf(sent[0].req).records).toEqual([{ attributes: { type: 'Account' }, id: fakeId(2), Name: 'After' }]);
+      expect(bodyOf(sent[0]).records).toEqual([{ attributes: { type: 'Account' }, id: fakeId(2), Name: 'After' }]);
     });
   });
 
   it('sends no request at all when nothing changed', () => {
     scheduler.run(({ expectObservable }) => {
-      const { client, sent } = fakeClient(scheduler, () => {
+      const { client, requests: sent } = listClient(scheduler, () => {
         throw new Error('no request expected');
       });
       const record = { Id: fakeId(3), Name: 'Synced' };
@@ -65,31 +65,31 @@ describe('updateRecords', () => {
   it('re-sends only the records that came back UNABLE_TO_LOCK_ROW, after a backoff on the client scheduler', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const locked = { statusCode: 'UNABLE_TO_LOCK_ROW', message: 'unable to obtain exclusive access to this record', fields: [] };
-      const { client, sent } = fakeClient(scheduler, (req, n) => {
+      const { client, requests: sent } = listClient(scheduler, (req, n) => {
         const records = bodyOf(req).records;
         const data = records.map((r, i) => (n === 0 && i === 1 ? { id: r.id, success: false, errors: [locked] } : { id: r.id, success: true, errors: [] }));
-        return cold('-r|', { r: response(req, data) });
+        return cold('-(r|)', { r: ok(data) });
       });
       const rows = [1, 2, 3].map((n) => ({ Id: fakeId(n), Name: `N${n}` }));
       const events$ = from(rows).pipe(updateRecords(Account, { client, lockRetryDelayMs: 10 }));
-      // first answer at 1, retry sent at 1 + 10 ms and answered 1 ms later; the operation completes a frame after
+      // first answer at 1, retry sent at 1 + 10 ms and answered 1 ms later; the operation completes with that answer
       expectObservable(events$.pipe(map((e) => (e.type === 'progress' ? e.batch.attempts : e.results.map((r) => r.success))))).toBe(
-        '-- 10ms p(c|)',
+        '-- 10ms (pc|)',
         { p: 2, c: [true, true, true] },
       );
       scheduler.flush();
-      expect(sent.map((s) => bodyOf(s.req).records.map((r) => r.id))).toEqual([[fakeId(1), fakeId(2), fakeId(3)], [fakeId(2)]]);
+      expect(sent.map((s) => bodyOf(s).records.map((r) => r.id))).toEqual([[fakeId(1), fakeId(2), fakeId(3)], [fakeId(2)]]);
     });
   });
 
   it('gives up on a locked record after lockRetries attempts and reports the lock', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const locked = { statusCode: 'UNABLE_TO_LOCK_ROW', message: 'locked', fields: [] };
-      const { client, sent } = fakeClient(scheduler, (req) =>
-        cold('-r|', { r: response(req, bodyOf(req).records.map((r) => ({ id: r.id, success: false, errors: [locked] }))) }),
+      const { client, requests: sent } = listClient(scheduler, (req) =>
+        cold('-(r|)', { r: ok(bodyOf(req).records.map((r) => ({ id: r.id, success: false, errors: [locked] }))) }),
       );
       const events$ = from([{ Id: fakeId(1), Name: 'x' }]).pipe(updateRecords(Account, { client, lockRetries: 2, lockRetryDelayMs: 5 }), results());
-      expectObservable(events$).toBe('-- 6ms (r|)', { r: [{ id: fakeId(1), success: false, errors: [locked] }] });
+      expectObservable(events$).toBe('- 6ms (r|)', { r: [{ id: fakeId(1), success: false, errors: [locked] }] });
       scheduler.flush();
       expect(sent.length).toBe(2);
     });
@@ -97,17 +97,17 @@ describe('updateRecords', () => {
 
   it('batches records of several models by attributes.type', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      const { client, sent } = fakeClient(scheduler, (req) => cold('-r|', { r: response(req, echo(req)) }));
+      const { client, requests: sent } = listClient(scheduler, (req) => cold('-(r|)', { r: ok(echo(req)) }));
       const rows = [
         { attributes: { type: 'Account' }, Id: fakeId(1), Name: 'A' },
         { attributes: { type: 'Contact' }, Id: fakeId(2, '003'), LastName: 'C' },
       ];
-      expectObservable(from(rows).pipe(updateRecords([Account, Contact], { client }), map((e) => e.type))).toBe('-p(c|)', {
+      expectObservable(from(rows).pipe(updateRecords([Account, Contact], { client }), map((e) => e.type))).toBe('-(pc|)', {
         p: 'progress',
         c: 'complete',
       });
       scheduler.flush();
-      expect(bodyOf(sent[0].req).records).toEqual([
+      expect(bodyOf(sent[0]).records).toEqual([
         { attributes: { type: 'Account' }, id: fakeId(1), Name: 'A' },
         { attributes: { type: 'Contact' }, id: fakeId(2, '003'), LastName: 'C' },
       ]);

@@ -1,31 +1,31 @@
 import { from, lastValueFrom } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { ValidationError } from '../../src/client/errors.js';
-import type { TransportRequest } from '../../src/client/types.js';
 import { results } from '../../src/operators/results.js';
 import { upsertRecords } from '../../src/operators/upsertRecords.js';
-import { Account, fakeClient, fakeId, response } from './support/fakeTransport.js';
+import { ok, type LoggedRequest } from '../../src/testing/index.js';
+import { Account, fakeId, listClient } from './support/lists.js';
 
-const records = (req: TransportRequest) => (req.data as { records: Record<string, unknown>[] }).records;
+const records = (req: LoggedRequest) => (req.body as { records: Record<string, unknown>[] }).records;
 
 describe('upsertRecords', () => {
   it('PATCHes /composite/sobjects/{T}/{field} and reports which records were created', () => {
     const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
     scheduler.run(({ cold, expectObservable }) => {
-      const { client, sent } = fakeClient(scheduler, (req) =>
-        cold('-r|', { r: response(req, records(req).map((_r, i) => ({ id: fakeId(i + 1), success: true, errors: [], created: i === 0 }))) }),
+      const { client, requests: sent } = listClient(scheduler, (req) =>
+        cold('-(r|)', { r: ok(records(req).map((_r, i) => ({ id: fakeId(i + 1), success: true, errors: [], created: i === 0 }))) }),
       );
       const rows = [{ External_Id__c: 'A-1', Name: 'New' }, { External_Id__c: 'A-2', Name: 'Existing' }];
-      expectObservable(from(rows).pipe(upsertRecords(Account, 'external_id__c', { client }), results())).toBe('--(r|)', {
+      expectObservable(from(rows).pipe(upsertRecords(Account, 'external_id__c', { client }), results())).toBe('-(r|)', {
         r: [
           { id: fakeId(1), success: true, errors: [], created: true },
           { id: fakeId(2), success: true, errors: [], created: false },
         ],
       });
       scheduler.flush();
-      expect(sent[0].req.method).toBe('PATCH');
-      expect(sent[0].req.url).toMatch(/\/composite\/sobjects\/Account\/External_Id__c$/);
-      expect(records(sent[0].req)).toEqual([
+      expect(sent[0].method).toBe('PATCH');
+      expect(sent[0].url).toMatch(/\/composite\/sobjects\/Account\/External_Id__c$/);
+      expect(records(sent[0])).toEqual([
         { attributes: { type: 'Account' }, External_Id__c: 'A-1', Name: 'New' },
         { attributes: { type: 'Account' }, External_Id__c: 'A-2', Name: 'Existing' },
       ]);
@@ -34,7 +34,7 @@ describe('upsertRecords', () => {
 
   it('refuses a field that is not an external id, and a record without a value, before any request', async () => {
     const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-    const { client, sent } = fakeClient(scheduler, () => {
+    const { client, requests: sent } = listClient(scheduler, () => {
       throw new Error('no request expected');
     });
     const notExternal = await lastValueFrom(from([{ Name: 'x' }]).pipe(upsertRecords(Account, 'Name', { client }))).catch((e: unknown) => e);
