@@ -1,7 +1,6 @@
 import { of } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { ValidationError } from '../../src/client/errors.js';
-import type { TransportRequest } from '../../src/client/types.js';
 import type { ListProgress } from '../../src/sources/collections/types.js';
 import { deleteList } from '../../src/operators/deleteList.js';
 import { fetchList } from '../../src/operators/fetchList.js';
@@ -9,31 +8,32 @@ import { insertList } from '../../src/operators/insertList.js';
 import { saveList } from '../../src/operators/saveList.js';
 import { updateList } from '../../src/operators/updateList.js';
 import { upsertList } from '../../src/operators/upsertList.js';
-import { Account, accounts, fakeClient, fakeId, okResults, response } from './support/fakeTransport.js';
+import { ok, type LoggedRequest } from '../../src/testing/index.js';
+import { Account, accounts, fakeId, listClient, okResults, sizeOf } from './support/lists.js';
 
 type Body = { records?: Record<string, unknown>[]; ids?: string[] };
 
 /** Answers every collections call at once: echoes update ids, numbers creates, returns rows for retrieves. */
-function answer(req: TransportRequest) {
-  const body = req.data as Body | undefined;
-  if (body?.ids) return response(req, body.ids.map((Id) => ({ attributes: { type: 'Account' }, Id, Name: `N ${Id}` })));
+function answer(req: LoggedRequest) {
+  const body = req.body as Body | undefined;
+  if (body?.ids) return ok(body.ids.map((Id) => ({ attributes: { type: 'Account' }, Id, Name: `N ${Id}` })));
   if (req.method === 'PATCH') {
     const upsert = /\/Account\/External_Id__c$/.test(req.url);
-    return response(req, body!.records!.map((r, i) => ({ id: (r.id as string) ?? fakeId(500 + i), success: true, errors: [], ...(upsert ? { created: true } : {}) })));
+    return ok(body!.records!.map((r, i) => ({ id: (r.id as string) ?? fakeId(500 + i), success: true, errors: [], ...(upsert ? { created: true } : {}) })));
   }
-  return response(req, okResults(req));
+  return ok(okResults(req));
 }
 
 describe('Promise twins of the list operations', () => {
-  const setup = () => fakeClient(new TestScheduler((a, e) => expect(a).toEqual(e)), (req) => of(answer(req)));
+  const setup = () => listClient(new TestScheduler((a, e) => expect(a).toEqual(e)), (req) => of(answer(req)));
 
   it('insertList resolves to one result per record in input order and calls onChunk per batch', async () => {
-    const { client, sent } = setup();
+    const { client, requests: sent } = setup();
     const chunks: ListProgress[] = [];
     const results = await insertList(Account, accounts(450), { client, onChunk: (p) => chunks.push(p) });
     expect(results.length).toBe(450);
     expect(results.every((r) => r.success)).toBeTrue();
-    expect(sent.map((s) => s.size)).toEqual([200, 200, 50]);
+    expect(sent.map(sizeOf)).toEqual([200, 200, 50]);
     expect(chunks.map((p) => [p.batch.index, p.batch.size, p.done, p.total])).toEqual([[0, 200, 200, 450], [1, 200, 400, 450], [2, 50, 450, 450]]);
   });
 
@@ -64,7 +64,7 @@ describe('Promise twins of the list operations', () => {
   });
 
   it('reject with the ValidationError before any request and never call onChunk', async () => {
-    const { client, sent } = setup();
+    const { client, requests: sent } = setup();
     const onChunk = jasmine.createSpy('onChunk');
     const error = await insertList(Account, [{ Name: 'ok' }, { Name: 'x'.repeat(81) }], { client, onChunk }).catch((e: unknown) => e);
     expect(error).toEqual(jasmine.any(ValidationError));
