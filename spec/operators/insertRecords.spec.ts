@@ -4,7 +4,8 @@ import { ServerError, ValidationError } from '../../src/client/errors.js';
 import { insertRecords } from '../../src/operators/insertRecords.js';
 import { results } from '../../src/operators/results.js';
 import type { ListComplete, ListEvent, ListSaveResult } from '../../src/sources/collections/types.js';
-import { Account, accounts, fakeClient, httpError, okResults, response } from './support/fakeTransport.js';
+import { ok, TEST_INSTANCE_URL } from '../../src/testing/index.js';
+import { Account, accounts, failed, listClient, okResults, sizeOf } from './support/lists.js';
 
 describe('insertRecords (marbles)', () => {
   let scheduler: TestScheduler;
@@ -14,16 +15,16 @@ describe('insertRecords (marbles)', () => {
 
   it('sends 450 records as collections of 200, 200 and 50 and reports progress per batch', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      const { client, sent } = fakeClient(scheduler, (req) => cold('--r|', { r: response(req, okResults(req)) }));
+      const { client, requests: sent } = listClient(scheduler, (req) => cold('--(r|)', { r: ok(okResults(req)) }));
       const events$ = from(accounts(450)).pipe(insertRecords(Account, { client, total: 450 }));
       const seen: ListEvent<ListSaveResult>[] = [];
-      expectObservable(events$.pipe(tap((e) => seen.push(e)), toArray())).toBe('---(a|)', { a: jasmine.any(Array) });
+      expectObservable(events$.pipe(tap((e) => seen.push(e)), toArray())).toBe('--(a|)', { a: jasmine.any(Array) });
       scheduler.flush();
-      expect(sent.map((s) => s.size)).toEqual([200, 200, 50]);
-      expect(sent[0].req.method).toBe('POST');
-      expect(sent[0].req.url).toBe('https://example.my.salesforce.com/services/data/v62.0/composite/sobjects');
-      expect((sent[0].req.data as { allOrNone: boolean }).allOrNone).toBe(false);
-      expect((sent[0].req.data as { records: unknown[] }).records[0]).toEqual({ attributes: { type: 'Account' }, Name: 'Account 0' });
+      expect(sent.map(sizeOf)).toEqual([200, 200, 50]);
+      expect(sent[0].method).toBe('POST');
+      expect(sent[0].url).toBe(`${TEST_INSTANCE_URL}/services/data/v62.0/composite/sobjects`);
+      expect((sent[0].body as { allOrNone: boolean }).allOrNone).toBe(false);
+      expect((sent[0].body as { records: unknown[] }).records[0]).toEqual({ attributes: { type: 'Account' }, Name: 'Account 0' });
       expect(seen.map((e) => e.type)).toEqual(['progress', 'progress', 'progress', 'complete']);
       const progress = seen.filter((e) => e.type === 'progress');
       expect(progress.map((e) => [e.batch.index, e.batch.size, e.batch.first])).toEqual([[0, 200, 0], [1, 200, 200], [2, 50, 400]]);
@@ -37,26 +38,26 @@ describe('insertRecords (marbles)', () => {
   it('keeps at most `concurrency` batches in flight', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const answers = Array.from({ length: 5 }, () => null as unknown as ReturnType<typeof cold>);
-      const { client } = fakeClient(scheduler, (req, n) => (answers[n] = cold('----r|', { r: response(req, okResults(req)) })));
+      const { client } = listClient(scheduler, (req, n) => (answers[n] = cold('----(r|)', { r: ok(okResults(req)) })));
       const events$ = from(accounts(5 * 200)).pipe(insertRecords(Account, { client, concurrency: 2 }), results());
-      expectObservable(events$).toBe('---------------(r|)', { r: jasmine.any(Array) });
+      expectObservable(events$).toBe('------------(r|)', { r: jasmine.any(Array) });
       scheduler.flush();
-      expectSubscriptions(answers[0].subscriptions).toBe('^----!');
-      expectSubscriptions(answers[1].subscriptions).toBe('^----!');
-      expectSubscriptions(answers[2].subscriptions).toBe('-----^----!');
-      expectSubscriptions(answers[3].subscriptions).toBe('-----^----!');
-      expectSubscriptions(answers[4].subscriptions).toBe('----------^----!');
+      expectSubscriptions(answers[0].subscriptions).toBe('^---!');
+      expectSubscriptions(answers[1].subscriptions).toBe('^---!');
+      expectSubscriptions(answers[2].subscriptions).toBe('----^---!');
+      expectSubscriptions(answers[3].subscriptions).toBe('----^---!');
+      expectSubscriptions(answers[4].subscriptions).toBe('--------^---!');
     });
   });
 
   it('returns results in input order when later batches finish first', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      const delays = ['------r|', '-r|', '---r|'];
-      const { client } = fakeClient(scheduler, (req, n) => cold(delays[n], { r: response(req, okResults(req, n * 1000)) }));
+      const delays = ['------(r|)', '-(r|)', '---(r|)'];
+      const { client } = listClient(scheduler, (req, n) => cold(delays[n], { r: ok(okResults(req, n * 1000)) }));
       const events$ = from(accounts(5)).pipe(insertRecords(Account, { client, batchSize: 2, concurrency: 3 }));
       const batchOf = (e: ListEvent<ListSaveResult>) => (e.type === 'progress' ? `p${e.batch.index}` : 'c');
       const order: string[] = [];
-      expectObservable(events$.pipe(tap((e) => order.push(batchOf(e))), results())).toBe('-------(r|)', {
+      expectObservable(events$.pipe(tap((e) => order.push(batchOf(e))), results())).toBe('------(r|)', {
         r: [1001, 1002, 2001, 2002, 1].map((n) => jasmine.objectContaining({ success: true, id: jasmine.stringMatching(String(n % 1000)) })),
       });
       scheduler.flush();
@@ -74,26 +75,26 @@ describe('insertRecords (failures and cancellation)', () => {
   it('stops further batches and aborts the one in flight on unsubscribe', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const answers: ReturnType<typeof cold>[] = [];
-      const { client, sent } = fakeClient(scheduler, (req, n) => (answers[n] = cold('----r|', { r: response(req, okResults(req)) })));
+      const { client, requests: sent } = listClient(scheduler, (req, n) => (answers[n] = cold('----(r|)', { r: ok(okResults(req)) })));
       const events$ = from(accounts(600)).pipe(insertRecords(Account, { client, concurrency: 1 }));
       expectObservable(events$, '^------!').toBe('----p--', { p: jasmine.objectContaining({ type: 'progress', done: 200 }) });
       scheduler.flush();
-      expectSubscriptions(answers[0].subscriptions).toBe('^----!');
-      expectSubscriptions(answers[1].subscriptions).toBe('-----^-!');
+      expectSubscriptions(answers[0].subscriptions).toBe('^---!');
+      expectSubscriptions(answers[1].subscriptions).toBe('----^--!');
       expect(sent.length).toBe(2);
     });
   });
 
   it("reports a failed request's records as failed and the rest as not attempted, then stops", () => {
     scheduler.run(({ cold, expectObservable }) => {
-      const { client, sent } = fakeClient(scheduler, (req, n) =>
+      const { client, requests: sent } = listClient(scheduler, (req, n) =>
         n === 1
-          ? cold('--#', undefined, httpError(req, 500, [{ errorCode: 'UNKNOWN_EXCEPTION', message: 'An unexpected error occurred' }]))
-          : cold('--r|', { r: response(req, okResults(req)) }),
+          ? cold('--(e|)', { e: failed(500, [{ errorCode: 'UNKNOWN_EXCEPTION', message: 'An unexpected error occurred' }]) })
+          : cold('--(r|)', { r: ok(okResults(req)) }),
       );
       const events$ = from(accounts(5)).pipe(insertRecords(Account, { client, batchSize: 2, concurrency: 1 }));
       let complete: ListComplete<ListSaveResult> | undefined;
-      expectObservable(events$.pipe(tap((e) => e.type === 'complete' && (complete = e)), map((e) => e.type))).toBe('--p--(pc|)', {
+      expectObservable(events$.pipe(tap((e) => e.type === 'complete' && (complete = e)), map((e) => e.type))).toBe('--p-(pc|)', {
         p: 'progress',
         c: 'complete',
       });
@@ -109,11 +110,11 @@ describe('insertRecords (failures and cancellation)', () => {
 
   it('goes on after a failed request with continueOnError', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      const { client, sent } = fakeClient(scheduler, (req, n) =>
-        n === 0 ? cold('--#', undefined, httpError(req, 503, 'Service Unavailable')) : cold('--r|', { r: response(req, okResults(req)) }),
+      const { client, requests: sent } = listClient(scheduler, (req, n) =>
+        n === 0 ? cold('--(e|)', { e: failed(503, 'Service Unavailable') }) : cold('--(r|)', { r: ok(okResults(req)) }),
       );
       const events$ = from(accounts(5)).pipe(insertRecords(Account, { client, batchSize: 2, concurrency: 1, continueOnError: true }), results());
-      expectObservable(events$.pipe(map((rs) => rs.map((r) => (r.success ? 'ok' : r.errors[0].statusCode))))).toBe('--------(r|)', {
+      expectObservable(events$.pipe(map((rs) => rs.map((r) => (r.success ? 'ok' : r.errors[0].statusCode))))).toBe('------(r|)', {
         r: ['SERVER_UNAVAILABLE', 'SERVER_UNAVAILABLE', 'ok', 'ok', 'ok'],
       });
       scheduler.flush();
@@ -123,11 +124,11 @@ describe('insertRecords (failures and cancellation)', () => {
 
   it('reports the records of a create answered by a gateway error (502, 504) as ambiguous, never as not saved', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      const { client } = fakeClient(scheduler, (req, n) =>
-        n === 0 ? cold('--#', undefined, httpError(req, 504, '<html>Gateway Timeout</html>')) : cold('--r|', { r: response(req, okResults(req)) }),
+      const { client } = listClient(scheduler, (req, n) =>
+        n === 0 ? cold('--(e|)', { e: failed(504, '<html>Gateway Timeout</html>') }) : cold('--(r|)', { r: ok(okResults(req)) }),
       );
       const events$ = from(accounts(3)).pipe(insertRecords(Account, { client, batchSize: 2, concurrency: 1, continueOnError: true }), results());
-      expectObservable(events$.pipe(map((rs) => rs.map((r) => (r.success ? 'ok' : r.errors[0].statusCode))))).toBe('-----(r|)', {
+      expectObservable(events$.pipe(map((rs) => rs.map((r) => (r.success ? 'ok' : r.errors[0].statusCode))))).toBe('----(r|)', {
         r: ['AMBIGUOUS_REQUEST', 'AMBIGUOUS_REQUEST', 'ok'],
       });
     });
@@ -136,13 +137,13 @@ describe('insertRecords (failures and cancellation)', () => {
   it('shares the client-wide maxConcurrent limit between operations running at once', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const answers: ReturnType<typeof cold>[] = [];
-      const { client } = fakeClient(scheduler, (req, n) => (answers[n] = cold('---r|', { r: response(req, okResults(req)) })), { maxConcurrent: 3 });
+      const { client } = listClient(scheduler, (req, n) => (answers[n] = cold('---(r|)', { r: ok(okResults(req)) })), { maxConcurrent: 3 });
       const a$ = from(accounts(400)).pipe(insertRecords(Account, { client, concurrency: 2 }), results());
       const b$ = from(accounts(400)).pipe(insertRecords(Account, { client, concurrency: 2 }), results());
-      expectObservable(merge(a$, b$)).toBe('----a---(b|)', { a: jasmine.any(Array), b: jasmine.any(Array) });
+      expectObservable(merge(a$, b$)).toBe('---a--(b|)', { a: jasmine.any(Array), b: jasmine.any(Array) });
       scheduler.flush();
       // two from the first operation and one from the second start at once; the fourth waits for a free slot
-      expectSubscriptions(answers.map((a) => a.subscriptions).flat()).toBe(['^---!', '^---!', '^---!', '----^---!']);
+      expectSubscriptions(answers.map((a) => a.subscriptions).flat()).toBe(['^--!', '^--!', '^--!', '---^--!']);
     });
   });
 });
@@ -150,7 +151,7 @@ describe('insertRecords (failures and cancellation)', () => {
 describe('insertRecords (validation)', () => {
   it('fails with a ValidationError naming the record before any request', async () => {
     const scheduler = new TestScheduler((a, e) => expect(a).toEqual(e));
-    const { client, sent } = fakeClient(scheduler, () => {
+    const { client, requests: sent } = listClient(scheduler, () => {
       throw new Error('no request expected');
     });
     const rows = [...accounts(3), { Name: 'x'.repeat(81) }];
@@ -164,7 +165,7 @@ describe('insertRecords (validation)', () => {
   it('reports a bad record that arrives after batches were sent as INVALID_INPUT, keeping what was written', () => {
     const scheduler = new TestScheduler((a, e) => expect(a).toEqual(e));
     scheduler.run(({ cold, hot, expectObservable }) => {
-      const { client, sent } = fakeClient(scheduler, (req, n) => cold('-r|', { r: response(req, okResults(req, n * 1000)) }));
+      const { client, requests: sent } = listClient(scheduler, (req, n) => cold('-(r|)', { r: ok(okResults(req, n * 1000)) }));
       const [a, b, c, d] = accounts(4);
       const rows$ = hot('a-b----x-c-d|', { a, b, x: { Name: 'x'.repeat(81) }, c, d });
       const events$ = rows$.pipe(insertRecords(Account, { client, batchSize: 2 }));
@@ -178,28 +179,28 @@ describe('insertRecords (validation)', () => {
         ],
       });
       scheduler.flush();
-      expect(sent.map((s) => s.size)).toEqual([2]);
+      expect(sent.map(sizeOf)).toEqual([2]);
     });
   });
 
   it('with continueOnError, sends the records after a bad one that arrives late', () => {
     const scheduler = new TestScheduler((a, e) => expect(a).toEqual(e));
     scheduler.run(({ cold, hot, expectObservable }) => {
-      const { client, sent } = fakeClient(scheduler, (req, n) => cold('-r|', { r: response(req, okResults(req, n * 1000)) }));
+      const { client, requests: sent } = listClient(scheduler, (req, n) => cold('-(r|)', { r: ok(okResults(req, n * 1000)) }));
       const [a, b, c, d] = accounts(4);
       const rows$ = hot('a-b----x-c-d|', { a, b, x: { Name: 'x'.repeat(81) }, c, d });
       const events$ = rows$.pipe(insertRecords(Account, { client, batchSize: 2, continueOnError: true }), results());
-      expectObservable(events$.pipe(map((rs) => rs.map((r) => (r.success ? 'ok' : r.errors[0].statusCode))))).toBe('-------------(r|)', {
+      expectObservable(events$.pipe(map((rs) => rs.map((r) => (r.success ? 'ok' : r.errors[0].statusCode))))).toBe('------------(r|)', {
         r: ['ok', 'ok', 'INVALID_INPUT', 'ok', 'ok'],
       });
       scheduler.flush();
-      expect(sent.map((s) => s.size)).toEqual([2, 2]);
+      expect(sent.map(sizeOf)).toEqual([2, 2]);
     });
   });
 
   it('refuses a batchSize over 200 before any request', async () => {
     const scheduler = new TestScheduler((a, e) => expect(a).toEqual(e));
-    const { client, sent } = fakeClient(scheduler, () => {
+    const { client, requests: sent } = listClient(scheduler, () => {
       throw new Error('no request expected');
     });
     const error = await lastValueFrom(from(accounts(3)).pipe(insertRecords(Account, { client, batchSize: 201 }))).catch((e: unknown) => e);
