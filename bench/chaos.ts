@@ -2,18 +2,19 @@
  * Full-size chaos run: 10,000 records inserted, upserted, updated and deleted through collections and through bulk,
  * and a long `query$`, against an emulator with mixed faults (10% error pages, dropped connections before and after
  * processing, row locks, sessions that die every 500 requests). Prints a table of outcomes per operation, the faults
- * injected, the client's retries, then `records lost: N` and `records duplicated: N` (both must be 0).
+ * injected, the client's retries, the bulk jobs run again after a lost part answer (with parts re-sent and bulk
+ * calls that failed), then `records misreported: N`, `records lost: N` and `records duplicated: N` (all must be 0).
  *
  *   npm run bench -- chaos
  */
 import { fileURLToPath } from 'node:url';
-import { from, lastValueFrom, toArray } from 'rxjs';
+import { from, lastValueFrom, type Observable, tap, toArray } from 'rxjs';
 import { deleteRecords, insertRecords, results, updateRecords, upsertRecords } from '../src/operators/index.js';
-import { bulkDelete } from '../src/sources/bulk/bulkDelete.js';
-import { bulkInsert } from '../src/sources/bulk/bulkInsert.js';
-import { bulkUpdate } from '../src/sources/bulk/bulkUpdate.js';
-import { bulkUpsert } from '../src/sources/bulk/bulkUpsert.js';
-import type { BulkIngestResult } from '../src/sources/bulk/types.js';
+import { bulkDelete$ } from '../src/sources/bulk/bulkDelete.js';
+import { bulkInsert$ } from '../src/sources/bulk/bulkInsert.js';
+import { bulkUpdate$ } from '../src/sources/bulk/bulkUpdate.js';
+import { bulkUpsert$ } from '../src/sources/bulk/bulkUpsert.js';
+import type { BulkIngestEvent, BulkIngestResult } from '../src/sources/bulk/types.js';
 import type { ListSaveResult } from '../src/sources/collections/types.js';
 import { query$ } from '../src/sources/query/query.js';
 import { Account, CALM, type ChaosOrg, outcomeOf, rowsByMarker, startChaosOrg, type Outcome } from './chaosOrg.js';
@@ -21,7 +22,9 @@ import { Account, CALM, type ChaosOrg, outcomeOf, rowsByMarker, startChaosOrg, t
 /** The issue's mix at full size: 10% transient pages, resets, a session expiry every 500 requests. */
 export const FULL_CHAOS = { failRate: 0.1, resetRate: 0.05, lockRate: 0.02, sessionTtlRequests: 500 } as const;
 
-type Tally = Record<Outcome, number> & { requests: number; retries: number; ms: number };
+type Tally = Record<Outcome, number> & { requests: number; retries: number; ms: number;
+  /** Bulk: jobs run again after a lost part answer, parts re-sent after an error page, calls that ended in an error. */
+  jobsRerun: number; partsResent: number; callsFailed: number };
 
 export interface ChaosReport {
   operations: Record<string, Tally>;
@@ -29,6 +32,10 @@ export interface ChaosReport {
   requests: number;
   logins: number;
   retries: number;
+  /** Bulk jobs aborted and run again in a new job, parts re-sent, and bulk calls that failed, over the whole run. */
+  jobsRerun: number;
+  partsResent: number;
+  bulkCallsFailed: number;
   lost: number;
   duplicated: number;
   /** Results that contradict the org (a success not applied, a failure applied): must be 0 too. */
@@ -44,8 +51,11 @@ export async function chaos(n = 10_000): Promise<ChaosReport> {
   const org = await startChaosOrg({ ...FULL_CHAOS });
   const { emu, client } = org;
   const list = { client, batchSize: 200, concurrency: 5, continueOnError: true, lockRetryDelayMs: 5 };
+  // parts of 128 KB, so each bulk job's upload takes several PUTs and meets the faults (one 10,000-row part would not)
   const polling = { initialMs: 20, maxMs: 200 };
-  const report: ChaosReport = { operations: {}, faults: {}, requests: 0, logins: 0, retries: 0, lost: 0, duplicated: 0, misreported: 0 };
+  const partSizeBytes = 128 * 1024;
+  const report: ChaosReport = { operations: {}, faults: {}, requests: 0, logins: 0, retries: 0, jobsRerun: 0, partsResent: 0,
+    bulkCallsFailed: 0, lost: 0, duplicated: 0, misreported: 0 };
   const rows = (prefix: string): Row[] => Array.from({ length: n }, (_, i) => ({ Name: `${prefix}${i}`, External_Id__c: `${prefix}${i}` }));
   const idsOf = (prefix: string): Row[] => [...rowsByMarker(emu, prefix)].map(([m, [Id]]) => ({ Id, External_Id__c: m }));
 
@@ -92,7 +102,7 @@ export async function chaos(n = 10_000): Promise<ChaosReport> {
       let pending = input;
       let saved = 0;
       for (let round = 0; round < 10 && pending.length > 0; round++) {
-        const res = await bulkInsert(Account, pending, { client, polling }).catch(() => undefined);
+        const res = await bulkRun(t, bulkInsert$(Account, pending, { client, polling, partSizeBytes }));
         if (!res) {
           t.ambiguous += pending.length;
           const present = await markersIn(client, 'bin-');
@@ -112,7 +122,7 @@ export async function chaos(n = 10_000): Promise<ChaosReport> {
       const input = rows('blk-');
       let pending = input;
       for (let round = 0; round < 20 && pending.length > 0; round++) {
-        const res = await bulkUpsert(Account, pending, 'External_Id__c', { client, polling }).catch(() => undefined);
+        const res = await bulkRun(t, bulkUpsert$(Account, pending, 'External_Id__c', { client, polling, partSizeBytes }));
         const ok = new Set(res?.successful.map(s => s.record));
         pending = pending.filter(r => !ok.has(r));
       }
@@ -122,13 +132,13 @@ export async function chaos(n = 10_000): Promise<ChaosReport> {
     });
     await step(report, org, 'bulkUpdate', async t => {
       const targets = idsOf('blk-').map(({ Id }) => ({ Id, NumberOfEmployees: 9 }));
-      const res = await untilBulkDone(targets, pending => bulkUpdate(Account, pending, { client, polling }));
+      const res = await untilBulkDone(targets, pending => bulkRun(t, bulkUpdate$(Account, pending, { client, polling, partSizeBytes })));
       count(t, res);
       res.forEach((r, i) => { if (r.success && emu.store.get(targets[i].Id!)?.NumberOfEmployees !== 9) report.lost++; });
     });
     await step(report, org, 'bulkDelete', async t => {
       const targets = idsOf('bin-').map(({ Id }) => ({ Id }));
-      const res = await untilBulkDone(targets, pending => bulkDelete(Account, pending, { client, polling }));
+      const res = await untilBulkDone(targets, pending => bulkRun(t, bulkDelete$(Account, pending, { client, polling, partSizeBytes })));
       count(t, res);
       res.forEach((r, i) => { if (r.success && emu.store.get(targets[i].Id!) !== undefined) report.misreported++; });
     });
@@ -150,6 +160,11 @@ export async function chaos(n = 10_000): Promise<ChaosReport> {
     report.requests = emu.stats.requests;
     report.logins = emu.stats.logins;
     report.retries = org.retries;
+    for (const t of Object.values(report.operations)) {
+      report.jobsRerun += t.jobsRerun;
+      report.partsResent += t.partsResent;
+      report.bulkCallsFailed += t.callsFailed;
+    }
     await emu.stop();
   }
   return report;
@@ -165,7 +180,7 @@ async function markersIn(client: ChaosOrg['client'], prefix: string): Promise<Se
 /** Runs one operation, recording its outcomes, the requests it took and the retries the client made for it. */
 async function step(report: ChaosReport, org: ChaosOrg, name: string, work: (t: Tally) => Promise<void>): Promise<void> {
   const t: Tally = { success: 0, failure: 0, notAttempted: 0, ambiguous: 0, requests: org.emu.stats.requests, retries: org.retries,
-    ms: performance.now() };
+    ms: performance.now(), jobsRerun: 0, partsResent: 0, callsFailed: 0 };
   await work(t);
   t.requests = org.emu.stats.requests - t.requests;
   t.retries = org.retries - t.retries;
@@ -203,10 +218,24 @@ async function untilDone<R>(input: R[], send: (pending: R[]) => Promise<ListSave
   return final;
 }
 
+/** Runs one bulk call to its result, counting its re-runs and re-sent parts; undefined (counted) when it errors. */
+async function bulkRun<R>(t: Tally, events$: Observable<BulkIngestEvent<R>>): Promise<BulkIngestResult<R> | undefined> {
+  const counted$ = events$.pipe(tap(e => {
+    if (e.type === 'rerun') t.jobsRerun++;
+    if (e.type === 'partResent') t.partsResent++;
+  }));
+  try {
+    return await lastValueFrom(counted$) as BulkIngestResult<R>;
+  } catch {
+    t.callsFailed++;
+    return undefined;
+  }
+}
+
 /** `untilDone` for idempotent bulk jobs (update, delete): a job that errors is sent again whole. */
-async function untilBulkDone<R extends object>(input: R[], send: (pending: R[]) => Promise<BulkIngestResult<R>>): Promise<ListSaveResult[]> {
+async function untilBulkDone<R extends object>(input: R[], send: (pending: R[]) => Promise<BulkIngestResult<R> | undefined>): Promise<ListSaveResult[]> {
   return untilDone(input, async pending => {
-    const res = await send(pending).catch(() => undefined);
+    const res = await send(pending);
     if (!res) return pending.map(() => ({ id: null, success: false, errors: [{ statusCode: 'REQUEST_FAILED', message: 'job failed', fields: [] }] }));
     const byRecord = new Map<R, ListSaveResult>();
     for (const s of res.successful) byRecord.set(s.record, { id: s.id, success: true, errors: [] });
@@ -217,11 +246,12 @@ async function untilBulkDone<R extends object>(input: R[], send: (pending: R[]) 
 
 /** The table and the two lines the issue asks for. */
 export function format(r: ChaosReport): string {
-  const cols = ['success', 'failure', 'notAttempted', 'ambiguous', 'requests', 'retries', 'ms'] as const;
+  const cols = ['success', 'failure', 'notAttempted', 'ambiguous', 'requests', 'retries', 'jobsRerun', 'partsResent', 'callsFailed', 'ms'] as const;
   const lines = [`${'operation'.padEnd(11)}${cols.map(c => c.padStart(13)).join('')}`];
   for (const [op, t] of Object.entries(r.operations)) lines.push(`${op.padEnd(11)}${cols.map(c => String(t[c]).padStart(13)).join('')}`);
   lines.push(`faults injected: ${Object.entries(r.faults).map(([k, v]) => `${k}=${v}`).join(' ')}`);
   lines.push(`requests: ${r.requests}, logins: ${r.logins}, retries: ${r.retries}`);
+  lines.push(`bulk jobs re-run: ${r.jobsRerun}, bulk parts re-sent: ${r.partsResent}, bulk calls failed: ${r.bulkCallsFailed}`);
   lines.push(`records misreported: ${r.misreported}`);
   lines.push(`records lost: ${r.lost}`);
   lines.push(`records duplicated: ${r.duplicated}`);
@@ -241,6 +271,9 @@ export async function run(): Promise<BenchResult[]> {
     { name: 'faults injected', value: injected, unit: 'faults' },
     { name: 'client retries', value: r.retries, unit: 'requests' },
     { name: 'logins', value: r.logins, unit: 'logins' },
+    { name: 'bulk jobs re-run', value: r.jobsRerun, unit: 'jobs' },
+    { name: 'bulk parts re-sent', value: r.partsResent, unit: 'parts' },
+    { name: 'bulk calls failed', value: r.bulkCallsFailed, unit: 'calls' },
     ...Object.entries(r.operations).map(([op, t]) => ({ name: `${op} (${t.success} ok)`, value: t.ms, unit: 'ms' })),
     { name: 'whole run', value: Math.round(performance.now() - t0), unit: 'ms' },
   ];
