@@ -126,8 +126,8 @@ export interface ApiUsage {
 }
 
 /**
- * A transport sends one prepared request. The default uses axios; `rxforce/testing` supplies a fake driven by the
- * TestScheduler. Unsubscribing aborts.
+ * A transport sends one prepared request. The default uses axios in Node and `fetch` in browser builds;
+ * `rxforce/testing` supplies a fake driven by the TestScheduler. Unsubscribing aborts.
  */
 export type Transport = (req: TransportRequest) => Observable<SfResponse<unknown>>;
 
@@ -190,13 +190,13 @@ export interface SalesforceClientOptions {
   retry?: Partial<RetryConfig> | false;
   /** Called with each new session (first login and every refresh) so callers can persist tokens. */
   onTokenRefresh?: (session: Session) => void;
-  /** Replaces the axios transport (tests, custom stacks). */
+  /** Replaces the default transport (tests, custom stacks). */
   transport?: Transport;
-  /** An axios instance for the default transport (interceptors, proxies). */
+  /** An axios instance for the default transport (interceptors, proxies); browser builds then send with it instead of fetch. */
   axios?: AxiosInstance;
   /**
    * Extra axios config for the default transport, e.g. `{ httpsAgent }` from `rxforce/node` for keep-alive tuning
-   * (Node 20's global agent already keeps connections alive) or `timeout`.
+   * (Node 20's global agent already keeps connections alive) or `timeout`. A browser build needs `axios` with it.
    */
   axiosConfig?: AxiosRequestConfig;
   /** Scheduler for every timer the client starts (backoff); tests pass a TestScheduler. */
