@@ -55,10 +55,13 @@ class ResultBuffer {
   private ok: string[] = [];
   private bad: string[] = [];
   private failed = 0;
+  /** Where the last added row was: published with the counters, so unprocessed records start where they stop. */
+  private reached: IngestJob['position'] | undefined;
 
   constructor(private readonly job: IngestJob) {}
 
-  add(outcome: RowOutcome, echoed: readonly string[]): void {
+  add(outcome: RowOutcome, echoed: readonly string[], at: IngestJob['position']): void {
+    this.reached = at;
     const d = this.job.dialect;
     if (outcome.ok) this.ok.push(resultLine(outcome.id, String(outcome.created), echoed, d));
     else {
@@ -87,6 +90,7 @@ class ResultBuffer {
     }
     this.job.numberRecordsProcessed += n;
     this.job.numberRecordsFailed += failed;
+    if (this.reached) this.job.position = this.reached;
   }
 }
 
@@ -150,8 +154,7 @@ export async function processIngest(engine: BulkEngine, job: IngestJob): Promise
             : repeated?.has(i) ? duplicateOutcome(job.operation, columns[u], job.externalIdFieldName, values)
               : engine.options.rollLock() ? lockFailure()
                 : applyRow(ctx, values);
-          results.add(outcome, map ? map.map(c => (c >= 0 ? values[c] ?? '' : '')) : values);
-          job.position = { upload: u, row };
+          results.add(outcome, map ? map.map(c => (c >= 0 ? values[c] ?? '' : '')) : values, { upload: u, row });
           const pause = pacer.tick();
           if (pause) {
             await results.flush();
