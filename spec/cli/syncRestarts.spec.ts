@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { createRandom } from '../../src/emulator/prng.js';
-import type { FieldSchema, StoredRecord } from '../../src/emulator/types.js';
+import { mirrorDifferences, type MirrorRow } from '../support/mirror.js';
 import { createTestDatabase, postgresUrl } from '../support/postgres.js';
 import { rxforce, scratchDir } from './support.js';
 
@@ -16,49 +16,7 @@ const ENTRY = ['--import', 'tsx', 'src/cli/main.ts'];
 const OBJECTS = ['Account', 'Contact'];
 const KILLS = 4;
 
-type Row = Record<string, unknown>;
-
-/** A value as both sides can be compared: datetimes as epoch ms, booleans as true/false, numbers as numbers, empty as null. */
-function comparable(f: FieldSchema, v: unknown): unknown {
-  if (v === undefined || v === null || v === '') return null;
-  switch (f.type) {
-    case 'boolean': return v === true || v === 1 || v === '1' || v === 'true';
-    case 'int': case 'double': case 'currency': case 'percent': return Number(v);
-    case 'datetime': return v instanceof Date ? v.getTime() : Date.parse(String(v).replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
-    case 'date': return v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10);
-    default: return typeof v === 'object' ? JSON.stringify(v) : String(v);
-  }
-}
-
-/** Differences between the org's live rows of `object` and the mirror's, at most a few, in words. */
-function differences(emu: Emulator, object: string, mirror: Row[]): string[] {
-  const schema = emu.store.schema.get(object)!;
-  const org = new Map<string, StoredRecord>();
-  for (const r of emu.store.scan(object)) org.set(r.Id, r);
-  const out: string[] = [];
-  const seen = new Set<string>();
-  for (const m of mirror) {
-    const id = String(m.Id);
-    seen.add(id);
-    const o = org.get(id);
-    if (!o) {
-      out.push(`${object} ${id}: in the mirror, not in the org (a ghost)`);
-      continue;
-    }
-    for (const f of schema.fields) {
-      if (f.type === 'base64' || !(f.name in m)) continue;
-      const a = comparable(f, o[f.name]);
-      const b = comparable(f, m[f.name]);
-      if (a !== b) out.push(`${object} ${id}.${f.name}: org ${JSON.stringify(a)}, mirror ${JSON.stringify(b)}`);
-    }
-  }
-  for (const id of org.keys()) if (!seen.has(id)) out.push(`${object} ${id}: in the org, missing from the mirror`);
-  const columns = new Set(mirror.flatMap(m => Object.keys(m)));
-  if (mirror.length) {
-    for (const f of schema.fields) if (f.type !== 'base64' && !columns.has(f.name)) out.push(`${object}.${f.name}: no column in the mirror`);
-  }
-  return out.slice(0, 10);
-}
+type Row = MirrorRow;
 
 describe('rxforce sync, killed and restarted while the org churns', () => {
   let emu: Emulator;
@@ -119,7 +77,7 @@ describe('rxforce sync, killed and restarted while the org churns', () => {
     for (const object of OBJECTS) {
       expect(last.stdout).toMatch(new RegExp(`${object} (round|initial load|resync): \\d+ upserts?, \\d+ deletes?, lag`));
       const mirror = await readMirror(object);
-      expect(differences(emu, object, mirror)).withContext(`kill timing seed ${seed}; runs:\n${logs.join('\n---\n')}`).toEqual([]);
+      expect(mirrorDifferences(emu, object, mirror)).withContext(`kill timing seed ${seed}; runs:\n${logs.join('\n---\n')}`).toEqual([]);
       expect(mirror.length).toBe(emu.store.count(object));
     }
     const status = await rxforce(['sync', 'status', '--to', to], env);
