@@ -3,7 +3,8 @@
  * the store's DML (same validation as REST), results are appended to files slice by slice, and the job's counters
  * grow while it is InProgress. Abort stops at the next slice and leaves the rest as unprocessed records.
  */
-import { appendFile, writeFile } from 'node:fs/promises';
+import { appendFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CsvError } from 'csv-parse';
 import { applyRow, type RowContext, type RowOutcome } from './applyRow.js';
@@ -70,8 +71,11 @@ class ResultBuffer {
     }
   }
 
-  /** Appends buffered rows to the result files, then publishes the counters (files and counters agree). */
-  async flush(): Promise<void> {
+  /**
+   * Appends buffered rows to the result files and publishes the counters in one turn of the event loop, so no request
+   * (an abort, a status read, a results download) ever sees rows applied to the org but missing from files or counters.
+   */
+  flush(): void {
     const n = this.ok.length + this.bad.length;
     if (n === 0) return;
     const [ok, bad, failed] = [this.ok, this.bad, this.failed];
@@ -80,12 +84,12 @@ class ResultBuffer {
     this.failed = 0;
     if (ok.length) {
       const text = ok.join('');
-      await appendFile(join(this.job.dir, SUCCESS_FILE), text);
+      appendFileSync(join(this.job.dir, SUCCESS_FILE), text);
       this.job.resultBytes.success += Buffer.byteLength(text);
     }
     if (bad.length) {
       const text = bad.join('');
-      await appendFile(join(this.job.dir, FAILED_FILE), text);
+      appendFileSync(join(this.job.dir, FAILED_FILE), text);
       this.job.resultBytes.failed += Buffer.byteLength(text);
     }
     this.job.numberRecordsProcessed += n;
@@ -145,6 +149,8 @@ export async function processIngest(engine: BulkEngine, job: IngestJob): Promise
       let chunk: { values: string[]; row: number }[] = [];
       /** Applies the chunk's rows; false when the job stopped being processed under it (aborted, deleted). */
       const applyChunk = async (): Promise<boolean> => {
+        // an abort or delete that landed while the file was read stops the job before its next row
+        if (!stillOurs(engine, job) || job.state !== 'InProgress') return false;
         const rows = chunk;
         chunk = [];
         const repeated = keyOf ? repeatedRows(rows.map(r => r.values), keyOf) : undefined;
@@ -157,12 +163,14 @@ export async function processIngest(engine: BulkEngine, job: IngestJob): Promise
           results.add(outcome, map ? map.map(c => (c >= 0 ? values[c] ?? '' : '')) : values, { upload: u, row });
           const pause = pacer.tick();
           if (pause) {
-            await results.flush();
+            results.flush();
             touch(job);
             await pause;
             if (!stillOurs(engine, job) || job.state !== 'InProgress') return false;
           }
         }
+        // published before the parser yields, so every row applied is in the files before any other request runs
+        results.flush();
         return true;
       };
       const parser = openCsv(job.uploads[u], job.dialect);
@@ -179,11 +187,15 @@ export async function processIngest(engine: BulkEngine, job: IngestJob): Promise
       }
       job.position = { upload: u + 1, row: 0 };
     }
-    await results.flush();
+    results.flush();
     job.state = 'JobComplete';
   } catch (e) {
     if (!stillOurs(engine, job)) return;
-    await results.flush().catch(() => undefined);
+    try {
+      results.flush();
+    } catch {
+      // the job fails below whatever became of its result files
+    }
     job.state = 'Failed';
     job.errorMessage = e instanceof JobFailure ? e.message
       : e instanceof CsvError ? csvFailureMessage(e)
