@@ -11,7 +11,7 @@ import {
 import { catchError, defer, filter, from, map, type Observable, of, switchMap, throwError } from 'rxjs';
 import { errorFromResponse, NetworkError } from '../client/errors.js';
 import { relativeUrl } from '../util/redact.js';
-import { isSuccessStatus, parseBody } from '../client/response.js';
+import { isSuccessStatus, parseBody, streamedBodyBytes } from '../client/response.js';
 import type { ResponseType, SfResponse, Transport, TransportRequest } from '../client/types.js';
 
 /**
@@ -134,55 +134,13 @@ function errorBody(body: unknown): unknown {
 function requestBody$(data: unknown): Observable<unknown> {
   if (data === undefined || data === null) return of(null);
   if (ArrayBuffer.isView(data)) return of(copyOf(data));
-  if (isAsyncIterable(data) || isReadableStream(data)) {
-    // a stream can be read once: a retry of the same request sends the bytes the first attempt read
-    let read = streamBodies.get(data);
-    if (!read) {
-      read = readAll(data);
-      streamBodies.set(data, read);
-    }
-    return from(read);
-  }
+  const streamed = streamedBodyBytes(data);
+  if (streamed) return from(streamed.then(bytes => bytes.buffer));
   return of(data);
 }
-
-const streamBodies = new WeakMap<object, Promise<ArrayBuffer>>();
 
 function copyOf(view: ArrayBufferView): ArrayBuffer {
   const out = new Uint8Array(view.byteLength);
   out.set(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
   return out.buffer;
-}
-
-async function readAll(data: AsyncIterable<unknown> | ReadableStream<unknown>): Promise<ArrayBuffer> {
-  const chunks: Uint8Array[] = [];
-  const encoder = new TextEncoder();
-  const add = (chunk: unknown) => {
-    if (typeof chunk === 'string') chunks.push(encoder.encode(chunk));
-    else if (chunk instanceof ArrayBuffer) chunks.push(new Uint8Array(chunk));
-    else if (ArrayBuffer.isView(chunk)) chunks.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-    else throw new TypeError(`A streamed request body must yield strings or bytes, got ${Object.prototype.toString.call(chunk)}`);
-  };
-  if (isAsyncIterable(data)) {
-    for await (const chunk of data) add(chunk);
-  } else {
-    const reader = data.getReader();
-    try {
-      for (let r = await reader.read(); !r.done; r = await reader.read()) add(r.value);
-    } finally {
-      reader.releaseLock();
-    }
-  }
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let at = 0;
-  for (const c of chunks) { out.set(c, at); at += c.byteLength; }
-  return out.buffer;
-}
-
-function isAsyncIterable(v: unknown): v is AsyncIterable<unknown> {
-  return typeof v === 'object' && v !== null && typeof (v as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
-}
-
-function isReadableStream(v: unknown): v is ReadableStream<unknown> {
-  return typeof v === 'object' && v !== null && typeof (v as ReadableStream).getReader === 'function';
 }

@@ -7,7 +7,7 @@
 import { Observable } from 'rxjs';
 import { errorFromResponse } from './errors.js';
 import { relativeUrl } from '../util/redact.js';
-import { isSuccessStatus, MAX_ERROR_BODY, networkError, parseBody } from './response.js';
+import { isSuccessStatus, MAX_ERROR_BODY, networkError, parseBody, streamedBodyBytes } from './response.js';
 import type { HttpMethod, SfResponse, Transport, TransportRequest } from './types.js';
 
 /** The `Accept` axios sends when the caller names none; Salesforce picks JSON over XML from it. */
@@ -81,20 +81,11 @@ async function requestBody(data: unknown, headers: Headers): Promise<BodyInit | 
     headers.delete('content-type');
     return data;
   }
-  if (isAsyncIterable(data) || isReadableStream(data)) {
-    // a stream can be read once: a retry of the same request sends the bytes the first attempt read
-    let read = streamBodies.get(data);
-    if (!read) {
-      read = readAll(data);
-      streamBodies.set(data, read);
-    }
-    return read;
-  }
+  const streamed = streamedBodyBytes(data);
+  if (streamed) return streamed;
   if (!headers.has('content-type')) headers.set('content-type', 'application/json');
   return JSON.stringify(data);
 }
-
-const streamBodies = new WeakMap<object, Promise<Uint8Array<ArrayBuffer>>>();
 
 /** Up to `max` characters of a body as text (an error page can be large; only its start is kept from a stream). */
 async function readText(res: Response, max: number): Promise<string> {
@@ -111,37 +102,4 @@ async function readText(res: Response, max: number): Promise<string> {
     await reader.cancel().catch(() => undefined);
   }
   return text;
-}
-
-async function readAll(data: AsyncIterable<unknown> | ReadableStream<unknown>): Promise<Uint8Array<ArrayBuffer>> {
-  const chunks: Uint8Array[] = [];
-  const encoder = new TextEncoder();
-  const add = (chunk: unknown) => {
-    if (typeof chunk === 'string') chunks.push(encoder.encode(chunk));
-    else if (chunk instanceof ArrayBuffer) chunks.push(new Uint8Array(chunk));
-    else if (ArrayBuffer.isView(chunk)) chunks.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-    else throw new TypeError(`A streamed request body must yield strings or bytes, got ${Object.prototype.toString.call(chunk)}`);
-  };
-  if (isAsyncIterable(data)) {
-    for await (const chunk of data) add(chunk);
-  } else {
-    const reader = data.getReader();
-    try {
-      for (let r = await reader.read(); !r.done; r = await reader.read()) add(r.value);
-    } finally {
-      reader.releaseLock();
-    }
-  }
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let at = 0;
-  for (const c of chunks) { out.set(c, at); at += c.byteLength; }
-  return out;
-}
-
-function isAsyncIterable(v: unknown): v is AsyncIterable<unknown> {
-  return typeof v === 'object' && v !== null && typeof (v as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
-}
-
-function isReadableStream(v: unknown): v is ReadableStream<unknown> {
-  return typeof v === 'object' && v !== null && typeof (v as ReadableStream).getReader === 'function';
 }

@@ -1,6 +1,7 @@
 /**
  * What every transport shares: which statuses are answers, how a body is parsed, how headers are flattened, how an
- * error body is read and how a failure on the wire becomes a `NetworkError`. No HTTP library here, so a browser
+ * error body is read, how a streamed upload is read whole where it cannot be streamed, and how a failure on the wire
+ * becomes a `NetworkError`. No HTTP library here, so a browser
  * build that sends with `fetch` carries none.
  */
 import { NetworkError } from './errors.js';
@@ -64,4 +65,55 @@ export function networkError(err: unknown, req: TransportRequest): NetworkError 
   const cause = (err as { cause?: { code?: string } })?.cause?.code;
   const message = (err as { message?: string })?.message ?? 'network error';
   return new NetworkError({ code: code === 'ERR_NETWORK' && cause ? cause : code, message, method: req.method as HttpMethod, url: req.url });
+}
+
+/**
+ * A streamed request body (an async iterable or ReadableStream of strings and bytes, as a streamed bulk upload gives)
+ * read whole, for the transports that cannot stream an upload (fetch streams one only over HTTP/2 in some browsers,
+ * HttpClient never); `undefined` for any other body. A stream can be read once: a retry of the same request gets the
+ * bytes the first attempt read.
+ */
+export function streamedBodyBytes(data: unknown): Promise<Uint8Array<ArrayBuffer>> | undefined {
+  if (!isAsyncIterable(data) && !isReadableStream(data)) return undefined;
+  let read = streamedBodies.get(data);
+  if (!read) {
+    read = readAll(data);
+    streamedBodies.set(data, read);
+  }
+  return read;
+}
+
+const streamedBodies = new WeakMap<object, Promise<Uint8Array<ArrayBuffer>>>();
+
+async function readAll(data: AsyncIterable<unknown> | ReadableStream<unknown>): Promise<Uint8Array<ArrayBuffer>> {
+  const chunks: Uint8Array[] = [];
+  const encoder = new TextEncoder();
+  const add = (chunk: unknown) => {
+    if (typeof chunk === 'string') chunks.push(encoder.encode(chunk));
+    else if (chunk instanceof ArrayBuffer) chunks.push(new Uint8Array(chunk));
+    else if (ArrayBuffer.isView(chunk)) chunks.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    else throw new TypeError(`A streamed request body must yield strings or bytes, got ${Object.prototype.toString.call(chunk)}`);
+  };
+  if (isAsyncIterable(data)) {
+    for await (const chunk of data) add(chunk);
+  } else {
+    const reader = data.getReader();
+    try {
+      for (let r = await reader.read(); !r.done; r = await reader.read()) add(r.value);
+    } finally {
+      reader.releaseLock();
+    }
+  }
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  let at = 0;
+  for (const c of chunks) { out.set(c, at); at += c.byteLength; }
+  return out;
+}
+
+function isAsyncIterable(v: unknown): v is AsyncIterable<unknown> {
+  return typeof v === 'object' && v !== null && typeof (v as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
+}
+
+function isReadableStream(v: unknown): v is ReadableStream<unknown> {
+  return typeof v === 'object' && v !== null && typeof (v as ReadableStream).getReader === 'function';
 }
