@@ -107,7 +107,9 @@ export class SalesforceClient {
       const budget = this.budgetError();
       if (budget) return throwError(() => budget);
       const idempotent = req.idempotent ?? isIdempotentMethod(req.method);
-      const config = req.retry === undefined ? this.defaultRetry() : resolveRetryConfig(this.options.retry, req.retry);
+      // a body read once cannot go out a second time: its re-send is the caller's, with a fresh body
+      const config = isOneShotBody(req.data) ? false
+        : req.retry === undefined ? this.defaultRetry() : resolveRetryConfig(this.options.retry, req.retry);
       const earlier: unknown[] = [];
       const attempt$ = this.limiter.run(() => defer(() => {
         const late = this.budgetError();
@@ -242,6 +244,9 @@ export class SalesforceClient {
       if (req.anonymous || !isInvalidSession(err) || REST_SCOPE_MESSAGE.test(err.message) || !this.sessions.canRefresh) {
         return throwError(() => err);
       }
+      // a body read once (a stream) is gone: the session is renewed for the caller's next attempt, which builds a
+      // fresh body (a bulk part is re-sent so), and this request fails with the 401 — the org did not process it
+      if (isOneShotBody(req.data)) return this.sessions.refresh$(session).pipe(switchMap(() => throwError(() => err)));
       // at most one refresh per request: the re-send below is not wrapped again
       return this.sessions.refresh$(session).pipe(switchMap(fresh => this.sendAs$(req, fresh)));
     }));
@@ -359,6 +364,16 @@ export function resolveClient(client?: SalesforceClient | string): SalesforceCli
 
 function isLoginFlow(login: LoginFlow | Session): login is LoginFlow {
   return typeof (login as LoginFlow).login === 'function';
+}
+
+/**
+ * A request body that is consumed by sending it: a Node Readable, a WHATWG ReadableStream, any async iterable. A
+ * string, bytes, a Blob or FormData can be sent again as they are.
+ */
+export function isOneShotBody(data: unknown): boolean {
+  if (typeof data !== 'object' || data === null) return false;
+  return typeof (data as { pipe?: unknown }).pipe === 'function' || typeof (data as { getReader?: unknown }).getReader === 'function'
+    || typeof (data as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function';
 }
 
 function isInvalidSession(err: unknown): err is ExpiredSessionError {

@@ -3,7 +3,7 @@
  * proves it was not stored; a part that may have been stored makes the whole job suspect (see `BulkIngestInterruptedError`).
  */
 import { asyncScheduler, catchError, defer, type Observable, retry, type SchedulerLike, throwError, timer } from 'rxjs';
-import { NetworkError, SalesforceApiError } from '../../client/errors.js';
+import { ExpiredSessionError, NetworkError, SalesforceApiError } from '../../client/errors.js';
 import { backoffDelay, isConcurrencyLimit, retryAfterMs, type ResolvedRetryConfig } from '../../client/retry.js';
 
 /** What an ingest tells its subscriber when a part was re-sent. */
@@ -20,14 +20,20 @@ export interface PartResent {
 
 /**
  * The answer proves the part was not stored: the request never left the client (connection refused, no such host),
- * the org refused it for concurrency before reading it, or the org answered with a transient error page (420, 429,
- * 5xx as listed in the retry config). Salesforce answers 201 once a part is stored and stores a part whole, so an
- * error answer leaves the job without it.
+ * the org refused it for concurrency before reading it, the session had expired (401: the client has logged in again
+ * for the next attempt), or the org answered with a transient error page (420, 429, 5xx as listed in the retry
+ * config). Salesforce answers 201 once a part is stored and stores a part whole, so an error answer leaves the job
+ * without it.
  */
 export function isUnstoredPart(e: unknown, config: ResolvedRetryConfig): boolean {
   if (e instanceof NetworkError) return !e.sent;
   if (isConcurrencyLimit(e)) return true;
+  if (isExpiredSession(e)) return true;
   return e instanceof SalesforceApiError && config.statuses.includes(e.status);
+}
+
+function isExpiredSession(e: unknown): boolean {
+  return e instanceof ExpiredSessionError && (e.errorCode === 'INVALID_SESSION_ID' || e.errorCode === 'HTTP_401');
 }
 
 /** The part was sent and no answer came back (connection dropped, timeout): the org may or may not hold it. */
@@ -62,10 +68,15 @@ export function putPart$(opts: {
     const clock = opts.scheduler ?? asyncScheduler;
     const started = clock.now();
     const attempts$ = defer(opts.send);
+    let expiredBefore = false;
     const retried$ = !config || config.maxAttempts <= 1 ? attempts$ : attempts$.pipe(retry({
       count: config.maxAttempts - 1,
       delay: (error: unknown, n: number) => {
         if (!isUnstoredPart(error, config)) return throwError(() => error);
+        // a second 401 in a row: logging in again did not help (or the client cannot), so re-sending will not either
+        const expired = isExpiredSession(error);
+        if (expired && expiredBefore) return throwError(() => error);
+        expiredBefore = expired;
         const now = clock.now();
         const wait = backoffDelay(n, config, retryAfterMs(error, now));
         if (now - started + wait > config.maxTotalMs) return throwError(() => error);
