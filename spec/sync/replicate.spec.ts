@@ -69,6 +69,54 @@ describe('replicate$ (virtual time)', () => {
     expect(upserts(after(events, 'checkpoint')).map(r => r.Id)).toEqual([late]);
   });
 
+  describe('with an overlap longer than the recent margin (rounds read a settled slice and the recent rows)', () => {
+    const epoch = Date.UTC(2024, 4, 1);
+    const queryAll = <R extends { path: string }>(requests: R[]) => requests.filter(r => r.path.endsWith('/queryAll'));
+
+    it('sends one request a round while the overlap still holds thousands of changes already emitted', () => {
+      const { events, requests } = replicate({ overlapMs: 30_000 }, 20_500, (org, at) => {
+        org.insert({ Name: 'before' });
+        at(1200, () => { for (let i = 0; i < 4500; i++) org.insert({ Name: `bulk ${i}` }, epoch + 1100 + (i % 50)); });
+      });
+      const changed = upserts(after(events, 'checkpoint'));
+      expect(changed.length).toBe(4500);
+      expect(new Set(changed.map(r => r.Id)).size).toBe(4500);
+      // the rounds until 7 s page through the 4,500 rows (each reads back to 5 s before the previous one began);
+      // from 8 s on they are behind the recent reach and not yet settled, so each round asks once (reading the whole
+      // overlap again would take 3 pages a round until 31 s)
+      const byRound = new Map<number, number>();
+      for (const r of queryAll(requests)) byRound.set(r.time, (byRound.get(r.time) ?? 0) + 1);
+      for (let t = 2000; t <= 7000; t += 1000) expect(byRound.get(t)).withContext(`round at ${t} ms`).toBe(3);
+      for (let t = 8000; t <= 20_000; t += 1000) expect(byRound.get(t)).withContext(`round at ${t} ms`).toBe(1);
+      expect(queryAll(requests).at(-1)!.q).toMatch(/\(\(SystemModstamp >= \S+ AND SystemModstamp < \S+\) OR SystemModstamp >= \S+\)/);
+    });
+
+    it('emits a row and an update committed 10 s late, stamped before the recent reach, once their stamps settle', () => {
+      let a = '';
+      let late = '';
+      const { events, times } = replicate({ overlapMs: 30_000 }, 36_500, (org, at) => {
+        a = org.insert({ Name: 'A' });
+        at(1500, () => org.update(a, { Name: 'A 2' }));
+        // committed at 12 s and 12.5 s, stamped 2 s and 3 s: the rounds from 13 s on read the recent rows from
+        // 7 s, 8 s …, so only the settled slices of the rounds at 33 s and 34 s reach them
+        at(12_000, () => { late = org.insert({ Name: 'Late' }, epoch + 2000); });
+        at(12_500, () => org.update(a, { Name: 'A 3' }, epoch + 3000));
+      });
+      const emitted = events.flatMap((e, i) => (e.type === 'upsert' ? [{ at: times[i], name: e.record.Name, id: e.record.Id }] : []));
+      expect(emitted.filter(e => e.at > 0)).toEqual([
+        { at: 2000, name: 'A 2', id: a },
+        { at: 33_000, name: 'Late', id: late },
+        { at: 34_000, name: 'A 3', id: a },
+      ]);
+      // no checkpoint before them claims their stamps: a restart from any of them would read them
+      events.forEach((e, i) => {
+        if (e.type !== 'checkpoint') return;
+        if (times[i] < 33_000) expect(Date.parse(e.checkpoint.watermark)).toBeLessThanOrEqual(epoch + 2000);
+        if (times[i] < 34_000) expect(Date.parse(e.checkpoint.watermark)).toBeLessThanOrEqual(epoch + 3000);
+      });
+    });
+  });
+
   it('never puts the watermark ahead of the org clock minus the overlap, and moves it while idle', () => {
     const { events, times } = replicate({}, 3500, o => { o.insert({ Name: 'Acme' }); });
     const epoch = Date.UTC(2024, 4, 1);

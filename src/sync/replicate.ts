@@ -28,6 +28,11 @@ const BULK_PROGRESS_EVERY = 10_000;
  * a second or two), then backing off as usual, so a long job costs few more requests than the default backoff.
  */
 const LOAD_POLLING = { initialMs: 250, factor: 1.5, maxMs: 15_000 };
+/**
+ * How far before the previous round's start a round reads every row, for changes committed a little late: later ones
+ * are read once their stamp has settled (fallen a full overlap behind the org's clock).
+ */
+const RECENT_MARGIN_MS = 5_000;
 /** Most Ids a checkpoint remembers as already emitted (about 20 bytes each in its JSON). */
 const CHECKPOINT_SEEN_LIMIT = 5_000;
 
@@ -40,8 +45,10 @@ export interface ReplicateOptions extends SourceOptions {
   /** Time between rounds, ms. Default 30,000. */
   pollInterval?: number;
   /**
-   * How far each round reaches back behind the last one, ms, so a change committed late with an earlier stamp is
-   * still seen; changes read twice are dropped by (Id, stamp). Default 60,000.
+   * How late a change may commit after its stamp, ms. Each round reads the slice that has settled since the last
+   * round (stamps up to this long before the round began) and the recent rows (from 5 s before the last round began),
+   * so a change committed late with an earlier stamp is still seen; changes read twice are dropped by (Id, stamp).
+   * Default 60,000.
    */
   overlapMs?: number;
   /** Field API names to mirror (Id and the ordering field are always added). Default: every field a query can read. */
@@ -215,6 +222,13 @@ class Replication {
   private deletesReadAt: number | undefined;
   private phase: SyncPhase | undefined;
   private lastRoundChanged = false;
+  /**
+   * Where the next round's recent reach begins (the last round's start by the org's clock, less a margin): rows
+   * stamped from here on are read every round; rows stamped between the settled slice and here only once they have
+   * settled. Undefined until a round has run in this subscription (or without an org clock): the next round reads
+   * everything from the watermark.
+   */
+  private recentFrom: number | undefined;
   /** Fields describe showed added since the last round: their values are read for every row once. */
   private backfill: string[] = [];
   /**
@@ -405,6 +419,7 @@ class Replication {
         this.deletesReadAt = this.client.localNow();
         for (const [id, stamp] of this.seen) if (stamp < watermark) this.seen.delete(id);
         this.lastRoundChanged = done > 0;
+        this.recentFrom = orgStart === undefined ? undefined : orgStart - RECENT_MARGIN_MS;
         const events: ReplicationEvent[] = [
           { ...this.checkpointEvent(checkpoint), fullLoad: true },
           { type: 'round', object: this.object, phase, upserts: done, deletes: 0, lagMs: this.lag(oldest, orgStart), requests },
@@ -457,6 +472,12 @@ class Replication {
       const cp = this.checkpoint!;
       const localStart = this.client.localNow();
       const from0 = Date.parse(cp.watermark);
+      // rows stamped before `settledTo` were committed before this round began (the overlap's premise): each settled
+      // slice [watermark, settledTo) is read once after it settled, and every round also reads the recent rows from
+      // `recentFrom` on, so a quiet stretch between them is not read again and again while it settles
+      const orgStart0 = this.client.orgTime(localStart);
+      const settledTo = orgStart0 === undefined ? undefined : orgStart0 - this.s.overlapMs;
+      const recentFrom = this.recentFrom;
       const counts = { upserts: 0, deletes: 0, requests: 0 };
       let oldest: number | undefined;
       let maxStamp: number | undefined;
@@ -522,7 +543,7 @@ class Replication {
         );
       });
 
-      const changes$ = this.keysetPages$({ from: from0, all: plan.hasIsDeleted }).pipe(
+      const changes$ = this.keysetPages$({ from: from0, all: plan.hasIsDeleted, settledTo, recentFrom }).pipe(
         concatMap(page => {
           counts.requests += 1;
           // rows read again over the overlap (most of a busy round's rows) are dropped before any conversion
@@ -546,9 +567,9 @@ class Replication {
                 events.push({ type: 'upsert', object: this.object, record: row });
               }
             }
-            // a full page: everything before its last row (less the overlap) is in; a crash resumes from there
+            // a full page: every settled change before its last row is in; a crash resumes from there
             if (page.full && page.last) {
-              const mid = Math.max(watermark, page.last.stamp - this.s.overlapMs);
+              const mid = Math.max(watermark, settledTo === undefined ? page.last.stamp - this.s.overlapMs : Math.min(page.last.stamp, settledTo));
               if (mid > watermark) {
                 watermark = mid;
                 events.push(this.checkpointEvent({ ...cp, watermark: new Date(mid).toISOString(), deletesCoveredTo }));
@@ -560,9 +581,11 @@ class Replication {
       );
 
       const finish$ = defer(() => {
-        const orgStart = this.client.orgTime(localStart);
+        // the clock this round's query was bounded by, so the watermark ends where its settled slice did
+        const orgStart = orgStart0 ?? this.client.orgTime(localStart);
         const reach = orgStart ?? maxStamp;
         if (reach !== undefined) watermark = Math.max(watermark, reach - this.s.overlapMs);
+        this.recentFrom = orgStart === undefined ? undefined : orgStart - RECENT_MARGIN_MS;
         for (const [id, stamp] of this.seen) if (stamp < watermark) this.seen.delete(id);
         const events: ReplicationEvent[] = [];
         const changed = counts.upserts + counts.deletes > 0;
@@ -612,9 +635,14 @@ class Replication {
    * Keyset pages from `from` (or the start of time): each a query of at most 2,000 rows ordered by (stamp, Id), the
    * next one asked for only after the previous was handed on, and only when it was full.
    */
-  private keysetPages$(q: { from: number | undefined; all: boolean }, plan: FieldPlan = this.plan!): Observable<{ rows: Record<string, unknown>[]; full: boolean; last?: KeysetPosition }> {
+  private keysetPages$(
+    q: { from: number | undefined; all: boolean; settledTo?: number; recentFrom?: number }, plan: FieldPlan = this.plan!,
+  ): Observable<{ rows: Record<string, unknown>[]; full: boolean; last?: KeysetPosition }> {
     const page$ = (after: KeysetPosition | undefined) => defer(() => {
-      const soql = pageSoql({ plan, from: q.from, after, where: this.s.where, withIsDeleted: q.all, ignoreWhere: q.from !== undefined });
+      const soql = pageSoql({
+        plan, from: q.from, settledTo: q.settledTo, recentFrom: q.recentFrom, after, where: this.s.where, withIsDeleted: q.all,
+        ignoreWhere: q.from !== undefined,
+      });
       return query$<Record<string, unknown>>(soql, { client: this.client, all: q.all }).pipe(
         toArray(),
         map(rows => {

@@ -15,6 +15,12 @@ export interface PageQuery {
   plan: FieldPlan;
   /** Rows stamped at or after this instant (epoch ms); undefined for a full load. */
   from?: number;
+  /**
+   * With `recentFrom`: only the rows stamped in [`from`, `settledTo`) or at or after `recentFrom` (a later instant),
+   * leaving out the stretch between, which later rounds read once it has settled.
+   */
+  settledTo?: number;
+  recentFrom?: number;
   after?: KeysetPosition;
   where?: string;
   /** Select IsDeleted too (incremental rounds read deletes through queryAll). */
@@ -34,10 +40,17 @@ export function pageSoql(q: PageQuery): string {
   const names = q.plan.fields.map(f => f.name);
   if (q.withIsDeleted && !names.some(n => n.toLowerCase() === 'isdeleted')) names.push('IsDeleted');
   const conditions: string[] = [];
-  if (q.from !== undefined) conditions.push(`${w} >= ${datetimeLiteral(new Date(q.from)).toSoql()}`);
+  const at = (ms: number) => datetimeLiteral(new Date(ms)).toSoql();
+  if (q.from !== undefined) {
+    if (q.settledTo !== undefined && q.recentFrom !== undefined && q.from < q.settledTo && q.settledTo < q.recentFrom) {
+      conditions.push(`((${w} >= ${at(q.from)} AND ${w} < ${at(q.settledTo)}) OR ${w} >= ${at(q.recentFrom)})`);
+    } else {
+      conditions.push(`${w} >= ${at(q.from)}`);
+    }
+  }
   if (q.after) {
-    const at = datetimeLiteral(new Date(q.after.stamp)).toSoql();
-    conditions.push(`(${w} > ${at} OR (${w} = ${at} AND Id > ${soqlLiteral(q.after.id)}))`);
+    const last = at(q.after.stamp);
+    conditions.push(`(${w} > ${last} OR (${w} = ${last} AND Id > ${soqlLiteral(q.after.id)}))`);
   }
   if (q.where && !q.ignoreWhere) conditions.push(`(${q.where})`);
   const whereClause = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';

@@ -97,6 +97,12 @@ export function replicationOrg(scheduler: SchedulerLike, options: ReplicationOrg
     let rest = whereText;
     const tests: ((r: Record<string, unknown>) => boolean)[] = [];
     const stampOf = (r: Record<string, unknown>) => Date.parse(String(r.SystemModstamp));
+    // a settled slice and the recent rows: ((SystemModstamp >= a AND SystemModstamp < b) OR SystemModstamp >= c)
+    rest = rest.replace(/\(\(SystemModstamp >= (\S+) AND SystemModstamp < (\S+)\) OR SystemModstamp >= (\S+)\)/, (_t, a: string, b: string, c: string) => {
+      const [from, to, recent] = [Date.parse(a), Date.parse(b), Date.parse(c)];
+      tests.push(r => (stampOf(r) >= from && stampOf(r) < to) || stampOf(r) >= recent);
+      return '';
+    });
     rest = rest.replace(/\(SystemModstamp > (\S+) OR \(SystemModstamp = \1 AND Id > '([^']+)'\)\)/, (_t, at: string, id: string) => {
       const ms = Date.parse(at);
       tests.push(r => stampOf(r) > ms || (stampOf(r) === ms && String(r.Id) > id));
