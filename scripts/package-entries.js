@@ -7,8 +7,11 @@
  * A module with a browser twin (src/util/csvEngine.ts beside csvEngine.browser.ts) is swapped for it in browser
  * bundles: webpack.config.js does it for the source, package.json's `browser` field for both builds in dist/.
  *
- *   node scripts/package-entries.js write        writes package.json's exports, main, types and browser from ENTRIES
- *                                                and the browser twins under src/
+ * package.json's `sideEffects` names the few modules that do something when imported (SIDE_EFFECTS), so a bundler may
+ * leave out every other module of the package whose exports an app does not use.
+ *
+ *   node scripts/package-entries.js write        writes package.json's exports, main, types, browser and sideEffects
+ *                                                from ENTRIES, the browser twins under src/ and SIDE_EFFECTS
  *   node scripts/package-entries.js check        fails when package.json differs from what they give
  *   node scripts/package-entries.js cjs-marker   marks dist/cjs as CommonJS (the package itself is "type": "module")
  *   node scripts/package-entries.js clean        removes the builds, so a packed tarball holds nothing stale
@@ -27,6 +30,23 @@ export const ENTRIES = {
   './angular': 'angular/index',
   './redis': 'redis/index',
 };
+
+/**
+ * The modules of src/ (no extension) that act when imported, besides defining their exports: the emulator's route
+ * modules register their routes and its index imports them for that; the CLI's main runs the command. Every other
+ * module only defines values. spec/package/sideEffects.spec.ts reads src/ and fails when this list misses a module
+ * that acts on import, or names one that no longer does.
+ */
+export const SIDE_EFFECTS = [
+  'cli/main',
+  'emulator/bulk/routes',
+  'emulator/index',
+  'emulator/rest/composite',
+  'emulator/rest/graph',
+  'emulator/rest/search',
+  'emulator/rest/tree',
+  'emulator/soql/routes',
+];
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PACKAGE_JSON = path.join(root, 'package.json');
@@ -56,9 +76,14 @@ export function browserField(src = path.join(root, 'src')) {
   return field;
 }
 
-/** What differs between package.json and `packageEntries()` (and `browserField()`), one line a field. */
+/** package.json's `sideEffects`: `modules` in both builds; a bundler may drop any other module left unused. */
+export function sideEffectsField(modules = SIDE_EFFECTS) {
+  return ['esm', 'cjs'].flatMap(dir => modules.map(module => `./dist/${dir}/${module}.js`));
+}
+
+/** What differs between package.json and `packageEntries()` (and `browserField()`, `sideEffectsField()`), one line a field. */
 export function entriesDrift(pkg, entries = ENTRIES) {
-  const want = { ...packageEntries(entries), browser: browserField() };
+  const want = { ...packageEntries(entries), browser: browserField(), sideEffects: sideEffectsField() };
   return Object.keys(want).filter(k => JSON.stringify(pkg[k]) !== JSON.stringify(want[k]))
     .map(k => `package.json "${k}" is not what scripts/package-entries.js gives: run npm run entries`);
 }
@@ -66,7 +91,7 @@ export function entriesDrift(pkg, entries = ENTRIES) {
 function main(command) {
   const pkg = JSON.parse(readFileSync(PACKAGE_JSON, 'utf8'));
   if (command === 'write') {
-    Object.assign(pkg, packageEntries(), { browser: browserField() });
+    Object.assign(pkg, packageEntries(), { browser: browserField(), sideEffects: sideEffectsField() });
     writeFileSync(PACKAGE_JSON, `${JSON.stringify(pkg, null, 2)}\n`);
   } else if (command === 'check') {
     const drift = entriesDrift(pkg);
