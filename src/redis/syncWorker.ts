@@ -9,7 +9,9 @@ import type { Redis } from 'ioredis';
 import { Mutex } from 'redis-semaphore';
 import { Observable, Subject, takeUntil, takeWhile, tap, type Subscription } from 'rxjs';
 import type { SalesforceClient } from '../client/client.js';
-import { applyTo, replicate$, type ReplicateOptions, type ReplicationEvent, type ReplicationSink } from '../sync/index.js';
+import {
+  applyTo, replicate$, type CachedDescribe, type ReplicateOptions, type ReplicationEvent, type ReplicationSink,
+} from '../sync/index.js';
 
 /** What a sync worker needs: Redis, the org's client, the shared mirror, and which objects to schedule how often. */
 export interface SyncWorkerOptions {
@@ -155,6 +157,10 @@ async function loadBullmq(): Promise<typeof import('bullmq')> {
  * object, shared by every worker of the queue), and runs rounds of any object of the queue, `concurrency` at once,
  * each as its own `replicate$` from the checkpoint in `sink` to the end of one round, applied with `applyTo(sink)`.
  *
+ * A round describes its object only when the describe this worker kept from an earlier round of it has changed: it
+ * asks with `If-Modified-Since` (Salesforce answers 304 without a body), so a field added or removed in the org is
+ * still picked up by the next round, at the price of one small request per round.
+ *
  * A stream runs on one worker at a time: a round holds the stream's lock (redis-semaphore) while it runs, and a job
  * that finds it held is skipped. A worker that dies stops renewing its job locks and stream locks; after `leaseMs`
  * BullMQ's stalled-job check moves its jobs back to the queue and another worker resumes each stream from the last
@@ -184,6 +190,8 @@ export function syncWorker$(options: SyncWorkerOptions): Observable<SyncWorkerEv
   return new Observable<SyncWorkerEvent>(subscriber => {
     const emit = (e: SyncWorkerEvent) => { if (!subscriber.closed) subscriber.next(e); };
     const rounds = new Set<{ abort(reason: Error): void }>();
+    // each object's describe, kept between its rounds on this worker: a round asks only whether it changed
+    const describes = new Map<string, CachedDescribe>();
     let torn = false;
     let stopping = false;
     let queue: Queue | undefined;
@@ -215,7 +223,7 @@ export function syncWorker$(options: SyncWorkerOptions): Observable<SyncWorkerEv
           const handle = { abort: (reason: Error) => { reject(reason); abort$.next(); } };
           round = handle;
           rounds.add(handle);
-          replicate$(object, { ...s.replicate, client: s.client, checkpoint: s.sink, pollInterval: s.intervalMs }).pipe(
+          replicate$(object, { ...s.replicate, client: s.client, checkpoint: s.sink, pollInterval: s.intervalMs, describeCache: describes }).pipe(
             // one round: through the first round event (an initial load, or the changes since the checkpoint)
             takeWhile(e => e.type !== 'round', true),
             tap(e => {

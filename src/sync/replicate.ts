@@ -1,6 +1,6 @@
 import {
-  asyncScheduler, catchError, concat, concatMap, defer, EMPTY, expand, finalize, from, ignoreElements, map, merge, mergeMap, Observable, of,
-  repeat, retry, type SchedulerLike, Subject, tap, throwError, timer, toArray,
+  asyncScheduler, catchError, concat, concatMap, defaultIfEmpty, defer, EMPTY, expand, finalize, from, ignoreElements, map, merge, mergeMap, Observable, of,
+  type MonoTypeOperatorFunction, repeat, retry, type SchedulerLike, Subject, tap, throwError, timer, toArray,
 } from 'rxjs';
 import { resolveClient, type SalesforceClient } from '../client/client.js';
 import type { Limiter } from '../client/limiter.js';
@@ -78,6 +78,26 @@ export interface ReplicateOptions extends SourceOptions {
    * `rxforce/node`. Objects without change events, and replications with a `where` filter, keep polling.
    */
   changeEvents?: ChangeEventFeed;
+  /**
+   * Describes kept across runs of the same objects (a sync worker's rounds share one; any `Map` will do). With one,
+   * the first describe of a run is conditional when the cache holds the object: `If-Modified-Since` the time of the
+   * cached describe, which Salesforce answers 304 without a body when the object's metadata did not change since;
+   * a changed object (a field added or removed) is described afresh and the cache updated.
+   */
+  describeCache?: DescribeCache;
+}
+
+/** A describe as {@link ReplicateOptions.describeCache} keeps it: the result and the org's time when it was asked for. */
+export interface CachedDescribe {
+  describe: DescribeSObjectResult;
+  /** The org's clock (epoch ms) no later than when the describe was answered. */
+  orgTime: number;
+}
+
+/** Where {@link replicate$} keeps describes between runs, by object API name. */
+export interface DescribeCache {
+  get(object: string): CachedDescribe | undefined;
+  set(object: string, entry: CachedDescribe): unknown;
 }
 
 /** Every default in one place. */
@@ -138,6 +158,7 @@ interface Settings {
   checkpoint: Checkpoint | CheckpointStore | null | undefined;
   scheduler: SchedulerLike | undefined;
   changeEvents: ChangeEventFeed | undefined;
+  describeCache: DescribeCache | undefined;
 }
 
 function checkOptions(object: string, opts: ReplicateOptions, model: SObjectModel<any> | undefined): Settings {
@@ -166,10 +187,15 @@ function checkOptions(object: string, opts: ReplicateOptions, model: SObjectMode
   }
   const checkpoint = opts.checkpoint;
   if (checkpoint && !isStore(checkpoint)) checkCheckpoint(object, checkpoint);
+  const cache = opts.describeCache;
+  if (cache !== undefined && (typeof cache?.get !== 'function' || typeof cache.set !== 'function')) {
+    throw new ValidationError({ sobject: object, reason: 'describeCache must have get and set (a Map will do)' });
+  }
   return {
     pollInterval: ms('pollInterval', 0), overlapMs: ms('overlapMs', 0), bulkThreshold: ms('bulkThreshold', 0),
     schemaInterval: ms('schemaInterval', 0), deletedInterval: ms('deletedInterval', 0), maxBackoffMs: ms('maxBackoffMs', 0),
     fields, where: opts.where?.trim(), checkpoint, scheduler: opts.scheduler, changeEvents: checkFeed(object, opts.changeEvents),
+    describeCache: cache,
   };
 }
 
@@ -333,11 +359,22 @@ class Replication {
       const due = force || this.describeNow || this.describedAt === undefined ||
         (now - this.describedAt >= this.s.schemaInterval && this.lastRoundChanged);
       if (!due) return EMPTY;
+      const cache = this.s.describeCache;
+      // the first describe of a run asks whether the cached one is still current; a describe after an invalid field
+      // is never conditional
+      const cached = this.plan || this.describeNow ? undefined : cache?.get(this.object);
       // an HTTP date is whole seconds: ask from the second before the last describe, so a change made within the
       // same second still counts as modified
-      const described = this.describeNow || !this.plan ? undefined : this.client.orgTime(this.describedAt);
+      const described = this.describeNow ? undefined : this.plan ? this.client.orgTime(this.describedAt) : cached?.orgTime;
       const since = described === undefined ? undefined : described - 1000;
+      // 304 after asking about the cached describe: it is current
+      const unchanged: MonoTypeOperatorFunction<DescribeSObjectResult> = cached ? defaultIfEmpty(cached.describe) : source => source;
       return describe$(this.object, { client: this.client, ifModifiedSince: since === undefined ? undefined : new Date(since) }).pipe(
+        tap((d: DescribeSObjectResult) => {
+          const at = this.client.orgTime(now);
+          if (cache && at !== undefined) cache.set(this.object, { describe: d, orgTime: at });
+        }),
+        unchanged,
         map((d: DescribeSObjectResult) => this.applyDescribe(d)),
         tap({ complete: () => { this.describedAt = now; this.describeNow = false; } }),
         mergeMap(events => from(events)),
