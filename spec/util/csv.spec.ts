@@ -1,11 +1,12 @@
 import { createRandom } from '../../src/emulator/prng.js'; // seeded, so a failing case can be replayed
-import { CSV_NULL, CsvChunkParser, flattenRecord, parseCsv, stringifyRows, toCsvCell, utf8Length } from '../../src/util/csv.js';
+import { CSV_NULL, CsvChunkParser, csvLineWriter, flattenRecord, parseCsv, stringifyRows, toCsvCell, utf8Length } from '../../src/util/csv.js';
 
 const ALPHABET = ['a', 'Z', '0', ' ', ',', '"', '""', '\n', '\r\n', '\r', ';', '\t', '|', 'é', '日本', '😀', CSV_NULL, '\u00a0'];
-const randomCell = (rnd: () => number): string => {
+const ALPHABET_ALL = [...ALPHABET, '^', '`', '\ufeff', '\\', '-', ']'];
+const randomCell = (rnd: () => number, alphabet = ALPHABET): string => {
   const n = Math.floor(rnd() * 8);
   let s = '';
-  for (let i = 0; i < n; i++) s += ALPHABET[Math.floor(rnd() * ALPHABET.length)];
+  for (let i = 0; i < n; i++) s += alphabet[Math.floor(rnd() * alphabet.length)];
   return s;
 };
 
@@ -36,6 +37,26 @@ describe('csv codec', () => {
       });
     }
   }
+
+  it('writes each record line by line exactly as csv-stringify writes the rows, for every delimiter and line ending', () => {
+    const rnd = createRandom(0x11e);
+    for (const delimiter of ['COMMA', 'TAB', 'PIPE', 'SEMICOLON', 'CARET', 'BACKQUOTE'] as const) {
+      for (const lineEnding of ['LF', 'CRLF'] as const) {
+        const write = csvLineWriter({ columnDelimiter: delimiter, lineEnding });
+        for (let round = 0; round < 30; round++) {
+          const width = 1 + Math.floor(rnd() * 5);
+          const rows = Array.from({ length: 1 + Math.floor(rnd() * 10) }, () => Array.from({ length: width }, () => randomCell(rnd, ALPHABET_ALL)));
+          const expected = stringifyRows(rows, { columnDelimiter: delimiter, lineEnding });
+          expect(rows.map(write).join('')).withContext(`${delimiter} ${lineEnding} round ${round}`).toBe(expected);
+        }
+      }
+    }
+  });
+
+  it('refuses a symbol or a function as a cell instead of writing nothing', () => {
+    expect(() => toCsvCell(Symbol('s'))).toThrowError(TypeError, /symbol/);
+    expect(() => toCsvCell(() => 1)).toThrowError(TypeError, /function/);
+  });
 
   it('quotes a cell holding the delimiter, a quote or a line break, and doubles inner quotes', () => {
     expect(stringifyRows([['a,b', 'say "hi"', 'l1\nl2', 'plain']])).toBe('"a,b","say ""hi""","l1\nl2",plain\n');

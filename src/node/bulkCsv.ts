@@ -8,6 +8,7 @@ import { concat, concatMap, defer, EMPTY, finalize, from, map, Observable, switc
 import { BulkInputError, finalEvent, REPLAYABLE, runIngestJob$, type BulkIngestOptions, type IngestSource } from '../sources/bulk/bulkIngest.js';
 import type { BulkIngestJob } from '../sources/bulk/ingestJob.js';
 import { Reconciler } from '../sources/bulk/reconcile.js';
+import { rowKey } from '../sources/bulk/rows.js';
 import type { BulkIngestEvent, BulkIngestFinal, IngestOperation } from '../sources/bulk/types.js';
 import { putPart$ } from '../sources/bulk/partResend.js';
 import { MAX_PART_BYTES, type UploadEvent } from '../sources/bulk/upload.js';
@@ -145,7 +146,7 @@ export function bulkIngestCsv$(object: string, operation: IngestOperation, sourc
         const cells = parseCsv(record.toString('utf8'), dialect)[0] ?? [];
         const values: Record<string, string> = {};
         columns.forEach((c, i) => { values[c] = cells[i] ?? ''; });
-        reconciler.add({ row, values }, columns.map((_c, i) => cells[i] ?? ''));
+        reconciler.add({ row, values }, rowKey(columns.map((_c, i) => cells[i] ?? '')));
       };
       const parts = rawParts(input, partSizeBytes, onRecord);
       opened.push(parts);
@@ -201,7 +202,7 @@ function reconcileFirst(part: RawPart, columns: string[], dialect: CsvDialect, r
   rows.forEach((cells, i) => {
     const values: Record<string, string> = {};
     columns.forEach((c, j) => { values[c] = cells[j] ?? ''; });
-    reconciler.add({ row: i + 1, values }, columns.map((_c, j) => cells[j] ?? ''));
+    reconciler.add({ row: i + 1, values }, rowKey(columns.map((_c, j) => cells[j] ?? '')));
   });
 }
 

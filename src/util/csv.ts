@@ -32,6 +32,7 @@ export function toCsvCell(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
   if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'symbol' || typeof value === 'function') throw new TypeError(`a ${typeof value} is not a value a CSV cell can hold`);
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map(v => String(v)).join(';');
   return JSON.stringify(value);
@@ -51,6 +52,27 @@ export function flattenRecord(record: Record<string, unknown>, prefix = '', out:
     }
   }
   return out;
+}
+
+/**
+ * One record of cells → its CSV line with the line ending, written as csv-stringify writes it with the options
+ * `stringifyRows` gives it (a cell is quoted, inner quotes doubled, when it holds the delimiter, a quote, CR or LF, or
+ * starts with U+FEFF). For the upload path, which writes millions of records one at a time: no options to read per
+ * call, no array of output pieces, one string per record.
+ */
+export function csvLineWriter(dialect: CsvDialect = {}): (cells: readonly string[]) => string {
+  const delimiter = DELIMITERS[dialect.columnDelimiter ?? 'COMMA'];
+  const eol = dialect.lineEnding === 'CRLF' ? '\r\n' : '\n';
+  const special = new RegExp(`[${delimiter.replace(/[\\\]^-]/g, '\\$&')}"\\r\\n]|^\\ufeff`);
+  return cells => {
+    let line = '';
+    for (let i = 0; i < cells.length; i++) {
+      const cell = cells[i];
+      if (i > 0) line += delimiter;
+      line += special.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+    }
+    return line + eol;
+  };
 }
 
 /** Rows of cells (strings) → CSV text, quoting cells that hold the delimiter, a quote, CR or LF. */

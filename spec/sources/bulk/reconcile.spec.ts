@@ -81,6 +81,14 @@ describe('bulk ingest reconciliation and upload parts (fake org)', () => {
     expect(org.requests).toEqual([]);
   });
 
+  it('refuses a value no CSV cell can hold (a symbol, a function), naming record and field, before any request', async () => {
+    const org = fakeOrg();
+    const records = [{ Name: 'ok' }, { Name: 'ok', Description: Symbol('not a value') }];
+    await expectAsync(lastValueFrom(bulkInsert$('Account', records, { client: org.client })))
+      .toBeRejectedWith(jasmine.objectContaining({ recordIndex: 1, field: 'Description', reason: jasmine.stringMatching(/symbol/) }));
+    expect(org.requests).toEqual([]);
+  });
+
   it('refuses a streamed record carrying a column outside the header instead of dropping it', async () => {
     const org = fakeOrg();
     async function* gen() { yield { Name: 'a' }; yield { Name: 'b', Industry: 'Energy' }; }

@@ -23,11 +23,11 @@ describe('bulk upload part building', () => {
   });
   afterEach(() => { config.onUnhandledError = previous; });
 
-  it('routes a value the CSV writer refuses to the error channel instead of leaving the upload hanging', async () => {
-    const rows = [['Acme'], [Symbol('not a cell') as unknown as string]];
+  it('routes a record that is not text to the error channel instead of leaving the upload hanging', async () => {
+    const lines = ['Acme\n', Symbol('not a line') as unknown as string];
     const puts: unknown[] = [];
     const err = await lastValueFrom(uploadParts$({
-      pull: puller(rows), header: ['Name'], dialect: {}, partSizeBytes: 1024,
+      pull: puller(lines), header: 'Name\n', partSizeBytes: 1024,
       put: body => { puts.push(body); return of(undefined); },
     })).catch((e: unknown) => e);
     await settle();

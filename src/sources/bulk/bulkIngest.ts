@@ -54,7 +54,8 @@ function replayableByDefault(input: unknown): boolean {
     || (typeof input === 'object' && input !== null && (input as { [REPLAYABLE]?: unknown })[REPLAYABLE] === true);
 }
 
-interface Encoded<R> { record: R; cells: string[] }
+/** A record read ahead, written to its CSV line; `key` reconciles it (`results: 'collect'`). */
+interface Encoded<R> { record: R; line: string; key: string }
 
 /**
  * Runs one Bulk API 2.0 ingest job: create, upload in parts, close, poll with backoff, read the results.
@@ -91,25 +92,39 @@ export function bulkIngest$<R>(
           : opts.columns ?? RowEncoder.unionOf(wires.map(w => w.wire));
         if (wires.length === 0) throw new BulkInputError(sobject, 'there are no records');
         if (columns.length === 0) throw new BulkInputError(sobject, 'the records carry no fields');
-        const encoder = new RowEncoder(columns, sobject);
-        let buffered: Encoded<R>[] = wires.map((w, i) => ({ record: w.record, cells: encoder.encode(w.wire, i) }));
+        const encoder = new RowEncoder(columns, sobject, dialect);
         const reconciler = collect ? new Reconciler<R>(encoder.columns) : undefined;
-        const pullRows = (max: number): Observable<string[][]> => {
-          const take = (batch: Encoded<R>[]) => batch.map(e => { reconciler?.add(e.record, e.cells); return e.cells; });
-          if (buffered.length > 0) {
-            const batch = buffered.slice(0, max);
-            buffered = buffered.slice(max);
-            return of(take(batch));
+        // the records read ahead are written (and so checked) now; the rest as the upload pulls them
+        const buffered: (Encoded<R> | undefined)[] = wires.map((w, i) => ({
+          record: w.record, line: encoder.line(w.wire, i), key: reconciler ? encoder.key() : '',
+        }));
+        let next = 0;
+        const encode = (record: R, at: number): string => {
+          const line = encoder.line(wireFields(target, record, operation, at), at);
+          reconciler?.add(record, encoder.key());
+          return line;
+        };
+        const pullRows = (max: number): Observable<string[]> => {
+          if (next < buffered.length) {
+            const lines: string[] = [];
+            for (const end = Math.min(buffered.length, next + max); next < end; next++) {
+              const e = buffered[next]!;
+              buffered[next] = undefined;            // its line is in the part now
+              reconciler?.add(e.record, e.key);
+              lines.push(e.line);
+            }
+            return of(lines);
           }
           return pull(max).pipe(map(records => {
-            const start = index;
-            return take(wiresOf(records).map((w, i) => ({ record: w.record, cells: encoder.encode(w.wire, start + i) })));
+            const lines = new Array<string>(records.length);
+            for (let i = 0; i < records.length; i++) lines[i] = encode(records[i], index++);
+            return lines;
           }));
         };
         return {
           reconciler,
           upload$: created => uploadParts$({
-            pull: pullRows, header: encoder.columns, dialect, partSizeBytes,
+            pull: pullRows, header: encoder.headerLine, partSizeBytes,
             put: csv => created.upload$(csv, { retry: false }),
             resend: { config: created.client.retryConfig, scheduler: opts.scheduler ?? created.client.scheduler },
           }),

@@ -16,8 +16,8 @@ export class Reconciler<R> {
 
   constructor(private readonly columns: readonly string[]) {}
 
-  add(record: R, cells: readonly string[]): void {
-    const key = rowKey(cells);
+  /** An input record and its key: `rowKey` of its cells as uploaded. */
+  add(record: R, key: string): void {
     const list = this.pending.get(key);
     if (list) list.push(record); else this.pending.set(key, [record]);
   }

@@ -1,6 +1,6 @@
 import { ValidationError } from '../../util/errors.js';
 import type { SObjectModel } from '../../model/types.js';
-import { flattenRecord, toCsvCell } from '../../util/csv.js';
+import { csvLineWriter, flattenRecord, toCsvCell, type CsvDialect } from '../../util/csv.js';
 import type { IngestOperation } from './types.js';
 
 /** The object a bulk operation targets: a model (records are validated and serialized by it) or an API name. */
@@ -25,9 +25,21 @@ export function wireFields(target: BulkTarget, record: unknown, op: IngestOperat
   const wire = typeof target === 'string'
     ? record as Record<string, unknown>
     : target.toWire(record as Record<string, unknown>, op, { index });
-  const flat = flattenRecord(wire);
+  // a record without parent references or `attributes` is its own wire form: read as it is, not copied
+  const flat = isFlat(wire) ? wire : flattenRecord(wire);
   checkSize(flat, sobject, index);
   return flat;
+}
+
+/** No `attributes` block and no nested object (a parent reference) to flatten: Dates and arrays are values. */
+function isFlat(record: Record<string, unknown>): boolean {
+  for (const key in record) {
+    if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
+    if (key === 'attributes') return false;
+    const value = record[key];
+    if (value !== null && typeof value === 'object' && !(value instanceof Date) && !Array.isArray(value)) return false;
+  }
+  return true;
 }
 
 /** Bulk API 2.0 ingest limits: ≤ 32,000 characters a field, ≤ 400,000 characters and ≤ 5,000 fields a record. */
@@ -37,12 +49,11 @@ const MAX_RECORD_FIELDS = 5_000;
 
 /** Refuses a record Salesforce would refuse for its size, before anything is sent. */
 function checkSize(flat: Record<string, unknown>, sobject: string, index: number): void {
-  const keys = Object.keys(flat);
-  if (keys.length > MAX_RECORD_FIELDS) {
-    throw new ValidationError({ sobject, recordIndex: index, reason: `${keys.length} fields; Bulk API 2.0 takes at most ${MAX_RECORD_FIELDS} a record` });
-  }
+  let fields = 0;
   let chars = 0;
-  for (const key of keys) {
+  for (const key in flat) {
+    if (!Object.prototype.hasOwnProperty.call(flat, key)) continue;
+    fields++;
     const value = flat[key];
     if (typeof value !== 'string') continue;
     if (value.length > MAX_FIELD_CHARS) {
@@ -50,22 +61,34 @@ function checkSize(flat: Record<string, unknown>, sobject: string, index: number
     }
     chars += value.length;
   }
+  if (fields > MAX_RECORD_FIELDS) {
+    throw new ValidationError({ sobject, recordIndex: index, reason: `${fields} fields; Bulk API 2.0 takes at most ${MAX_RECORD_FIELDS} a record` });
+  }
   if (chars > MAX_RECORD_CHARS) {
     throw new ValidationError({ sobject, recordIndex: index, reason: `${chars} characters; Bulk API 2.0 takes at most ${MAX_RECORD_CHARS.toLocaleString('en-US')} a record` });
   }
 }
 
 /**
- * Keeps the CSV header and turns wire records into rows. The header is fixed before the first row is written (it
+ * Keeps the CSV header and turns wire records into CSV lines. The header is fixed before the first row is written (it
  * heads every part); a later record carrying a column outside it fails with a ValidationError instead of losing data.
+ * The cells of a record are written into one array reused for every record, straight to the record's line: nothing
+ * per record outlives the line but the line itself (and, for reconciliation, its key).
  */
 export class RowEncoder {
   readonly columns: string[];
+  /** The header line, with its line ending. */
+  readonly headerLine: string;
   private readonly index = new Map<string, number>();
+  private readonly cells: string[];
+  private readonly write: (cells: readonly string[]) => string;
 
-  constructor(columns: Iterable<string>, private readonly sobject: string) {
+  constructor(columns: Iterable<string>, private readonly sobject: string, dialect: CsvDialect = {}) {
     this.columns = [...new Set(columns)];
     this.columns.forEach((c, i) => this.index.set(c, i));
+    this.cells = new Array<string>(this.columns.length).fill('');
+    this.write = csvLineWriter(dialect);
+    this.headerLine = this.write(this.columns);
   }
 
   /** The union of the records' columns, in first-seen order. */
@@ -75,21 +98,32 @@ export class RowEncoder {
     return [...seen];
   }
 
-  encode(wire: Record<string, unknown>, recordIndex: number): string[] {
-    const cells = new Array<string>(this.columns.length).fill('');
-    for (const key of Object.keys(wire)) {
+  /** One record's CSV line (with its line ending); `key()` is then that record's reconciliation key. */
+  line(wire: Record<string, unknown>, recordIndex: number): string {
+    const cells = this.cells;
+    cells.fill('');
+    for (const key in wire) {
+      if (!Object.prototype.hasOwnProperty.call(wire, key)) continue;
+      const value = wire[key];
       const i = this.index.get(key);
       if (i === undefined) {
-        if (wire[key] === undefined) continue;
+        if (value === undefined) continue;
         throw new ValidationError({
           sobject: this.sobject, recordIndex, field: key,
           reason: `column ${key} is not in the CSV header (${this.columns.join(', ')}); pass it in options.columns`,
         });
       }
-      cells[i] = toCsvCell(wire[key]);
+      try {
+        cells[i] = toCsvCell(value);
+      } catch (e) {
+        throw new ValidationError({ sobject: this.sobject, recordIndex, field: key, reason: (e as Error).message });
+      }
     }
-    return cells;
+    return this.write(cells);
   }
+
+  /** The reconciliation key of the record `line` wrote last. */
+  key(): string { return rowKey(this.cells); }
 }
 
 /** The reconciliation key of a row: its cells exactly as uploaded (and as Salesforce echoes them back). */
