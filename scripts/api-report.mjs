@@ -1,6 +1,6 @@
 /**
  * The API report: one `etc/<entry>.api.md` per entry point of package.json `exports`, written by api-extractor from
- * the built declarations (run `npm run prepare` first, or use `npm run api-report`, which builds).
+ * the built declarations (run `npm run build:node` first, or use `npm run api-report`, which builds).
  *
  *   node scripts/api-report.mjs          rewrites the reports (commit them with the change to the public surface)
  *   node scripts/api-report.mjs --check  fails when a report differs from the built surface (CI)
@@ -26,7 +26,7 @@ mkdirSync(path.join(root, 'etc'), { recursive: true });
 let stale = 0;
 for (const { name, types } of entries) {
   const entry = path.join(root, types);
-  if (!existsSync(entry)) throw new Error(`${types} is missing: build the declarations first (npm run prepare)`);
+  if (!existsSync(entry)) throw new Error(`${types} is missing: build the declarations first (npm run build:node)`);
   const config = ExtractorConfig.prepare({
     configObject: {
       projectFolder: root,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Angular example against the package as users get it: `npm pack` of the repository (its prepare script builds
+# The Angular example against the package as users get it: `npm pack` of the repository (its prepack script builds
 # dist/), installed here with the Angular packages (this directory's node_modules, git-ignored; rxjs comes from the
 # repository root). Then tsc over the app and specs, ngc with strict template checking, and the example's specs:
 # the component on HttpTestingController in Node, and the app in headless Chromium against the emulator.

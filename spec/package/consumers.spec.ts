@@ -4,13 +4,15 @@
  * with no warning, type-checks against the package's declarations, and from the compiled program logs in to the
  * emulator, fetches a record and runs a query, loading every entry point by name. The Pub/Sub API's packages (gRPC,
  * Avro) are optional peers, so they are not installed: the entry points load without them, and using the Pub/Sub
- * API fails with the command that installs them.
+ * API fails with the command that installs them. And the install a user types, `npm install ./rxforce-<version>.tgz
+ * rxjs` in a new project with no lock file, prints no notice about install scripts (the package has none a user's
+ * npm would run or ask about), and `require` and `import` both load the package from it.
  */
 import { spawn } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { cleanUpPacked, consumerProject, ROOT, runCommand, type Consumer } from './support/packed.js';
+import { cleanUpPacked, consumerProject, ROOT, runCommand, userInstall, type Consumer } from './support/packed.js';
 
 /** The program both projects compile and run; only how it asks where `rxforce` resolved differs. */
 const program = (resolveRxforce: string) => `import { SalesforceApiError, SalesforceClient, defineSObject, fetch, passwordLogin, query, query$, select, sf } from 'rxforce';
@@ -64,6 +66,29 @@ const PROJECTS = [
   { kind: 'commonjs', resolve: "require.resolve('rxforce')", build: 'dist/cjs/index.js' },
   { kind: 'module', resolve: "import.meta.resolve('rxforce')", build: 'dist/esm/index.js' },
 ] as const;
+
+/**
+ * One small program for the user's install, as CommonJS (`require`) and as an ES module (`import`): starts the
+ * emulator from `rxforce/emulator`, logs in and queries with `rxforce`, and says where `rxforce` resolved.
+ */
+const userProgram = (kind: 'cjs' | 'esm') => `${kind === 'cjs'
+  ? "const { passwordLogin, query, SalesforceClient } = require('rxforce');\nconst { startEmulator } = require('rxforce/emulator');"
+  : "import { passwordLogin, query, SalesforceClient } from 'rxforce';\nimport { startEmulator } from 'rxforce/emulator';"}
+(async () => {
+  const emu = await startEmulator({ port: 0 });
+  try {
+    emu.store.insert('Account', { Name: 'Loaded by ${kind}' });
+    const c = emu.credentials;
+    const client = new SalesforceClient({ login: passwordLogin({ loginUrl: emu.url, username: c.username, password: c.password,
+      consumerKey: c.consumerKey, consumerSecret: c.consumerSecret }) });
+    const rows = await query("SELECT Name FROM Account WHERE Name LIKE 'Loaded by %'", { client });
+    process.stdout.write(JSON.stringify({ resolved: ${kind === 'cjs' ? "require.resolve('rxforce')" : "import.meta.resolve('rxforce')"},
+      names: rows.map(r => r.Name) }));
+  } finally {
+    await emu.stop();
+  }
+})().catch(e => { process.stderr.write(String(e && e.stack || e)); process.exitCode = 1; });
+`;
 
 /**
  * Runs the installed package's `rxforce` command until its banner is out (the line after the consumer secret, or
@@ -158,4 +183,33 @@ describe('the packed tarball in a consumer project', () => {
       }
     }, 1_800_000);
   }
+
+  it('npm install ./rxforce-<version>.tgz rxjs in a new project: no install-scripts notice; require, import and the bin work', async () => {
+    const user = await userInstall();
+    projects.push(user);
+    expect(user.install.code).withContext(user.install.stderr).toBe(0);
+    const said = `${user.install.stdout}\n${user.install.stderr}`.split('\n');
+    // npm 11 lists every dependency with lifecycle scripts its allowScripts does not cover: rxforce must not be one
+    expect(said.filter(l => /install-scripts|allowScripts|approve|prepare|prepack|postinstall/i.test(l))).toEqual([]);
+    // nor any other warning: peers, engines, errors (what npm resolved today may be deprecated upstream; that is not ours)
+    expect(said.filter(l => /warn|ERR!/i.test(l) && !/\bdeprecated\b/i.test(l))).toEqual([]);
+    expect(user.install.stdout).toMatch(/^added \d+ packages?\b/m);
+    const manifest = JSON.parse(await readFile(path.join(user.dir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(manifest.dependencies.rxforce).toBe(`file:${user.tgz}`);
+    expect(Object.keys(manifest.dependencies).sort()).toEqual(['rxforce', 'rxjs']);
+
+    for (const [kind, file, build] of [['cjs', 'check.cjs', 'dist/cjs/index.js'], ['esm', 'check.mjs', 'dist/esm/index.js']] as const) {
+      await writeFile(path.join(user.dir, file), userProgram(kind));
+      const run = await runCommand(process.execPath, [file], { cwd: user.dir, timeoutMs: 60_000 });
+      expect(run.stderr).withContext(kind).toBe('');
+      expect(run.code).withContext(kind).toBe(0);
+      const out = JSON.parse(run.stdout) as { resolved: string; names: string[] };
+      expect(out.resolved.replace(/^file:\/\//, '').replace(/\\/g, '/')).toMatch(new RegExp(`/node_modules/rxforce/${build.replace(/\./g, '\\.')}$`));
+      expect(out.names).toEqual([`Loaded by ${kind}`]);
+    }
+
+    const bin = await runCommand(process.execPath, [path.join(user.dir, 'node_modules/.bin/rxforce'), '--help'], { cwd: user.dir });
+    expect(bin.code).withContext(bin.stderr).toBe(0);
+    expect(bin.stdout).toMatch(/^Usage: rxforce /m);
+  }, 1_800_000);
 });

@@ -1,8 +1,9 @@
 /**
- * The package as `npm pack` makes it (prepack and prepare included: every build, browser bundles too), and throwaway
- * projects that install the tarball as a user does. Installs run offline: a lock file for the project is cut from the
- * repository's own (the versions this checkout was tested with), so `npm ci --offline` takes every tarball from the
- * npm cache that installing this checkout filled.
+ * The package as `npm pack` makes it (its prepack script cleans dist/ and builds everything, browser bundles too),
+ * and throwaway projects that install the tarball as a user does. `consumerProject` installs offline: a lock file for
+ * the project is cut from the repository's own (the versions this checkout was tested with), so `npm ci --offline`
+ * takes every tarball from the npm cache that installing this checkout filled. `userInstall` runs the plain
+ * `npm install ./rxforce-<version>.tgz rxjs` of a new project, resolving as a user's install does.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -155,4 +156,19 @@ export async function consumerProject(kind: 'commonjs' | 'module', files: Record
   }
   const install = await runCommand(NPM, ['ci', '--offline', '--no-audit', '--no-fund'], { cwd: dir });
   return { dir, install };
+}
+
+/**
+ * A new, empty project (no `type`: CommonJS, npm's default) in which `npm install ./rxforce-<version>.tgz rxjs` runs
+ * as a user types it, with no lock file: npm resolves every dependency itself. `--prefer-offline` takes what the npm
+ * cache holds and asks the registry only for the rest.
+ */
+export async function userInstall(): Promise<Consumer & { tgz: string }> {
+  const pack = await packed();
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'rxforce-user-'));
+  const tgz = path.basename(pack.tarball);
+  await copyFile(pack.tarball, path.join(dir, tgz));
+  await writeFile(path.join(dir, 'package.json'), `${JSON.stringify({ name: 'rxforce-user', version: '1.0.0', private: true }, null, 2)}\n`);
+  const install = await runCommand(NPM, ['install', `./${tgz}`, 'rxjs', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: dir });
+  return { dir, install, tgz };
 }
