@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { loginFlags, rxforce, scratchDir } from './support.js';
@@ -93,14 +93,16 @@ describe('rxforce commands', () => {
     expect(parent.stdout).toBe('LastName,Account.Name\n');
   });
 
-  it('runs as a child process (bin/rxforce.js when built, else the TypeScript entry) with real exit codes', async () => {
-    const entry = existsSync('dist/esm/cli/main.js') ? ['bin/rxforce.js'] : ['--import', 'tsx', 'src/cli/main.ts'];
+  it('runs as a child process with real exit codes', async () => {
+    // the sources, not dist/: a stale build must not stand in for the code under test (the packed bin is run by
+    // spec/package/consumers.spec.ts)
+    const entry = ['--import', 'tsx', 'src/cli/main.ts'];
     const help = await exec(process.execPath, [...entry, '--help']);
     expect(help.stdout).toContain('Usage: rxforce');
     const err = await exec(process.execPath, [...entry, 'describe', 'Nope__c', ...login]).catch(e => e as { code: number; stderr: string });
     expect((err as { code: number }).code).toBe(2);
     expect((err as { stderr: string }).stderr).toBe('rxforce: unknown sObject Nope__c\n');
-  });
+  }, 120_000);
 });
 
 function writeCsv(path: string, text: string): string {

@@ -4,7 +4,8 @@ import { once } from 'node:events';
 import { dirname } from 'node:path';
 import { rxforce, scratchDir } from './support.js';
 
-const ENTRY = existsSync('dist/esm/cli/main.js') ? ['bin/rxforce.js'] : ['--import', 'tsx', 'src/cli/main.ts'];
+// the sources, not dist/: a stale build must not stand in for the code under test
+const ENTRY = ['--import', 'tsx', 'src/cli/main.ts'];
 
 describe('rxforce emulator, demo and --emulator', () => {
   const tmp = scratchDir();
@@ -30,7 +31,7 @@ describe('rxforce emulator, demo and --emulator', () => {
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
-  });
+  }, 120_000);
 
   it('refuses an unknown emulator flag in one line with exit 2', async () => {
     const res = await rxforce(['emulator', '--port', '0', '--frobnicate', '1']);
@@ -47,7 +48,7 @@ describe('rxforce emulator, demo and --emulator', () => {
     const lines = readFileSync(out, 'utf8').split('\n');
     expect(lines[0]).toBe('FirstName,LastName,Account.External_Id__c');
     expect(lines.filter(l => /,ACC-\d{5}$/.test(l)).length).toBe(1200);
-  });
+  }, 120_000);
 
   it('demo walks the features, prints the speedup and a summary, and exits 0', async () => {
     const res = await rxforce(['demo', '--latency', '5']);
@@ -63,5 +64,5 @@ describe('rxforce emulator, demo and --emulator', () => {
     expect(existsSync(file)).withContext('the demo removes its temporary files').toBeFalse();
     expect(existsSync(dirname(file))).toBeFalse();
     expect(res.stderr).not.toContain('rxforce:');
-  });
+  }, 120_000);
 });
