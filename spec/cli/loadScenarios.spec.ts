@@ -4,6 +4,8 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
@@ -30,6 +32,64 @@ function spawnCli(args: string[], onStderr: (text: string, signal: (s: NodeJS.Si
   return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>(done => {
     child.on('close', (code, signal) => done({ code, signal, stdout, stderr }));
   });
+}
+
+/**
+ * A pass-through proxy in front of the emulator that holds the bulk upload (`PUT …/jobs/ingest/{id}/batches`): it
+ * reads the body and never answers, so the upload stays in progress for as long as the test wants, whatever the
+ * machine's speed. The token response's instance_url follows the Host header, so every request comes this way.
+ */
+async function uploadHoldingProxy(target: string) {
+  const upstream = new URL(target);
+  let heldBody: Buffer | undefined;
+  let heldHeaders: IncomingHttpHeaders | undefined;
+  let heldPath = '';
+  let onHold: (() => void) | undefined;
+  const forward = (req: IncomingMessage, res: ServerResponse) => {
+    const out = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, answer => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    out.on('error', () => res.destroy());
+    req.pipe(out);
+  };
+  const server = createServer((req, res) => {
+    if (req.method === 'PUT' && /\/jobs\/ingest\/\w+\/batches$/.test(req.url ?? '') && heldBody === undefined) {
+      const chunks: Buffer[] = [];
+      heldHeaders = req.headers;
+      heldPath = req.url!;
+      heldBody = Buffer.alloc(0);
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('close', () => { heldBody = Buffer.concat(chunks); });
+      onHold?.();
+      return;
+    }
+    forward(req, res);
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    /** Calls `fn` once the upload is held (at once if it already is). */
+    whenHeld(fn: () => void) { onHold = fn; if (heldBody !== undefined) fn(); },
+    /** Sends the held upload on to the org now, as a network that delivered it late would; resolves with the status. */
+    async deliverLate(): Promise<number> {
+      const body = heldBody!;
+      return new Promise<number>((resolve, reject) => {
+        const headers = { ...heldHeaders, 'content-length': String(body.length) };
+        delete headers['transfer-encoding'];
+        const out = request({ host: upstream.hostname, port: upstream.port, method: 'PUT', path: heldPath, headers }, answer => {
+          answer.resume();
+          answer.on('end', () => resolve(answer.statusCode ?? 0));
+        });
+        out.on('error', reject);
+        out.end(body);
+      });
+    },
+    async close(): Promise<void> {
+      server.closeAllConnections();
+      await new Promise<void>(resolve => server.close(() => resolve()));
+    },
+  };
 }
 
 const rowsOf = (file: string) => parse(readFileSync(file, 'utf8'), { columns: true }) as Record<string, string>[];
@@ -143,6 +203,64 @@ describe('rxforce load: a file with bad rows, and Ctrl-C', () => {
       const saved = [...emu.store.scan('Account')].filter(a => String(a.Name).startsWith('Big ')).length;
       expect(saved).toBe(ok.length);
       expect(lines.at(-1)).toContain(`${ok.length} successful, 0 failed, ${unprocessed.length} unprocessed`);
+    }, 120_000);
+
+    it('Ctrl-C while the upload is in progress: the job is aborted, its id printed, every row unprocessed, nothing loaded, exit 130', async () => {
+      const held = tmp.path('held-50000.csv');
+      writeFileSync(held, 'Name,NumberOfEmployees\n' + Array.from({ length: 50_000 }, (_, i) => `Held ${i},${i}\n`).join(''));
+      const out = tmp.path('held');
+      const proxy = await uploadHoldingProxy(emu.url);
+      try {
+        const flags = loginFlags(emu).map(f => (f === emu.url ? proxy.url : f));
+        // the interrupt comes once the CLI said which job it made and its upload reached the org (held there): no
+        // fixed wait, so a slow machine changes nothing
+        let jobLine = false;
+        let uploading = false;
+        let sent = false;
+        let send: ((s: NodeJS.Signals) => void) | undefined;
+        const interrupt = () => {
+          if (!sent && jobLine && uploading && send) {
+            sent = true;
+            send('SIGINT');
+          }
+        };
+        proxy.whenHeld(() => {
+          uploading = true;
+          interrupt();
+        });
+        const res = await spawnCli(['load', 'insert', 'Account', held, '--results', out, ...flags], (text, signal) => {
+          send = signal;
+          jobLine ||= /^bulk job 750\w+ \(Account insert\)$/m.test(text);
+          interrupt();
+        });
+        expect(sent).withContext(res.stderr).toBeTrue();
+        expect(res.code).withContext(res.stderr).toBe(130);
+        const jobId = /^bulk job (750\w+)/.exec(res.stderr)![1]!;
+        expect(res.stderr.trim().split('\n')).toEqual([
+          `bulk job ${jobId} (Account insert)`,
+          `rxforce: interrupted (SIGINT): Account insert stopped (bulk job ${jobId} Aborted): 50000 rows — `
+            + `0 successful, 0 failed, 50000 unprocessed; results in ${out}`,
+        ]);
+
+        const unprocessed = rowsOf(join(out, 'unprocessed.csv'));
+        expect(unprocessed.length).toBe(50_000);
+        expect(unprocessed.every((r, i) => r.Name === `Held ${i}` && r.NumberOfEmployees === String(i))).toBeTrue();
+        expect(rowsOf(join(out, 'successful.csv'))).toEqual([]);
+        expect(rowsOf(join(out, 'failed.csv'))).toEqual([]);
+
+        // the org aborted the job and saved nothing of it; the upload, arriving after the abort, is refused
+        const heldRows = () => [...emu.store.scan('Account')].filter(a => String(a.Name).startsWith('Held ')).length;
+        expect(heldRows()).toBe(0);
+        expect(await proxy.deliverLate()).toBeGreaterThanOrEqual(400);
+        const status = await rxforce(['job', 'status', jobId, '--json', ...loginFlags(emu)]);
+        expect(status.code).withContext(status.stderr).toBe(0);
+        const job = JSON.parse(status.stdout) as { state: string; numberRecordsProcessed: number };
+        expect(job.state).toBe('Aborted');
+        expect(job.numberRecordsProcessed).toBe(0);
+        expect(heldRows()).toBe(0);
+      } finally {
+        await proxy.close();
+      }
     }, 120_000);
 
     it('Ctrl-C before the job exists (the file still being checked): no job, every row in unprocessed.csv, one summary line, exit 130', async () => {
