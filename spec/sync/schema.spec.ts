@@ -1,5 +1,5 @@
 import { ValidationError, type DescribeSObjectResult } from '../../src/index.js';
-import { normalizeRow, planFields } from '../../src/sync/schema.js';
+import { hasPlanColumns, isoDatetime, normalizeCsvRowInPlace, normalizeRow, planFields } from '../../src/sync/schema.js';
 import { pageSoql } from '../../src/sync/soql.js';
 
 function describeOf(name: string, fields: { name: string; type: string }[]): DescribeSObjectResult {
@@ -41,6 +41,37 @@ describe('replication field plan', () => {
     expect(rest.SystemModstamp).toBe('2024-05-01T10:00:00.000Z');
     expect(normalizeRow(plan, { Id: '001A', SystemModstamp: '2024-05-01T10:00:00.000Z', Name: '', AnnualRevenue: '' }, true))
       .toEqual({ Id: '001A', SystemModstamp: '2024-05-01T10:00:00.000Z', Name: null, AnnualRevenue: null, IsDeleted: null });
+  });
+
+  it('normalises a bulk row in place when its columns are the plan\'s, and says when they are not', () => {
+    const plan = planFields(account, ['Name', 'AnnualRevenue', 'IsDeleted']);
+    const cells = () => ({ Id: '001A', SystemModstamp: '2024-05-01T10:00:00.000+0000', Name: '', AnnualRevenue: '12.5', IsDeleted: 'true' });
+    const row: Record<string, unknown> = cells();
+    expect(hasPlanColumns(plan, row)).toBeTrue();
+    const out = normalizeCsvRowInPlace(plan, row);
+    expect(out as unknown).toBe(row);
+    expect(out).toEqual(normalizeRow(plan, cells(), true));
+    expect(out).toEqual({ Id: '001A', SystemModstamp: '2024-05-01T10:00:00.000Z', Name: null, AnnualRevenue: 12.5, IsDeleted: true });
+    expect(hasPlanColumns(plan, { ...cells(), Extra__c: 'x' })).toBeFalse();
+    expect(hasPlanColumns(plan, { SystemModstamp: '', Id: '001A', Name: '', AnnualRevenue: '', IsDeleted: '' })).toBeFalse();
+    expect(() => normalizeCsvRowInPlace(plan, { ...cells(), Id: '' })).toThrowError(TypeError, 'A Account row came without an Id');
+  });
+
+  it('reads datetimes with any offset as UTC with milliseconds', () => {
+    expect(isoDatetime('2024-05-01T10:00:00.000+0000')).toBe('2024-05-01T10:00:00.000Z');
+    expect(isoDatetime('2024-05-01T12:00:00.000+0200')).toBe('2024-05-01T10:00:00.000Z');
+    expect(isoDatetime('2024-05-01T10:00:00Z')).toBe('2024-05-01T10:00:00.000Z');
+  });
+
+  it('reads a settled slice and the recent rows in one keyset query, or everything from the watermark', () => {
+    const plan = planFields(account, ['Name']);
+    const at = Date.UTC(2024, 4, 1, 10);
+    expect(pageSoql({ plan, from: at, settledTo: at + 5000, recentFrom: at + 50_000, withIsDeleted: false })).toBe(
+      'SELECT Id, SystemModstamp, Name FROM Account WHERE ((SystemModstamp >= 2024-05-01T10:00:00Z AND ' +
+      'SystemModstamp < 2024-05-01T10:00:05Z) OR SystemModstamp >= 2024-05-01T10:00:50Z) ORDER BY SystemModstamp ASC, Id ASC LIMIT 2000');
+    // stretches that touch, or nothing settled yet: one range from the watermark
+    expect(pageSoql({ plan, from: at, settledTo: at + 5000, recentFrom: at + 4000, withIsDeleted: false })).toContain('WHERE SystemModstamp >= 2024-05-01T10:00:00Z ORDER');
+    expect(pageSoql({ plan, from: at, settledTo: at, recentFrom: at + 4000, withIsDeleted: false })).toContain('WHERE SystemModstamp >= 2024-05-01T10:00:00Z ORDER');
   });
 
   it('pages with whole-second literals and an Id tie-break, the filter in parentheses', () => {

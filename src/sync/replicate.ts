@@ -8,7 +8,9 @@ import { AuthenticationError, isSalesforceError, ResourceNotFoundError, Validati
 import type { SObjectModel } from '../model/index.js';
 import { bulkQuery$ } from '../sources/bulk/index.js';
 import { count$, describe$, query$, type DescribeSObjectResult, type SourceOptions } from '../sources/index.js';
-import { fieldChanges, normalizeRow, planFields, stampOf, type FieldPlan } from './schema.js';
+import {
+  fieldChanges, hasPlanColumns, normalizeCsvRowInPlace, normalizeRow, planFields, stampOf, type FieldPlan,
+} from './schema.js';
 import { countSoql, fullSoql, membershipSoql, PAGE_SIZE, pageSoql, replicationDate, type KeysetPosition } from './soql.js';
 import type {
   Checkpoint, CheckpointEvent, CheckpointStore, ReplicationEvent, ResyncReason, SyncPhase, SyncRecord,
@@ -422,6 +424,8 @@ class Replication {
         if (stamp >= remembered) this.seen.set(row.Id, stamp);
         return { type: 'upsert', object: this.object, record: row };
       };
+      // bulk rows are the parser's fresh objects, with the plan's columns: normalised in place (checked on the first)
+      let inPlace: boolean | undefined;
       const rows$ = count$(countSoql(plan, where), { client: this.client }).pipe<number, ReplicationEvent>(
         tap(() => { requests += 1; }),
         mergeMap(total => {
@@ -430,7 +434,10 @@ class Replication {
               of({ type: 'progress', object: this.object, phase, done: 0, total, via: 'bulk' } as ReplicationEvent),
               withProgress(
                 bulkQuery$<Record<string, unknown>>(fullSoql(plan, where), { client: this.client, scheduler: this.scheduler, polling: LOAD_POLLING }),
-                raw => upsert(normalizeRow(plan, raw, true)),
+                raw => {
+                  inPlace ??= hasPlanColumns(plan, raw);
+                  return upsert(inPlace ? normalizeCsvRowInPlace(plan, raw) : normalizeRow(plan, raw, true));
+                },
                 () => ({ type: 'progress', object: this.object, phase, done, total, via: 'bulk' }),
               ),
             );

@@ -78,6 +78,29 @@ export function normalizeRow(plan: FieldPlan, raw: Record<string, unknown>, csv:
   return out as SyncRecord;
 }
 
+/**
+ * A Bulk API result row normalised in place, when its columns are the plan's fields in the plan's order (a full
+ * load's rows are: its query selects them so): no second object per row. Undefined when the columns differ; the
+ * caller then copies with {@link normalizeRow}. The row must be the caller's own (a parser's fresh object).
+ */
+export function normalizeCsvRowInPlace(plan: FieldPlan, raw: Record<string, unknown>): SyncRecord {
+  const fields = plan.fields;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i];
+    raw[f.name] = normalizeValue(f, raw[f.name], true);
+  }
+  if (typeof raw.Id !== 'string') throw new TypeError(`A ${plan.object} row came without an Id`);
+  return raw as SyncRecord;
+}
+
+/** Whether a row's own keys are exactly the plan's field names, in order. */
+export function hasPlanColumns(plan: FieldPlan, raw: Record<string, unknown>): boolean {
+  const keys = Object.keys(raw);
+  if (keys.length !== plan.fields.length) return false;
+  for (let i = 0; i < keys.length; i++) if (keys[i] !== plan.fields[i].name) return false;
+  return true;
+}
+
 export function normalizeValue(f: SyncField, value: unknown, csv: boolean): unknown {
   if (value === undefined || value === null) return null;
   if (csv && value === '') return null;
@@ -97,6 +120,8 @@ export function normalizeValue(f: SyncField, value: unknown, csv: boolean): unkn
 export function isoDatetime(value: string): string {
   // already ISO 8601 in UTC with milliseconds (every bulk CSV datetime): as it is
   if (value.length === 24 && value.charCodeAt(23) === 90 && value.charCodeAt(10) === 84 && value.charCodeAt(19) === 46) return value;
+  // REST's UTC form with milliseconds, `…000+0000`: the same instant with Z
+  if (value.length === 28 && value.endsWith('+0000') && value.charCodeAt(10) === 84 && value.charCodeAt(19) === 46) return `${value.slice(0, 23)}Z`;
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? value : new Date(ms).toISOString();
 }

@@ -29,6 +29,8 @@ interface UpsertPlan {
   names: readonly string[];
   run(values: unknown[]): void;
   revive: BetterSqlite3.Statement | undefined;
+  /** A value list to fill and run, reused record after record. */
+  values: unknown[];
 }
 
 
@@ -108,6 +110,22 @@ export function sqliteSink(path: string, options: SqliteSinkOptions = {}): Repli
   let last: UpsertPlan | undefined;
 
   const upsert = (d: Database, table: string, record: Record<string, unknown>): void => {
+    // a load's records have the last plan's keys: read them in one pass into the plan's own value list (a statement
+    // binds its values when it runs, so the list is reused), with no key list made per record
+    if (last && last.table === table) {
+      const { names, values } = last;
+      let i = 0;
+      for (const k in record) {
+        if (i === names.length || names[i] !== k) { i = -1; break; }
+        values[i] = sqliteValue(record[k]);
+        i += 1;
+      }
+      if (i === names.length) {
+        last.run(values);
+        last.revive?.run(record.Id);
+        return;
+      }
+    }
     const names = Object.keys(record);
     let plan = last && last.table === table && sameNames(last.names, names) ? last : undefined;
     if (!plan) plan = upsertPlan(d, table, names);
@@ -134,7 +152,7 @@ export function sqliteSink(path: string, options: SqliteSinkOptions = {}): Repli
       // a row upserted again after a delete kept under keepDeleted (an undelete) is live
       const revive = keepDeleted && !names.includes('IsDeleted') && cols.has('IsDeleted')
         ? d.prepare(`UPDATE ${quote(table)} SET "IsDeleted" = 0 WHERE "Id" = ?`) : undefined;
-      plan = { table, names, run: values => { stmt.run(values); }, revive };
+      plan = { table, names, run: values => { stmt.run(values); }, revive, values: new Array<unknown>(names.length) };
       upserts.set(key, plan);
     }
     return plan;
