@@ -7,14 +7,16 @@ import { NetworkError, ResourceNotFoundError, ServerUnavailableError } from '../
 import type { AxiosInstance } from 'axios';
 import { defaultTransport as browserDefaultTransport } from '../../src/client/defaultTransport.browser.js';
 import { fetchTransport } from '../../src/client/fetchTransport.js';
+import { nodeTransport } from '../../src/client/nodeTransport.js';
 import { axiosTransport } from '../../src/client/transport.js';
 import type { Transport } from '../../src/client/types.js';
 import { useNock } from '../support/useNock.js';
 
 const host = 'https://acme.my.salesforce.com';
 
-// Node's default (axios) and the browser build's default (fetch) answer alike
-for (const [name, transport] of [['axios', axiosTransport()], ['fetch', fetchTransport()]] as [string, Transport][]) {
+// Node's default (node:http), axios (a client given an axios instance or config) and the browser build's default
+// (fetch) answer alike
+for (const [name, transport] of [['node', nodeTransport()], ['axios', axiosTransport()], ['fetch', fetchTransport()]] as [string, Transport][]) {
 describe(`${name} transport`, () => {
   useNock();
   beforeEach(() => nock.disableNetConnect());
@@ -134,7 +136,7 @@ describe(`${name} transport on a real socket`, () => {
 });
 }
 
-describe('the fetch transport (browser builds) sends what the axios transport (Node) sends', () => {
+describe('the node and fetch transports send what the axios transport sends', () => {
   let server: http.Server;
   let base: string;
   let received: { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }[];
@@ -161,7 +163,7 @@ describe('the fetch transport (browser builds) sends what the axios transport (N
   /** What the server saw of one request sent by each transport: method, path, body and the headers that matter. */
   async function seenFrom(req: { method: 'POST' | 'PATCH' | 'GET'; headers: Record<string, string>; data?: unknown }) {
     const seen = [];
-    for (const transport of [axiosTransport(), fetchTransport()]) {
+    for (const transport of [axiosTransport(), nodeTransport(), fetchTransport()]) {
       received = [];
       const res = await firstValueFrom(transport({ ...req, url: `${base}/services/x?q=1`, responseType: 'json' }));
       expect(res.data).toEqual({ ok: true });
@@ -173,28 +175,33 @@ describe('the fetch transport (browser builds) sends what the axios transport (N
   }
 
   it('a JSON body with its Content-Type, the default Accept, and the caller\'s headers', async () => {
-    const [viaAxios, viaFetch] = await seenFrom({ method: 'PATCH', headers: { Authorization: 'Bearer 00Dx!tok', 'Sforce-Call-Options': 'client=x' },
+    const [viaAxios, viaNode, viaFetch] = await seenFrom({ method: 'PATCH', headers: { Authorization: 'Bearer 00Dx!tok', 'Sforce-Call-Options': 'client=x' },
       data: { Name: 'Acme — ünïcode', Tags: ['a', 'b'], Count: 3, Empty: null } });
+    expect(viaNode).toEqual(viaAxios!);
     expect(viaFetch).toEqual(viaAxios!);
     expect(viaFetch!.contentType).toBe('application/json');
     expect(JSON.parse(viaFetch!.body)).toEqual({ Name: 'Acme — ünïcode', Tags: ['a', 'b'], Count: 3, Empty: null });
   });
 
   it('a form body as given, with the caller\'s Content-Type and Accept', async () => {
-    const [viaAxios, viaFetch] = await seenFrom({ method: 'POST', data: 'grant_type=password&username=u%40x.com',
+    const [viaAxios, viaNode, viaFetch] = await seenFrom({ method: 'POST', data: 'grant_type=password&username=u%40x.com',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' } });
+    expect(viaNode).toEqual(viaAxios!);
     expect(viaFetch).toEqual(viaAxios!);
     expect(viaFetch!.body).toBe('grant_type=password&username=u%40x.com');
   });
 
   it('CSV text and bytes as they are, and no body on a GET', async () => {
     const csv = '"Name"\n"Ann ""the"" Acme"\n';
-    const [textAxios, textFetch] = await seenFrom({ method: 'POST', data: csv, headers: { 'Content-Type': 'text/csv' } });
+    const [textAxios, textNode, textFetch] = await seenFrom({ method: 'POST', data: csv, headers: { 'Content-Type': 'text/csv' } });
+    expect(textNode).toEqual(textAxios!);
     expect(textFetch).toEqual(textAxios!);
     expect(textFetch!.body).toBe(csv);
-    const [bytesAxios, bytesFetch] = await seenFrom({ method: 'POST', data: new TextEncoder().encode(csv), headers: { 'Content-Type': 'text/csv' } });
+    const [bytesAxios, bytesNode, bytesFetch] = await seenFrom({ method: 'POST', data: new TextEncoder().encode(csv), headers: { 'Content-Type': 'text/csv' } });
+    expect(bytesNode).toEqual(bytesAxios!);
     expect(bytesFetch).toEqual(bytesAxios!);
-    const [getAxios, getFetch] = await seenFrom({ method: 'GET', headers: {} });
+    const [getAxios, getNode, getFetch] = await seenFrom({ method: 'GET', headers: {} });
+    expect(getNode).toEqual(getAxios!);
     expect(getFetch).toEqual(getAxios!);
     expect(getFetch!.body).toBe('');
   });

@@ -130,7 +130,8 @@ export interface ApiUsage {
 }
 
 /**
- * A transport sends one prepared request. The default uses axios in Node and `fetch` in browser builds;
+ * A transport sends one prepared request. The default uses `node:http` in Node (axios when the client is given an
+ * axios instance or axios config) and `fetch` in browser builds;
  * `rxforce/testing` supplies a fake driven by the TestScheduler. Unsubscribing aborts.
  */
 export type Transport = (req: TransportRequest) => Observable<SfResponse<unknown>>;
@@ -196,11 +197,16 @@ export interface SalesforceClientOptions {
   onTokenRefresh?: (session: Session) => void;
   /** Replaces the default transport (tests, custom stacks). */
   transport?: Transport;
-  /** An axios instance for the default transport (interceptors, proxies); browser builds then send with it instead of fetch. */
+  /**
+   * An axios instance to send every request with (interceptors, proxies) instead of Node's `node:http` transport or a
+   * browser build's fetch. Without it, Node still hands axios the requests made while a proxy is set in the
+   * environment (`HTTPS_PROXY` …).
+   */
   axios?: AxiosInstance;
   /**
-   * Extra axios config for the default transport, e.g. `{ httpsAgent }` from `rxforce/node` for keep-alive tuning
-   * (Node 20's global agent already keeps connections alive) or `timeout`. A browser build needs `axios` with it.
+   * Axios config: every request is then sent with axios and this config, e.g. `{ httpsAgent }` for keep-alive
+   * tuning (Node 20's global agent already keeps connections alive), `proxy` or `timeout`. A browser build needs
+   * `axios` with it.
    */
   axiosConfig?: AxiosRequestConfig;
   /** Scheduler for every timer the client starts (backoff); tests pass a TestScheduler. */
