@@ -1,5 +1,5 @@
 import { createRandom } from '../../src/emulator/prng.js'; // seeded, so a failing case can be replayed
-import { CSV_NULL, CsvChunkParser, csvLineWriter, flattenRecord, parseCsv, stringifyRows, toCsvCell, utf8Length } from '../../src/util/csv.js';
+import { CSV_NULL, CsvByteChunkParser, CsvChunkParser, csvLineWriter, flattenRecord, parseCsv, stringifyRows, toCsvCell, utf8Length } from '../../src/util/csv.js';
 
 const ALPHABET = ['a', 'Z', '0', ' ', ',', '"', '""', '\n', '\r\n', '\r', ';', '\t', '|', 'é', '日本', '😀', CSV_NULL, '\u00a0'];
 const ALPHABET_ALL = [...ALPHABET, '^', '`', '\ufeff', '\\', '-', ']'];
@@ -33,6 +33,17 @@ describe('csv codec', () => {
           }
           chunked.push(...parser.end());
           expect(chunked.filter(r => !(r.length === 1 && r[0] === ''))).withContext(`chunked round ${round}`).toEqual(expected);
+          // and its UTF-8 bytes (a BOM first, every other round), cut anywhere, even inside a character
+          const bytes = new TextEncoder().encode(round % 2 ? `\ufeff${text}` : text);
+          const byteParser = new CsvByteChunkParser({ columnDelimiter: delimiter });
+          const fromBytes: string[][] = [];
+          for (let i = 0; i < bytes.length;) {
+            const n = 1 + Math.floor(rnd() * 9);
+            fromBytes.push(...byteParser.push(bytes.subarray(i, i + n)));
+            i += n;
+          }
+          fromBytes.push(...byteParser.end());
+          expect(fromBytes.filter(r => !(r.length === 1 && r[0] === ''))).withContext(`bytes round ${round}`).toEqual(expected);
         }
       });
     }
@@ -82,10 +93,23 @@ describe('csv codec', () => {
     for (const s of ['abc', 'é', '日本', '😀', 'a😀é\n']) expect(utf8Length(s)).toBe(new TextEncoder().encode(s).length);
   });
 
+  it('parses bytes arriving in big chunks as the whole text parses, keeping a BOM-like character that is not at the start', () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => [`00${i}`, i % 7 ? `Name ${i} é😀` : `"quoted", ${i}\nline`, i % 11 ? '' : '\ufeffx']);
+    const bytes = new TextEncoder().encode(stringifyRows([['Id', 'Name', 'Note'], ...rows]));
+    const parser = new CsvByteChunkParser();
+    const out: string[][] = [];
+    for (let i = 0; i < bytes.length; i += 65_536) out.push(...parser.push(bytes.subarray(i, i + 65_536)));
+    out.push(...parser.end());
+    expect(out).toEqual([['Id', 'Name', 'Note'], ...rows]);
+  });
+
   it('rejects CSV that ends inside a quoted value', () => {
     const parser = new CsvChunkParser();
     parser.push('Name\n"unterminated');
     expect(() => parser.end()).toThrowError(SyntaxError);
+    const byteParser = new CsvByteChunkParser();
+    byteParser.push(new TextEncoder().encode('Name\n"unterminated'));
+    expect(() => byteParser.end()).toThrowError(SyntaxError);
   });
 });
 

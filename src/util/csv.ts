@@ -149,3 +149,98 @@ export class CsvChunkParser {
     return parseCsv(rest, this.dialect);
   }
 }
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const NO_BYTES = new Uint8Array(0);
+
+/**
+ * Incremental CSV parser over UTF-8 bytes, as a body arrives from the network: the rows completed so far are parsed
+ * from the bytes themselves, so a chunk is never decoded to text, joined to the previous one or encoded again. A
+ * record ends at a line feed outside quotes; a quote or line feed byte is never part of a multi-byte character, so
+ * the bytes can be cut there. Only the unfinished last record is copied, to wait for the next chunk.
+ */
+export class CsvByteChunkParser {
+  private pending: Uint8Array = NO_BYTES;
+  private inQuotes = false;
+  private started = false;
+  private readonly delimiter: string;
+
+  constructor(dialect: CsvDialect = {}) {
+    this.delimiter = DELIMITERS[dialect.columnDelimiter ?? 'COMMA'];
+  }
+
+  /** Appends bytes; returns every row completed by them. */
+  push(bytes: Uint8Array): string[][] {
+    let chunk = bytes;
+    if (!this.started) {
+      if (this.pending.length + chunk.length < 3) { this.pending = join(this.pending, chunk); return []; }
+      this.started = true;
+      if (this.pending.length > 0) { chunk = join(this.pending, chunk); this.pending = NO_BYTES; }
+      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);   // the BOM
+    }
+    // where the first and the last record completed by this chunk end, the quote state carried from the last chunk
+    let first = -1;
+    let last = -1;
+    let inQuotes = this.inQuotes;
+    let lf = -1;
+    const n = chunk.length;
+    for (let i = 0; i < n;) {
+      const q = chunk.indexOf(QUOTE, i);
+      if (inQuotes) {
+        if (q < 0) break;
+        inQuotes = false;
+        i = q + 1;
+        continue;
+      }
+      if (lf !== n && lf < i) { lf = chunk.indexOf(LF, i); if (lf < 0) lf = n; }
+      if (lf < n && (q < 0 || lf < q)) {
+        if (first < 0) first = lf;
+        last = lf;
+        i = lf + 1;
+        continue;
+      }
+      if (q < 0) break;
+      inQuotes = true;
+      i = q + 1;
+    }
+    this.inQuotes = inQuotes;
+    if (last < 0) { this.pending = join(this.pending, chunk); return []; }
+    let rows: string[][] = [];
+    let from = 0;
+    if (this.pending.length > 0) {
+      rows = this.parse(join(this.pending, chunk.subarray(0, first + 1)));
+      from = first + 1;
+    }
+    if (from <= last) {
+      const more = this.parse(chunk.subarray(from, last + 1));
+      rows = rows.length === 0 ? more : rows.concat(more);
+    }
+    // a copy, so the chunk it came from can go
+    this.pending = last + 1 < n ? new Uint8Array(chunk.subarray(last + 1)) : NO_BYTES;
+    return rows;
+  }
+
+  /** Ends the input; returns the last row if it had no trailing newline. */
+  end(): string[][] {
+    const rest = this.pending;
+    this.pending = NO_BYTES;
+    if (this.inQuotes) throw new SyntaxError('CSV ended inside a quoted value');
+    if (rest.length === 0) return [];
+    const start = !this.started && rest[0] === 0xef && rest[1] === 0xbb && rest[2] === 0xbf ? 3 : 0;
+    return start < rest.length ? this.parse(rest.subarray(start)) : [];
+  }
+
+  private parse(bytes: Uint8Array): string[][] {
+    return csvEngine.parseBytes(bytes, this.delimiter);
+  }
+}
+
+/** Two byte runs as one new array. */
+function join(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return new Uint8Array(b);
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}

@@ -9,6 +9,10 @@ export const csvEngine = {
   parse(text: string, delimiter: string): string[][] {
     return parseCsvText(text, delimiter);
   },
+  /** CSV bytes (UTF-8, whole records) → rows of cells. */
+  parseBytes(bytes: Uint8Array, delimiter: string): string[][] {
+    return parseCsvText(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes), delimiter);
+  },
   /** Rows of cells → CSV text, each record followed by `eol`. */
   stringify(rows: readonly (readonly string[])[], delimiter: string, eol: string): string {
     return stringifyCsvRows(rows, delimiter, eol);

@@ -15,6 +15,13 @@ export const csvEngine = {
   parse(text: string, delimiter: string): string[][] {
     return parse(text, { delimiter, bom: true, relax_column_count: true }) as string[][];
   },
+  /**
+   * CSV bytes (UTF-8, whole records) → rows of cells, read as bytes: no text is decoded but each cell's. A BOM is not
+   * dropped (the caller drops the one at the start of a body).
+   */
+  parseBytes(bytes: Uint8Array, delimiter: string): string[][] {
+    return parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { delimiter, bom: false, relax_column_count: true }) as string[][];
+  },
   /** Rows of cells → CSV text, each record followed by `eol`. */
   stringify(rows: readonly (readonly string[])[], delimiter: string, eol: string): string {
     return stringify(rows as string[][], {

@@ -44,6 +44,13 @@ describe('util/rx text and CSV chunking', () => {
     expect(pages.flat()).toEqual([{ Id: '1', Name: 'Acme' }, { Id: '2', Name: 'B' }]);
   });
 
+  it('parses a body of bytes with a BOM and characters split across chunks, building rows with the given builder', async () => {
+    const body = bytes('\ufeffsf__Id,Name\n001,Café\n002,"a ""b"""\n');
+    async function* chunks() { for (let i = 0; i < body.length; i += 3) yield body.subarray(i, i + 3); }
+    const pages = await lastValueFrom(csvRows$(chunks(), {}, header => (cells: string[]) => `${header[1]}=${cells[1]}`).pipe(toArray()));
+    expect(pages.flat()).toEqual(['Name=Café', 'Name=a "b"']);
+  });
+
   it('sends malformed CSV to the error channel', async () => {
     await expectAsync(lastValueFrom(csvRows$('Id,Name\n1,"unclosed\n'))).toBeRejected();
   });

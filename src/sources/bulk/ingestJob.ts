@@ -137,25 +137,24 @@ export class BulkIngestJob {
 
   /** `successfulResults/` rows as they are parsed, a page per emission. */
   successfulResults$(): Observable<ResultRow[]> {
-    return this.results$('successfulResults', r => ({ id: r.sf__Id ?? '', created: r.sf__Created === 'true', row: strip(r) }));
+    return this.results$('successfulResults', 'successful');
   }
 
   /** `failedResults/` rows, with `error` as `CODE:message`. */
   failedResults$(): Observable<ResultRow[]> {
-    return this.results$('failedResults', r => ({ id: r.sf__Id ?? '', error: r.sf__Error ?? '', row: strip(r) }));
+    return this.results$('failedResults', 'failed');
   }
 
   /** `unprocessedrecords/`: rows never attempted (aborted or failed jobs). */
   unprocessed$(): Observable<ResultRow[]> {
-    return this.results$('unprocessedrecords', r => ({ id: '', row: strip(r) }));
+    return this.results$('unprocessedrecords', 'unprocessed');
   }
 
-  private results$(resource: string, toRow: (r: Record<string, string>) => ResultRow): Observable<ResultRow[]> {
+  private results$(resource: string, kind: ResultKind): Observable<ResultRow[]> {
     return defer(() => this.client.request$({
       method: 'GET', path: `${this.path}/${resource}/`, responseType: bulkTransfer.resultBodies, transfer: true,
     })).pipe(
-      mergeMap(res => csvRows$(res.data, { columnDelimiter: this.info?.columnDelimiter })),
-      map(rows => rows.map(toRow)),
+      mergeMap(res => csvRows$(res.data, { columnDelimiter: this.info?.columnDelimiter }, header => resultRowOf(kind, header))),
     );
   }
 
@@ -166,11 +165,26 @@ export class BulkIngestJob {
   }
 }
 
-/** Result columns without Salesforce's `sf__` ones: the original columns as uploaded. */
-function strip(r: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k of Object.keys(r)) if (!k.startsWith('sf__')) out[k] = r[k];
-  return out;
+type ResultKind = 'successful' | 'failed' | 'unprocessed';
+
+/**
+ * Builds a result file's rows straight from their cells: `sf__Id` and `sf__Created` or `sf__Error` read by position,
+ * and `row` holding the other columns (the original columns as uploaded), with no object keyed by every column first.
+ */
+function resultRowOf(kind: ResultKind, header: string[]): (cells: string[]) => ResultRow {
+  const id = header.indexOf('sf__Id');
+  const created = header.indexOf('sf__Created');
+  const error = header.indexOf('sf__Error');
+  const own = header.flatMap((name, i) => (name.startsWith('sf__') ? [] : [i]));
+  const cell = (cells: string[], i: number): string => (i < 0 ? '' : cells[i] ?? '');
+  const rowOf = (cells: string[]): Record<string, string> => {
+    const row: Record<string, string> = {};
+    for (const i of own) row[header[i]] = cells[i] ?? '';
+    return row;
+  };
+  if (kind === 'successful') return cells => ({ id: cell(cells, id), created: cell(cells, created) === 'true', row: rowOf(cells) });
+  if (kind === 'failed') return cells => ({ id: cell(cells, id), error: cell(cells, error), row: rowOf(cells) });
+  return cells => ({ id: '', row: rowOf(cells) });
 }
 
 interface JobList { done: boolean; nextRecordsUrl?: string | null; records: JobInfo[] }

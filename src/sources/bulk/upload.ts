@@ -176,6 +176,7 @@ export function uploadParts$(opts: {
             complete: () => s.complete(),
           }));
         } else {
+          spare.length = 0;                     // the last part is stored: its pieces go now, not at a collection
           subscriber.complete();
           return;
         }
@@ -188,6 +189,6 @@ export function uploadParts$(opts: {
       }
     };
     loop();
-    return () => { closed = true; inner?.unsubscribe(); };
+    return () => { closed = true; inner?.unsubscribe(); spare.length = 0; };
   });
 }
