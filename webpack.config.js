@@ -1,5 +1,6 @@
-// Browser bundles of the `rxforce` entry. rxjs stays external (a peer dependency); no Node built-ins are polyfilled,
-// so an accidental `node:` import in browser-safe code fails this build instead of shipping.
+// Browser bundles of the `rxforce/browser` entry (src/browser.ts), for pages without a bundler: the UMD bundle as the
+// global `rxforce`, the ES module bundle for a module script. rxjs stays external (a peer dependency); no Node
+// built-ins are polyfilled, so an accidental `node:` import in browser-safe code fails this build instead of shipping.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +29,7 @@ export function browserTwins() {
 }
 
 const common = {
-  entry: './src/index.ts',
+  entry: './src/browser.ts',
   devtool: 'source-map',
   resolve: {
     extensions: ['.ts', '.js'],

@@ -1,6 +1,7 @@
 /**
- * Browser bundle size: gzip bytes of the UMD and ESM bundles of the `rxforce` entry (rxjs external), the number a
- * page pays to use rxforce, built fresh from webpack.config.js into a temporary directory (dist/ is left alone).
+ * Browser bundle size: gzip bytes of the UMD and ESM bundles of the `rxforce/browser` entry (rxjs external), the
+ * number a page without a bundler pays to use rxforce, built fresh from webpack.config.js into a temporary directory
+ * (dist/ is left alone).
  * Each bundle's row lists what it holds most of, by package or src/ layer: KiB of the minified bundle each part
  * became, read from the bundle's source map, so growth shows and its cause with it.
  *
@@ -32,17 +33,18 @@ export async function run(): Promise<BenchResult[]> {
     const results: BenchResult[] = [];
     for (const i of stats.stats.keys()) {
       const config = configs[i]!;
+      const bundle = `${String(config.name).toUpperCase()} of ${String(config.entry).replace(/^\.\//, '')}`; // UMD of src/browser.ts
       const file = path.join(outDir, String(config.output.filename));
       const bytes = await readFile(file);
       const gzip = gzipSync(bytes, { level: 9 }).length;
       const map = JSON.parse(await readFile(`${file}.map`, 'utf8')) as SourceMap;
       const top = largest(bytes.toString('utf8'), map).slice(0, 7).map(([name, size]) => `${name} ${(size / 1024).toFixed(1)}`).join(', ');
       results.push({
-        name: `browser bundle (${String(config.name).toUpperCase()}), gzip, aim ≤ ${AIM_KIB} KiB${gzip / 1024 > AIM_KIB ? ' (missed)' : ''}; `
+        name: `browser bundle (${bundle}), gzip, aim ≤ ${AIM_KIB} KiB${gzip / 1024 > AIM_KIB ? ' (missed)' : ''}; `
           + `largest parts, KiB of the minified bundle: ${top}`,
         value: round(gzip / 1024), unit: 'KiB',
       });
-      results.push({ name: `browser bundle (${String(config.name).toUpperCase()}), raw (gzip ÷ raw)`, value: round(bytes.length / 1024), unit: 'KiB', ratio: round(gzip / bytes.length) });
+      results.push({ name: `browser bundle (${bundle}), raw (gzip ÷ raw)`, value: round(bytes.length / 1024), unit: 'KiB', ratio: round(gzip / bytes.length) });
     }
     return results;
   } finally {

@@ -27,6 +27,7 @@ export const ENTRIES = {
   './emulator': 'emulator/index',
   './testing': 'testing/index',
   './promise': 'promise',
+  './browser': 'browser',
   './angular': 'angular/index',
   './redis': 'redis/index',
 };

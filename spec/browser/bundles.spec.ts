@@ -1,13 +1,15 @@
 /**
  * The browser bundles as a page uses them, in headless Chromium: the UMD bundle as the global `rxforce` next to
  * rxjs's own UMD bundle (global `rxjs`), and the ES module bundle imported from a `<script type="module">` with an
- * import map resolving `rxjs` to rxjs's ES modules. Each logs in to the emulator on another origin and runs a query.
+ * import map resolving `rxjs` to rxjs's ES modules. Each carries exactly what the `rxforce/browser` entry exports,
+ * logs in to the emulator on another origin, runs a query, and writes through Composite and the list operators.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import * as browserEntry from '../../src/browser.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
 import { browserBundles } from './support/build.js';
 import { launchChromium, needsChromium, recordProblems, tearDown } from './support/chromium.js';
@@ -35,6 +37,11 @@ const ESM_PAGE = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>ESM</t
 
 /** What a page's query reports back. */
 interface QueryOutcome { names: string[]; typed: string[]; sharesRxjs: boolean; bundledRxjs: boolean }
+/** What a page's writes report back: the Composite answer, then the list operators' results and the Contacts read back. */
+interface WriteOutcome { compositeOk: boolean; inserted: boolean[]; fetched: string[]; deleted: boolean[]; left: string[] }
+/** The names the page sees on the bundle, less the flag marking an ES module. */
+const BUNDLE_EXPORTS = `Object.keys(rxforce).filter(k => k !== '__esModule').sort()`;
+const ENTRY_EXPORTS = Object.keys(browserEntry).sort();
 
 describe('the rxforce browser bundles in headless Chromium', () => {
   let outDir: string | undefined;
@@ -74,7 +81,8 @@ describe('the rxforce browser bundles in headless Chromium', () => {
     if (!canRun()) return;
     problems = [];
     context = await browser!.newContext();
-    context.setDefaultTimeout(10_000);
+    // the module page loads rxjs's ES modules file by file, which on a busy machine takes well over ten seconds
+    context.setDefaultTimeout(60_000);
   });
 
   afterEach(async () => {
@@ -106,6 +114,39 @@ describe('the rxforce browser bundles in headless Chromium', () => {
     }, { libs, login: { loginUrl: emulator!.url, username, password, securityToken, consumerKey, consumerSecret } });
   }
 
+  /**
+   * Creates an Account and its Contact in one Composite request, adds two more Contacts with `insertList`, reads the
+   * three back with `fetchList$`, deletes the two with `deleteList` and queries what is left of the Account's Contacts.
+   */
+  function writeThroughBundle(page: Page, libs: 'globals' | 'module'): Promise<WriteOutcome> {
+    const { username, password, securityToken, consumerKey, consumerSecret } = emulator!.credentials;
+    return page.evaluate(async ({ libs, login }) => {
+      type Any = any;
+      const w = window as Any;
+      const { rxforce, rxjs } = libs === 'globals' ? { rxforce: w.rxforce, rxjs: w.rxjs } : w.libs;
+      const client = new rxforce.SalesforceClient({ login: rxforce.passwordLogin(login) });
+      const Account = rxforce.defineSObject('Account', { Id: rxforce.sf.id(), Name: rxforce.sf.string({ length: 255 }) });
+      const Contact = rxforce.defineSObject('Contact', {
+        Id: rxforce.sf.id(), LastName: rxforce.sf.string({ length: 80 }), AccountId: rxforce.sf.reference('Account').optional(),
+      });
+      const account = rxforce.subrequest.create(Account, { Name: 'Hooli' });
+      const contact = rxforce.subrequest.create(Contact, { LastName: 'Belson', AccountId: account.ref.id });
+      const made = await rxforce.composite([account, contact], { client, allOrNone: true });
+      const accountId: string = made.responses[0].result.id;
+      const saved = await rxforce.insertList(Contact, [{ LastName: 'Dunn', AccountId: accountId }, { LastName: 'Bighetti', AccountId: accountId }], { client });
+      const ids: string[] = [made.responses[1].result.id, ...saved.map((r: Any) => r.id)];
+      const fetched = await rxjs.lastValueFrom(rxforce.fetchList$(Contact, ids, { client }).pipe(
+        rxjs.filter((e: Any) => e.type === 'complete'), rxjs.map((e: Any) => e.results.map((r: Any) => r.record?.LastName))));
+      const deleted = await rxforce.deleteList(saved.map((r: Any) => r.id), { client, model: Contact });
+      const left = await rxforce.query(rxforce.select(Contact).where({ AccountId: accountId }), { client });
+      return { compositeOk: made.ok, inserted: saved.map((r: Any) => r.success), fetched, deleted: deleted.map((r: Any) => r.success),
+        left: left.map((c: Any) => c.LastName) };
+    }, { libs, login: { loginUrl: emulator!.url, username, password, securityToken, consumerKey, consumerSecret } });
+  }
+
+  const EXPECTED_WRITES: WriteOutcome = { compositeOk: true, inserted: [true, true], fetched: ['Belson', 'Dunn', 'Bighetti'],
+    deleted: [true, true], left: ['Belson'] };
+
   it('UMD: runs as the global rxforce on the global rxjs and queries the org', async () => {
     const page = await open('/umd.html');
     expect(await page.evaluate(() => typeof (window as unknown as { rxforce?: unknown }).rxforce)).toBe('object');
@@ -114,7 +155,13 @@ describe('the rxforce browser bundles in headless Chromium', () => {
     expect(outcome.typed).toEqual(['Initech', 'Globex', 'Acme']);
     expect(outcome.sharesRxjs).withContext('query$ returns the page\'s rxjs Observable').toBeTrue();
     expect(outcome.bundledRxjs).toBeFalse();
-  });
+  }, 120_000);
+
+  it('UMD: carries what rxforce/browser exports, and writes through Composite and the list operators', async () => {
+    const page = await open('/umd.html');
+    expect(await page.evaluate(`(() => { const rxforce = window.rxforce; return ${BUNDLE_EXPORTS}; })()`)).toEqual(ENTRY_EXPORTS);
+    expect(await writeThroughBundle(page, 'globals')).toEqual(EXPECTED_WRITES);
+  }, 120_000);
 
   it('ESM: imports from a module script, with rxjs resolved through an import map, and queries the org', async () => {
     const page = await open('/esm.html');
@@ -124,5 +171,12 @@ describe('the rxforce browser bundles in headless Chromium', () => {
     expect(outcome.typed).toEqual(['Initech', 'Globex', 'Acme']);
     expect(outcome.sharesRxjs).withContext('query$ returns the import map\'s rxjs Observable').toBeTrue();
     expect(outcome.bundledRxjs).toBeFalse();
-  });
+  }, 120_000);
+
+  it('ESM: carries what rxforce/browser exports, and writes through Composite and the list operators', async () => {
+    const page = await open('/esm.html');
+    await page.locator('body[data-ready="true"]').waitFor({ state: 'attached' });
+    expect(await page.evaluate(`(() => { const rxforce = window.libs.rxforce; return ${BUNDLE_EXPORTS}; })()`)).toEqual(ENTRY_EXPORTS);
+    expect(await writeThroughBundle(page, 'module')).toEqual(EXPECTED_WRITES);
+  }, 120_000);
 });

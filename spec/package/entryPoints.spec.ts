@@ -1,7 +1,7 @@
 /**
  * The package as users install it: each `exports` entry has an ES module and a CommonJS build with declarations for
  * each, resolves by package name through `import` and `require`, the bin points at a built file, and the
- * browser-safe entries (`rxforce`, `rxforce/promise`) reach no `node:` module, neither in src nor in the build.
+ * browser-safe entries (`rxforce`, `rxforce/browser`, `rxforce/promise`) reach no `node:` module, neither in src nor in the build.
  * The build checked is the one `npm pack` just made (spec/package/support/packed.ts), never whatever dist/ held.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -26,6 +26,7 @@ const ENTRIES: Record<string, string[]> = {
   'rxforce/emulator': ['startEmulator'],
   'rxforce/testing': ['createTestClient'],
   'rxforce/promise': ['fetch', 'save', 'deleteRecord', 'query', 'bulkQuery'],
+  'rxforce/browser': ['SalesforceClient', 'passwordLogin', 'defineSObject', 'sf', 'fetch$', 'query$', 'insertRecords', 'composite$'],
   'rxforce/angular': ['provideRxforce', 'RXFORCE_CLIENT', 'injectRxforceClient', 'rxforceClientToken', 'httpClientTransport',
     'RXFORCE_REQUEST', 'rxAction', 'toSignalState'],
   'rxforce/redis': ['redisLimiter', 'redisApiUsage', 'redisSessionCache'],
@@ -35,6 +36,7 @@ const ENTRIES: Record<string, string[]> = {
 const BROWSER_SAFE: Record<string, string[]> = {
   'src/index.ts': [],
   'src/promise.ts': [],
+  'src/browser.ts': [],
   'src/angular/index.ts': ['@angular/core', '@angular/common'],
 };
 
