@@ -25,7 +25,11 @@ export interface SyncWorkerOptions {
    * shares one concurrency limit and one API budget.
    */
   client: SalesforceClient;
-  /** The mirror every worker writes to (a Postgres sink from `rxforce/node`): rows and checkpoints, in one transaction. */
+  /**
+   * The mirror every worker writes to (a Postgres sink from `rxforce/node`): rows and checkpoints, in one transaction.
+   * Each round claims its object's stream first (`claim`), so a round that lost its stream cannot commit over the
+   * round that took it over.
+   */
   sink: ReplicationSink;
   /** The org the streams belong to (its id): with `queue`, what names the queue and the locks. */
   org: string;
@@ -72,7 +76,7 @@ export interface SyncJobEvent {
   state: 'started' | 'done' | 'skipped' | 'failed';
   /** On `started`: the job was recovered from a worker that stopped renewing its lock (died, or stalled past the lease). */
   takenOver?: boolean;
-  /** On `failed`: why. */
+  /** On `failed`: why (`StreamTakenOverError`: another worker took the stream over, and this round's commit was refused). */
   error?: unknown;
 }
 
@@ -217,19 +221,22 @@ export function syncWorker$(options: SyncWorkerOptions): Observable<SyncWorkerEv
       }
       try {
         emit({ type: 'job', object, jobId, state: 'started', ...(takenOver ? { takenOver: true } : {}) });
+        // fenced before the checkpoint is read: should this worker stall past its lease and the stream be taken over,
+        // its later commits are refused by the sink (StreamTakenOverError), whatever the locks in Redis say
+        const sink = s.sink.claim ? await s.sink.claim(object) : s.sink;
         await new Promise<void>((resolve, reject) => {
           const abort$ = new Subject<void>();
           let retries = 0;
           const handle = { abort: (reason: Error) => { reject(reason); abort$.next(); } };
           round = handle;
           rounds.add(handle);
-          replicate$(object, { ...s.replicate, client: s.client, checkpoint: s.sink, pollInterval: s.intervalMs, describeCache: describes }).pipe(
+          replicate$(object, { ...s.replicate, client: s.client, checkpoint: sink, pollInterval: s.intervalMs, describeCache: describes }).pipe(
             // one round: through the first round event (an initial load, or the changes since the checkpoint)
             takeWhile(e => e.type !== 'round', true),
             tap(e => {
               if (e.type === 'retry' && ++retries > s.maxRetries) throw e.error;
             }),
-            applyTo(s.sink),
+            applyTo(sink),
             takeUntil(abort$),
           ).subscribe({ next: emit, error: reject, complete: resolve });
         }).finally(() => { if (round) rounds.delete(round); });

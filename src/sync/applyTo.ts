@@ -25,6 +25,27 @@ export interface ReplicationSink extends CheckpointStore {
   status(): Promise<MirrorStatus[]>;
   /** Releases the connection; later calls reopen it. */
   close(): Promise<void>;
+  /**
+   * Takes over writing one object's stream and fences out every writer that claimed it before (a worker that stalled
+   * past its lease while another took its stream over). The sink returned writes that object only, and only while
+   * this claim is the latest: each `apply` and `save` checks the claim inside its own transaction, and after a newer
+   * claim it rejects with {@link StreamTakenOverError}, nothing of it committed. Claim before loading the checkpoint:
+   * a claim waits for a write in progress, so the new writer resumes from everything an earlier one committed. Its
+   * `close` releases nothing (the connection is this sink's). Sinks without it are not fenced.
+   */
+  claim?(object: string): Promise<ReplicationSink>;
+}
+
+/**
+ * A write refused because another writer claimed the object's stream after this one ({@link ReplicationSink.claim}):
+ * nothing of the refused batch was committed, and the newer writer's rows and checkpoint stand.
+ */
+export class StreamTakenOverError extends Error {
+  override readonly name = 'StreamTakenOverError';
+  constructor(readonly object: string, readonly claim: number, readonly latestClaim: number) {
+    super(`${object}: another writer took the stream over (claim ${latestClaim}; this writer holds claim ${claim}), so this ` +
+      'write was refused and nothing of it committed');
+  }
 }
 
 export interface ApplyOptions {

@@ -1,5 +1,7 @@
 import type pg from 'pg';
-import type { Checkpoint, MirrorStatus, ReplicationEvent, ReplicationSink, SyncField, SyncRecord } from '../../sync/index.js';
+import {
+  StreamTakenOverError, type Checkpoint, type MirrorStatus, type ReplicationEvent, type ReplicationSink, type SyncField, type SyncRecord,
+} from '../../sync/index.js';
 import { loadPeer } from './peer.js';
 import { CHECKPOINT_TABLE, checkName, fieldsWithIsDeleted, isLoadStart, LoadTracker, quote, sameNames, SEEN_TABLE } from './mirrorState.js';
 
@@ -38,7 +40,9 @@ const MAX_PARAMETERS = 65_535;
  * A Postgres mirror (`pg`, an optional peer: `npm install pg`): a table per object named after its API name, a column
  * per field with a real type (timestamptz, date, numeric, integer, boolean, jsonb for compound values, text), primary
  * key Id. Each batch is one transaction: rows go in as batched `INSERT … ON CONFLICT ("Id") DO UPDATE`, and the
- * checkpoint is stored in the same transaction. A field added later becomes a new column.
+ * checkpoint is stored in the same transaction. A field added later becomes a new column. `claim(object)` fences
+ * writers of one object's stream (distributed sync): the checkpoint row carries the latest claim, and a writer whose
+ * claim is no longer the latest has its transaction refused (`StreamTakenOverError`).
  *
  * @example
  * import { replicate$, applyTo } from 'rxforce';
@@ -67,7 +71,10 @@ export function postgresSink(connection: string | pg.PoolConfig, options: Postgr
       // an idle client's error (the server restarting) must not crash the process: the next query reports it
       p.on('error', () => undefined);
       try {
-        await p.query(`CREATE TABLE IF NOT EXISTS ${CHECKPOINT_TABLE} (object text PRIMARY KEY, checkpoint jsonb, updated_at timestamptz NOT NULL DEFAULT now())`);
+        // epoch: the latest claim on the object's stream (see `claim`); added to tables made before it existed
+        await p.query(`CREATE TABLE IF NOT EXISTS ${CHECKPOINT_TABLE} (object text PRIMARY KEY, checkpoint jsonb, ` +
+          'updated_at timestamptz NOT NULL DEFAULT now(), epoch bigint NOT NULL DEFAULT 0)');
+        await p.query(`ALTER TABLE ${CHECKPOINT_TABLE} ADD COLUMN IF NOT EXISTS epoch bigint NOT NULL DEFAULT 0`);
         await p.query(`CREATE TABLE IF NOT EXISTS ${SEEN_TABLE} (object text NOT NULL, id text NOT NULL, PRIMARY KEY (object, id))`);
       } catch (err) {
         await p.end().catch(() => undefined);
@@ -199,25 +206,67 @@ export function postgresSink(connection: string | pg.PoolConfig, options: Postgr
       'ON CONFLICT (object) DO UPDATE SET checkpoint = EXCLUDED.checkpoint, updated_at = EXCLUDED.updated_at', [cp.object, JSON.stringify(cp)]);
   };
 
-  return {
+  interface Fence { object: string; epoch: number }
+
+  /** One transaction; with a fence, it first checks (and locks) the object's latest claim and refuses a stale one. */
+  const transaction = async (fence: Fence | undefined, work: (c: pg.PoolClient) => Promise<void>): Promise<void> => {
+    const p = await open();
+    const c = await p.connect();
+    const saved = loads.snapshot();
+    const cached = new Map([...columns].map(([k, v]) => [k, new Map(v)]));
+    try {
+      await c.query('BEGIN');
+      if (fence) {
+        // the row lock orders this write and any claim: a claim made after this check waits for the commit
+        const res = await c.query<{ epoch: string }>(`SELECT epoch FROM ${CHECKPOINT_TABLE} WHERE lower(object) = lower($1) FOR UPDATE`, [fence.object]);
+        const latest = Number(res.rows[0]?.epoch ?? 0);
+        if (latest !== fence.epoch) throw new StreamTakenOverError(fence.object, fence.epoch, latest);
+      }
+      await work(c);
+      await c.query('COMMIT');
+      c.release();
+    } catch (err) {
+      // nothing was committed: forget what this batch taught us about tables and loads
+      loads.restore(saved);
+      columns = cached;
+      await c.query('ROLLBACK').then(() => c.release(), (rollbackErr: unknown) => c.release(rollbackErr as Error));
+      throw err;
+    }
+  };
+
+  const sink: ReplicationSink & { pool(): Promise<pg.Pool> } = {
     pool: open,
     async apply(events) {
+      await transaction(undefined, c => applyAll(c, events));
+    },
+    async claim(object) {
+      checkName(object);
       const p = await open();
-      const c = await p.connect();
-      const saved = loads.snapshot();
-      const cached = new Map([...columns].map(([k, v]) => [k, new Map(v)]));
-      try {
-        await c.query('BEGIN');
-        await applyAll(c, events);
-        await c.query('COMMIT');
-        c.release();
-      } catch (err) {
-        // nothing was committed: forget what this batch taught us about tables and loads
-        loads.restore(saved);
-        columns = cached;
-        await c.query('ROLLBACK').then(() => c.release(), (rollbackErr: unknown) => c.release(rollbackErr as Error));
-        throw err;
+      // one statement: waits for a fenced write in progress on the object, then outnumbers every earlier claim
+      const res = await p.query<{ epoch: string }>(
+        `WITH bumped AS (UPDATE ${CHECKPOINT_TABLE} SET epoch = epoch + 1 WHERE lower(object) = lower($1) RETURNING epoch) ` +
+        'SELECT epoch FROM bumped', [object]);
+      let epoch = res.rows[0] ? Number(res.rows[0].epoch) : undefined;
+      if (epoch === undefined) {
+        const inserted = await p.query<{ epoch: string }>(`INSERT INTO ${CHECKPOINT_TABLE} (object, checkpoint, epoch) VALUES ($1, NULL, 1) ` +
+          `ON CONFLICT (object) DO UPDATE SET epoch = ${CHECKPOINT_TABLE}.epoch + 1 RETURNING epoch`, [object]);
+        epoch = Number(inserted.rows[0].epoch);
       }
+      const fence: Fence = { object, epoch };
+      const only = (events: readonly ReplicationEvent[]) => {
+        const other = events.find(e => e.object.toLowerCase() !== object.toLowerCase());
+        if (other) throw new TypeError(`this sink was claimed for ${object}; it cannot write ${other.object}`);
+      };
+      return {
+        apply: async events => { only(events); await transaction(fence, c => applyAll(c, events)); },
+        save: async checkpoint => {
+          only([{ type: 'checkpoint', object: checkpoint.object, checkpoint }]);
+          await transaction(fence, c => saveCheckpoint(c, checkpoint));
+        },
+        load: o => sink.load(o),
+        status: () => sink.status(),
+        close: () => Promise.resolve(),
+      };
     },
     async load(object) {
       const p = await open();
@@ -245,4 +294,5 @@ export function postgresSink(connection: string | pg.PoolConfig, options: Postgr
       await p?.end();
     },
   };
+  return sink;
 }
