@@ -14,7 +14,7 @@
  *                                                from ENTRIES, the browser twins under src/ and SIDE_EFFECTS
  *   node scripts/package-entries.js check        fails when package.json differs from what they give
  *   node scripts/package-entries.js cjs-marker   marks dist/cjs as CommonJS (the package itself is "type": "module")
- *   node scripts/package-entries.js clean        removes the builds, so a packed tarball holds nothing stale
+ *   node scripts/package-entries.js clean        removes dist/, so a packed tarball holds nothing stale
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -104,7 +104,8 @@ function main(command) {
     mkdirSync(path.join(root, 'dist/cjs'), { recursive: true });
     writeFileSync(path.join(root, 'dist/cjs/package.json'), '{ "type": "commonjs" }\n');
   } else if (command === 'clean') {
-    for (const dir of ['esm', 'cjs', 'browser']) rmSync(path.join(root, 'dist', dir), { recursive: true, force: true });
+    // all of it: whatever else a tool left there (api-extractor's dist/api-report) would be packed too
+    rmSync(path.join(root, 'dist'), { recursive: true, force: true });
   } else {
     process.stderr.write('usage: node scripts/package-entries.js write | check | cjs-marker | clean\n');
     process.exitCode = 2;

@@ -41,6 +41,11 @@ describe('the packed tarball\'s contents', () => {
     for (const bundle of ['dist/browser/rxforce.esm.js', 'dist/browser/rxforce.umd.js']) expect(files).toContain(bundle);
   });
 
+  it('holds the builds and nothing else of dist/ (prepack starts from an empty dist/)', () => {
+    expect(files.filter(f => f.startsWith('dist/') && !/^dist\/(esm|cjs|browser)\//.test(f))).toEqual([]);
+    for (const build of ['esm', 'cjs', 'browser']) expect(files.some(f => f.startsWith(`dist/${build}/`))).withContext(build).toBeTrue();
+  });
+
   it('holds every file the README links to', () => {
     const links = relativeLinks(readFileSync(path.join(ROOT, 'README.md'), 'utf8'));
     expect(links.length).toBeGreaterThan(0);
