@@ -42,6 +42,11 @@ export interface ReplicationSink extends CheckpointStore {
  */
 export class StreamTakenOverError extends Error {
   override readonly name = 'StreamTakenOverError';
+  /**
+   * @param object the object whose stream was taken over
+   * @param claim the claim this writer holds
+   * @param latestClaim the claim that outnumbered it
+   */
   constructor(readonly object: string, readonly claim: number, readonly latestClaim: number) {
     super(`${object}: another writer took the stream over (claim ${latestClaim}; this writer holds claim ${claim}), so this ` +
       'write was refused and nothing of it committed');

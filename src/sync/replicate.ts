@@ -91,6 +91,7 @@ export interface ReplicateOptions extends SourceOptions {
 
 /** A describe as {@link ReplicateOptions.describeCache} keeps it: the result and the org's time when it was asked for. */
 export interface CachedDescribe {
+  /** The describe as Salesforce answered it. */
   describe: DescribeSObjectResult;
   /** The org's clock (epoch ms) no later than when the describe was answered. */
   orgTime: number;
@@ -98,7 +99,9 @@ export interface CachedDescribe {
 
 /** Where {@link replicate$} keeps describes between runs, by object API name. */
 export interface DescribeCache {
+  /** The describe kept for an object, if any. */
   get(object: string): CachedDescribe | undefined;
+  /** Keeps a describe just answered (it replaces the one kept before). */
   set(object: string, entry: CachedDescribe): unknown;
 }
 
