@@ -179,30 +179,19 @@ export class CsvByteChunkParser {
       if (this.pending.length > 0) { chunk = join(this.pending, chunk); this.pending = NO_BYTES; }
       if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);   // the BOM
     }
-    // where the first and the last record completed by this chunk end, the quote state carried from the last chunk
+    // where the first and the last record completed by this chunk end, the quote state carried from the last chunk:
+    // one pass over the bytes (a doubled quote toggles the state twice), no call per quote or line
     let first = -1;
     let last = -1;
     let inQuotes = this.inQuotes;
-    let lf = -1;
     const n = chunk.length;
-    for (let i = 0; i < n;) {
-      const q = chunk.indexOf(QUOTE, i);
-      if (inQuotes) {
-        if (q < 0) break;
-        inQuotes = false;
-        i = q + 1;
-        continue;
+    for (let i = 0; i < n; i++) {
+      const b = chunk[i];
+      if (b === QUOTE) inQuotes = !inQuotes;
+      else if (b === LF && !inQuotes) {
+        if (first < 0) first = i;
+        last = i;
       }
-      if (lf !== n && lf < i) { lf = chunk.indexOf(LF, i); if (lf < 0) lf = n; }
-      if (lf < n && (q < 0 || lf < q)) {
-        if (first < 0) first = lf;
-        last = lf;
-        i = lf + 1;
-        continue;
-      }
-      if (q < 0) break;
-      inQuotes = true;
-      i = q + 1;
     }
     this.inQuotes = inQuotes;
     if (last < 0) { this.pending = join(this.pending, chunk); return []; }
