@@ -73,4 +73,22 @@ describe('change tracking', () => {
     v.VersionData = new Blob(['two']);
     expect(changedFields(ContentVersion, v)).toEqual(['VersionData']);
   });
+
+  it('frozen records are tracked: one frozen after it was read, and one frozen before it was saved', () => {
+    const a = Object.freeze(read());
+    expect(changedFields(Account, a)).toEqual([]);
+    expect(Account.toWire(a, 'update', { onlyChanges: true })).toEqual({});
+    const b = Object.freeze({ Id: ID_A, Name: 'Frozen' });
+    markSynced(b);
+    expect(Account.toWire(b, 'update', { onlyChanges: true })).toEqual({});
+  });
+
+  it('tracking stays out of the record: keys, JSON and deep equality see only fields', () => {
+    const a = read() as Record<string, unknown>;
+    expect(Object.keys(a)).toEqual(['attributes', 'Id', 'Name', 'Tags__c', 'LastSeen__c', 'AnnualRevenue', 'CreatedDate', 'Owner']);
+    const copy = JSON.parse(JSON.stringify(a)) as Record<string, unknown>;
+    expect(Object.keys(copy)).toEqual(Object.keys(a));
+    expect({ ...a }).toEqual(a);
+    expect(changedFields(Account, { ...a })).toContain('Name');
+  });
 });

@@ -1,9 +1,11 @@
 import { filter, lastValueFrom, map, tap } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { ValidationError } from '../../src/client/errors.js';
+import { changedFields } from '../../src/model/index.js';
 import { fetchList, fetchList$ } from '../../src/operators/fetchList.js';
+import { updateList } from '../../src/operators/updateList.js';
 import { ok, type LoggedRequest } from '../../src/testing/index.js';
-import { Account, failed, fakeId, listClient, sizeOf } from './support/lists.js';
+import { Account, failed, fakeId, listClient, okResults, sizeOf } from './support/lists.js';
 
 const idsOf = (req: LoggedRequest) => (req.body as { ids: string[] }).ids;
 /** Answers every id but those in `missing`, which Salesforce reports as null. */
@@ -80,5 +82,35 @@ describe('fetchList$', () => {
     expect(badId).toEqual(jasmine.any(ValidationError));
     expect((badId as ValidationError).recordIndex).toBe(2);
     expect(sent.length).toBe(0);
+  });
+
+  it('gives plain records that remember what was read: an onlyChanges update sends only the field the caller changed', async () => {
+    const { client, requests: sent } = listClient(scheduler, (req) => (req.method === 'POST' ? ok(rows(req)) : ok(okResults(req))));
+    const [a, b] = (await fetchList(Account, [fakeId(1), fakeId(2)], { client })).map((r) => r.record!);
+    expect(a).toEqual({ Id: fakeId(1), Name: `N ${fakeId(1)}` });
+    expect(Object.keys(a)).toEqual(['Id', 'Name']);
+    expect(JSON.parse(JSON.stringify(a))).toEqual({ Id: fakeId(1), Name: `N ${fakeId(1)}` });
+    b.Name = 'Renamed';
+    const saved = await updateList(Account, [a, b], { client, onlyChanges: true });
+    expect(saved.map((r) => r.success)).toEqual([true, true]);
+    expect(sent.length).toBe(2);
+    expect((sent[1].body as { records: unknown[] }).records).toEqual([{ attributes: { type: 'Account' }, id: fakeId(2), Name: 'Renamed' }]);
+    // a copy is a new record that was never read: every field it holds is a change
+    expect(changedFields(Account, { ...a })).toEqual(['Id', 'Name']);
+    expect(changedFields(Account, a)).toEqual([]);
+  });
+
+  it('keeps records apart from the answer they came from: a route answering the same rows twice, changed in between', async () => {
+    const canned = [{ attributes: { type: 'Account', url: `/x/${fakeId(1)}` }, Id: fakeId(1), Name: 'First' }];
+    const { client } = listClient(scheduler, () => ok(canned));
+    const [first] = await fetchList(Account, [fakeId(1)], { client });
+    canned[0].Name = 'Changed on the server';
+    const [second] = await fetchList(Account, [fakeId(1)], { client });
+    expect(second.record?.Name).toBe('Changed on the server');
+    expect(changedFields(Account, second.record!)).toEqual([]);
+    // the first record was read as 'First', so the new name is a change for it
+    first.record!.Name = 'Changed on the server';
+    expect(changedFields(Account, first.record!)).toEqual(['Name']);
+    expect(canned[0].attributes).toEqual({ type: 'Account', url: `/x/${fakeId(1)}` });
   });
 });

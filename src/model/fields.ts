@@ -74,30 +74,35 @@ export class SfField<T, O extends boolean = false, N extends boolean = false, R 
     readonly def: FieldDef,
     /** zod schema of a non-null record value; what `validate` checks. */
     readonly schema: z.ZodMiniType<T>,
+    /**
+     * A quick test that accepts only values `schema` accepts (never more), so validation of a common value skips
+     * zod; a value it does not accept is checked by `schema`, which gives the reason. The `sf.*` kinds set it.
+     */
+    readonly accepts?: (value: unknown) => boolean,
   ) {}
 
   /** The field may be left undefined: not required on insert, and may be absent on read. */
   optional(): SfField<T, true, N, R, D> {
-    return new SfField({ ...this.def, optional: true }, this.schema);
+    return new SfField({ ...this.def, optional: true }, this.schema, this.accepts);
   }
 
   /** The field accepts null; null is sent as null and clears the field in Salesforce. */
   nullable(): SfField<T, O, true, R, D> {
-    return new SfField({ ...this.def, nullable: true }, this.schema);
+    return new SfField({ ...this.def, nullable: true }, this.schema, this.accepts);
   }
 
   /** `.optional().nullable()`: the usual shape of a non-required Salesforce field. */
   nullish(): SfField<T, true, true, R, D> {
-    return new SfField({ ...this.def, optional: true, nullable: true }, this.schema);
+    return new SfField({ ...this.def, optional: true, nullable: true }, this.schema, this.accepts);
   }
 
   /** A copy with this field's API name (used by `defineSObject`). */
   named(name: string): SfField<T, O, N, R, D> {
     const def: FieldDef = { ...this.def, name };
     if (def.kind === 'reference' && def.relationshipName === undefined) {
-      return new SfField({ ...def, relationshipName: relationshipNameOf(name) }, this.schema);
+      return new SfField({ ...def, relationshipName: relationshipNameOf(name) }, this.schema, this.accepts);
     }
-    return new SfField(def, this.schema);
+    return new SfField(def, this.schema, this.accepts);
   }
 }
 
@@ -190,67 +195,99 @@ function multiSchema(values: readonly string[], restricted: boolean): z.ZodMiniT
 const numberSchema = (what: string) => z.number({ error: expected(`a finite ${what}`) });
 
 /** Field kinds. Each returns a field with `.optional()`, `.nullable()` and `.nullish()`. */
+/** A field of an `sf.*` kind: its schema, and the quick test of the values that schema surely accepts. */
+function built<T, O extends boolean, N extends boolean, R extends boolean, D extends boolean>(def: FieldDef, schema: z.ZodMiniType<T>): SfField<T, O, N, R, D> {
+  return new SfField<T, O, N, R, D>(def, schema, quickAccept(def));
+}
+
+/**
+ * For each kind, a test that accepts a subset of what its zod schema accepts (the common, valid values), without
+ * zod's result objects: this runs for every field of every record a list or bulk write validates.
+ */
+function quickAccept(def: FieldDef): ((value: unknown) => boolean) | undefined {
+  const { length } = def;
+  switch (def.kind) {
+    case 'string': case 'textarea': case 'email': case 'url': case 'phone':
+      return length === undefined
+        ? (v) => typeof v === 'string'
+        : (v) => typeof v === 'string' && v.length <= length;
+    case 'picklist': {
+      if (!def.restricted) return (v) => typeof v === 'string';
+      const allowed = new Set(def.values);
+      return (v) => typeof v === 'string' && allowed.has(v);
+    }
+    case 'id': case 'reference': return isValidId;
+    case 'boolean': return (v) => typeof v === 'boolean';
+    case 'int': return (v) => Number.isSafeInteger(v);
+    case 'double': case 'currency': case 'percent': return (v) => Number.isFinite(v);
+    case 'date': return (v) => typeof v === 'string' && isDateString(v);
+    case 'datetime': return (v) => v instanceof Date && !Number.isNaN(v.getTime());
+    case 'time': return (v) => typeof v === 'string' && TIME_RE.test(v);
+    default: return undefined; // multipicklist, blob: zod checks them
+  }
+}
+
 export const sf = {
   /** The record Id: read-only, sent only on update (as the record to change). */
-  id: () => new SfField<string, false, false, true, false>(makeDef('id', { readonly: true }), idSchema('Id')),
+  id: () => built<string, false, false, true, false>(makeDef('id', { readonly: true }), idSchema('Id')),
 
   string: <const O extends TextOpts<string>>(opts?: O) =>
-    new SfField<string, false, false, RoOf<O>, DefOf<O>>(
+    built<string, false, false, RoOf<O>, DefOf<O>>(
       makeDef('string', opts, lengthOf(opts)), text(opts?.length)),
   textarea: <const O extends TextOpts<string>>(opts?: O) =>
-    new SfField<string, false, false, RoOf<O>, DefOf<O>>(
+    built<string, false, false, RoOf<O>, DefOf<O>>(
       makeDef('textarea', opts, lengthOf(opts)), text(opts?.length)),
   email: <const O extends TextOpts<string>>(opts?: O) =>
-    new SfField<string, false, false, RoOf<O>, DefOf<O>>(
+    built<string, false, false, RoOf<O>, DefOf<O>>(
       makeDef('email', opts, { length: opts?.length ?? 80 }), text(opts?.length ?? 80)),
   url: <const O extends TextOpts<string>>(opts?: O) =>
-    new SfField<string, false, false, RoOf<O>, DefOf<O>>(
+    built<string, false, false, RoOf<O>, DefOf<O>>(
       makeDef('url', opts, { length: opts?.length ?? 255 }), text(opts?.length ?? 255)),
   phone: <const O extends TextOpts<string>>(opts?: O) =>
-    new SfField<string, false, false, RoOf<O>, DefOf<O>>(
+    built<string, false, false, RoOf<O>, DefOf<O>>(
       makeDef('phone', opts, { length: opts?.length ?? 40 }), text(opts?.length ?? 40)),
 
   /** A picklist. Unrestricted picklists accept any string (typed with the listed values for completion). */
   picklist: <const V extends readonly string[], const O extends PicklistOpts<string> = NoOpts>(values: V, opts?: O) =>
-    new SfField<PickValue<V, O>, false, false, RoOf<O>, DefOf<O>>(
+    built<PickValue<V, O>, false, false, RoOf<O>, DefOf<O>>(
       makeDef('picklist', opts, { values, restricted: opts?.restricted ?? false }),
       picklistSchema(values, opts?.restricted ?? false) as z.ZodMiniType<PickValue<V, O>>),
   /** A multi-select picklist: `string[]` in records, `;`-joined on the wire. */
   multipicklist: <const V extends readonly string[], const O extends PicklistOpts<string[]> = NoOpts>(values: V, opts?: O) =>
-    new SfField<PickValue<V, O>[], false, false, RoOf<O>, DefOf<O>>(
+    built<PickValue<V, O>[], false, false, RoOf<O>, DefOf<O>>(
       makeDef('multipicklist', opts, { values, restricted: opts?.restricted ?? false }),
       multiSchema(values, opts?.restricted ?? false) as z.ZodMiniType<PickValue<V, O>[]>),
 
   boolean: <const O extends Flags<boolean>>(opts?: O) =>
-    new SfField<boolean, false, false, RoOf<O>, DefOf<O>>(makeDef('boolean', opts), z.boolean({ error: expected('a boolean') })),
+    built<boolean, false, false, RoOf<O>, DefOf<O>>(makeDef('boolean', opts), z.boolean({ error: expected('a boolean') })),
   int: <const O extends Flags<number>>(opts?: O) =>
-    new SfField<number, false, false, RoOf<O>, DefOf<O>>(makeDef('int', opts), z.int({ error: expected('an integer') })),
+    built<number, false, false, RoOf<O>, DefOf<O>>(makeDef('int', opts), z.int({ error: expected('an integer') })),
   double: <const O extends Flags<number>>(opts?: O) =>
-    new SfField<number, false, false, RoOf<O>, DefOf<O>>(makeDef('double', opts), numberSchema('number')),
+    built<number, false, false, RoOf<O>, DefOf<O>>(makeDef('double', opts), numberSchema('number')),
   currency: <const O extends Flags<number>>(opts?: O) =>
-    new SfField<number, false, false, RoOf<O>, DefOf<O>>(makeDef('currency', opts), numberSchema('number')),
+    built<number, false, false, RoOf<O>, DefOf<O>>(makeDef('currency', opts), numberSchema('number')),
   percent: <const O extends Flags<number>>(opts?: O) =>
-    new SfField<number, false, false, RoOf<O>, DefOf<O>>(makeDef('percent', opts), numberSchema('number')),
+    built<number, false, false, RoOf<O>, DefOf<O>>(makeDef('percent', opts), numberSchema('number')),
 
   /** A date: the string 'YYYY-MM-DD' in records and on the wire, so no time zone can shift it. */
   date: <const O extends Flags<string>>(opts?: O) =>
-    new SfField<string, false, false, RoOf<O>, DefOf<O>>(makeDef('date', opts),
+    built<string, false, false, RoOf<O>, DefOf<O>>(makeDef('date', opts),
       z.string({ error: expected("a 'YYYY-MM-DD' string") }).check(z.refine(isDateString, {
         error: (iss: { input?: unknown }) => `malformed date '${String(iss.input)}' (expected YYYY-MM-DD)`,
       }))),
   /** A date-time: a `Date` in records, `2013-05-20T20:49:32.000+0000` on the wire. */
   datetime: <const O extends Flags<Date>>(opts?: O) =>
-    new SfField<Date, false, false, RoOf<O>, DefOf<O>>(makeDef('datetime', opts), z.date({ error: expected('a valid Date') })),
+    built<Date, false, false, RoOf<O>, DefOf<O>>(makeDef('datetime', opts), z.date({ error: expected('a valid Date') })),
   /** A time of day: 'HH:mm:ss.SSSZ' (shorter 'HH:mm' / 'HH:mm:ss' forms are accepted and completed). */
   time: <const O extends Flags<string>>(opts?: O) =>
-    new SfField<string, false, false, RoOf<O>, DefOf<O>>(makeDef('time', opts),
+    built<string, false, false, RoOf<O>, DefOf<O>>(makeDef('time', opts),
       z.string({ error: expected("an 'HH:mm:ss.SSSZ' string") }).check(z.regex(TIME_RE, {
         error: (iss: { input?: unknown }) => `malformed time '${String(iss.input)}' (expected HH:mm:ss.SSSZ)`,
       }))),
 
   /** A lookup or master-detail: an Id of one of `referenceTo`. */
   reference: <const O extends Flags<string> & { relationshipName?: string }>(referenceTo: string | readonly string[], opts?: O) =>
-    new SfField<string, false, false, RoOf<O>, DefOf<O>>(
+    built<string, false, false, RoOf<O>, DefOf<O>>(
       makeDef('reference', opts, {
         referenceTo: typeof referenceTo === 'string' ? [referenceTo] : [...referenceTo],
         ...(opts?.relationshipName !== undefined ? { relationshipName: opts.relationshipName } : {}),
@@ -263,7 +300,7 @@ export const sf = {
    * string already base64-encoded.
    */
   blob: <const O extends Flags<string | Uint8Array | Blob>>(opts?: O) =>
-    new SfField<string | Uint8Array | Blob, false, false, RoOf<O>, DefOf<O>>(makeDef('blob', opts),
+    built<string | Uint8Array | Blob, false, false, RoOf<O>, DefOf<O>>(makeDef('blob', opts),
       z.custom<string | Uint8Array | Blob>(isBlobContent, { error: expected('a base64 string, a Uint8Array or a Blob') })),
 };
 

@@ -51,20 +51,28 @@ function check(ctx: ModelInternals, opts: ToWireOptions, f: FieldDef, value: unk
     if (!f.nullable) throw failure(ctx, opts, f.name, 'null is not allowed (the field is not declared nullable)');
     return;
   }
-  const result = ctx.builder(f.name)!.schema.safeParse(value);
+  const builder = ctx.builder(f.name)!;
+  if (builder.accepts?.(value)) return;
+  const result = builder.schema.safeParse(value);
   if (!result.success) throw failure(ctx, opts, f.name, result.error.issues[0]?.message ?? 'invalid value');
 }
 
-/** Validates `record` for `op` and returns the wire body (throws ValidationError on the first problem). */
-export function serialize(ctx: ModelInternals, record: unknown, op: WriteOp, opts: ToWireOptions = {}): Record<string, unknown> {
-  // no closures per call: this runs once per record of every list and bulk write
+/**
+ * Validates `record` for `op` and returns the wire body (throws ValidationError on the first problem).
+ * @param out where the fields are written (a collection entry that already holds its `attributes`); a new object
+ *   by default
+ */
+export function serialize(ctx: ModelInternals, record: unknown, op: WriteOp, opts: ToWireOptions = {},
+  out: Record<string, unknown> = {}): Record<string, unknown> {
+  // no closures and no Set per call: this runs once per record of every list and bulk write
   const { model } = ctx;
   if (!isPlainRecord(record)) throw failure(ctx, opts, undefined, `a record must be a plain object, got ${describeValue(record)}`);
 
   const fromServer = snapshotOf(record);
   const snapshot = opts.onlyChanges ? fromServer : undefined;
-  const out: Record<string, unknown> = {};
-  const seen = op === 'insert' || op === 'update' ? new Set<string>() : undefined;
+  let sawId = false;
+  /** Fields given but not sent because they still hold the REST path of a blob (insert: neither default nor missing). */
+  let blobPaths: string[] | undefined;
   let changes = 0;
 
   for (const key in record) {
@@ -73,8 +81,8 @@ export function serialize(ctx: ModelInternals, record: unknown, op: WriteOp, opt
     if (value === undefined || META_KEYS.has(key)) continue;
     const f = model.field(key);
     if (f) {
-      seen?.add(f.name);
       if (f.kind === 'id') {
+        sawId = true;
         if (op === 'insert' && value !== null) {
           throw failure(ctx, opts, 'Id', 'Id is set on insert; Salesforce assigns Ids (use update or upsert on Id to ' +
             'write the record it names, or drop Id to create a copy)');
@@ -85,7 +93,11 @@ export function serialize(ctx: ModelInternals, record: unknown, op: WriteOp, opt
         out.Id = value;
         continue;
       }
-      if (!sendable(f, op) || (f.kind === 'blob' && isBlobPath(value))) continue;
+      if (!sendable(f, op)) continue;
+      if (f.kind === 'blob' && isBlobPath(value)) {
+        (blobPaths ??= []).push(f.name);
+        continue;
+      }
       check(ctx, opts, f, value);
       const wire = toWireValue(f, value);
       if (snapshot !== undefined && f.name in snapshot && sameWire(snapshot[f.name], wire)) continue;
@@ -114,11 +126,12 @@ export function serialize(ctx: ModelInternals, record: unknown, op: WriteOp, opt
     changes++;
   }
 
-  if (op === 'update' && !seen!.has('Id') && model.field('Id')) throw failure(ctx, opts, 'Id', 'Id is required for update');
+  if (op === 'update' && !sawId && model.field('Id')) throw failure(ctx, opts, 'Id', 'Id is required for update');
   if (op === 'insert') {
     for (const name of model.fieldNames) {
       const f = model.fields[name]!;
-      if (seen!.has(name) || !f.createable) continue;
+      // a createable field given a value was either written to `out` under its name, or thrown for, or is a blob path
+      if (!f.createable || Object.prototype.hasOwnProperty.call(out, name) || blobPaths?.includes(name)) continue;
       if (f.hasDefault) {
         const value = typeof f.default === 'function' ? (f.default as () => unknown)() : f.default;
         check(ctx, opts, f, value);

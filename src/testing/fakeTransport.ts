@@ -80,9 +80,26 @@ function unrouted(req: LoggedRequest): CannedResponse {
 function toResponse(canned: CannedResponse, req: TransportRequest): SfResponse<unknown> {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(canned.headers ?? {})) headers[k.toLowerCase()] = v;
-  const res: SfResponse<unknown> = { status: canned.status, headers, data: canned.data, method: req.method, url: req.url };
+  const res: SfResponse<unknown> = { status: canned.status, headers, data: fresh(canned.data), method: req.method, url: req.url };
   if (!isSuccessStatus(canned.status)) throw errorFromResponse(res);
   return res;
+}
+
+/**
+ * A JSON-like body as a new value for every response, as a body parsed off the wire is: the client may keep what a
+ * response gave it (a read record keeps its row for change tracking), so a route answering the same object twice,
+ * or a test changing it after the answer, must not reach into records already read. Anything else (bytes, streams)
+ * is passed as it is.
+ */
+function fresh(data: unknown): unknown {
+  if (data === null || typeof data !== 'object') return data;
+  const proto = Object.getPrototypeOf(data);
+  if (!Array.isArray(data) && proto !== Object.prototype && proto !== null) return data;
+  try {
+    return structuredClone(data);
+  } catch {
+    return data; // holds something that cannot be cloned (a function): as it is
+  }
 }
 
 function toLogged(req: TransportRequest, scheduler?: SchedulerLike): LoggedRequest {

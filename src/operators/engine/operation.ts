@@ -2,6 +2,7 @@ import { defer, filter, from, lastValueFrom, map, tap, type Observable, type Ope
 import { resolveClient } from '../../client/client.js';
 import { ValidationError } from '../../util/errors.js';
 import { markSynced, type SObjectModel } from '../../model/index.js';
+import { markSent } from '../../model/tracking.js';
 import { invalid } from '../../sources/internal/invalid.js';
 import { collectionEngine } from './engine.js';
 import { DEFAULTS, type CollectionKind, type ListComplete, type ListEvent, type ListOptions, type ListProgress, type Prepared } from '../../sources/collections/types.js';
@@ -115,9 +116,8 @@ export function trackSaved(item: Prepared, id: string | null, op: 'insert' | 'up
     if ('attributes' in record) markSynced(record);
     return;
   }
-  const { id: _id, ...sent } = item.payload as Record<string, unknown>;
-  if (id) sent.Id = id;
-  markSynced(record, sent);
+  // the entry's `id` key names the record to update, it is not a field; the Id the server answered is marked
+  markSent(record, item.model, item.payload as Record<string, unknown>, id, 'id');
 }
 
 export type { SObjectModel };

@@ -1,6 +1,6 @@
 import { map } from 'rxjs';
 import type { RecordOf, SObjectModel } from '../../model/index.js';
-import { reviveRecord } from '../internal/revive.js';
+import { reviverOf } from '../internal/revive.js';
 import { notAttempted, requestFailed } from './results.js';
 import { DEFAULTS, type CollectionKind, type FetchResult, type Prepared } from './types.js';
 
@@ -14,6 +14,7 @@ export function fetchKind<M extends SObjectModel<any>>(model: M): CollectionKind
     const { errors } = never ? notAttempted(id, error) : requestFailed(id, error);
     return { id, found: false, record: null, errors };
   };
+  const revive = reviverOf(model);
   return {
     maxBatchSize: DEFAULTS.maxFetchBatchSize,
     chunked: false,
@@ -34,11 +35,14 @@ export function fetchKind<M extends SObjectModel<any>>(model: M): CollectionKind
             if (!Array.isArray(rows) || rows.length !== ids.length) {
               throw new Error(`sObject Collections retrieve answered ${Array.isArray(rows) ? rows.length : 'no'} rows for ${ids.length} ids`);
             }
-            const results = rows.map((row, i): R =>
-              row === null || typeof row !== 'object'
+            // a loop, not map with a closure: this runs for every id of the batch
+            const results = new Array<R>(rows.length);
+            for (let i = 0; i < rows.length; i++) {
+              const row: unknown = rows[i];
+              results[i] = row === null || typeof row !== 'object'
                 ? { id: ids[i], found: false, record: null, errors: [NOT_FOUND] }
-                : { id: ids[i], found: true, record: reviveRecord(model, row as Record<string, unknown>) as RecordOf<M> },
-            );
+                : { id: ids[i], found: true, record: revive(row as Record<string, unknown>) as RecordOf<M> };
+            }
             return { results, attempts: 1 };
           }),
         );

@@ -1,4 +1,5 @@
 import type { SObjectModel } from '../../model/index.js';
+import { hooksOf } from '../../model/internal.js';
 import { keyPrefixOf } from '../../util/ids.js';
 import { binaryOf } from '../internal/blob.js';
 import { invalid } from '../internal/invalid.js';
@@ -18,8 +19,10 @@ function typeTag(record: Row): string | undefined {
 
 /** The model of one record: the only one, or the one its `attributes.type` names. */
 export function modelOf(models: Models, record: Row, index: number): SObjectModel<any> {
-  const list = Array.isArray(models) ? (models as readonly SObjectModel<any>[]) : [models as SObjectModel<any>];
   const tag = typeTag(record);
+  // one model and an untagged record, the common case: no list to build
+  if (tag === undefined && !Array.isArray(models)) return models as SObjectModel<any>;
+  const list = Array.isArray(models) ? (models as readonly SObjectModel<any>[]) : [models as SObjectModel<any>];
   if (tag === undefined) {
     if (list.length === 1) return list[0];
     throw invalid(`records of several types share this stream, so each needs attributes.type (one of ${list.map((m) => m.apiName).join(', ')})`, {
@@ -48,6 +51,17 @@ export function externalIdFieldOf(model: SObjectModel<any>, externalIdField: str
   return name;
 }
 
+/**
+ * The `attributes` of a collection entry, one frozen object per sObject type (it is only ever serialized), instead of
+ * one per record.
+ */
+const attributesByType = new Map<string, Readonly<{ type: string }>>();
+function attributesOf(type: string): Readonly<{ type: string }> {
+  let attributes = attributesByType.get(type);
+  if (!attributes) attributesByType.set(type, (attributes = Object.freeze({ type })));
+  return attributes;
+}
+
 export interface SaveInput {
   op: 'insert' | 'update' | 'upsert';
   models: Models;
@@ -71,6 +85,15 @@ export function prepareSave(input: SaveInput, raw: unknown, index: number): Prep
   const plain: Row = tagged ? Object.fromEntries(Object.entries(record).filter(([k]) => k !== 'attributes')) : record;
 
   const onlyChanges = input.op === 'update' && !!input.onlyChanges;
+  const hooks = hooksOf(model);
+  if (input.op === 'insert' && hooks) {
+    // a create's entry is `{ attributes, …fields }`: the model writes the fields straight into it, and the record's
+    // model is remembered when the save succeeds (markSent), not here
+    const entry: Row = { attributes: attributesOf(type) };
+    hooks.serialize(plain, 'insert', { index }, entry);
+    if (binaryOf(model, plain)) return { index, type, model, record, payload: { id: undefined }, alone: true };
+    return { index, type, model, record, payload: entry };
+  }
   const wire = model.toWire(plain, input.op, { index, onlyChanges });
   let id: string | undefined;
   if (input.op === 'update') id = checkedId(model, plain.Id, index);
@@ -91,7 +114,7 @@ export function prepareSave(input: SaveInput, raw: unknown, index: number): Prep
     return { index, type, model, record, payload: { id }, settled };
   }
   // built key by key (no spreads): this runs once per record of every list write
-  const entry: Row = { attributes: { type } };
+  const entry: Row = { attributes: attributesOf(type) };
   if (id !== undefined) entry[input.op === 'upsert' ? 'Id' : 'id'] = id;
   for (const k in wire) entry[k] = wire[k];
   return { index, type, model, record, payload: entry };
