@@ -10,7 +10,9 @@
  * Every timed run is repeated (`BENCH_REPEAT`, default 5), the contenders taking turns within a round, and the median
  * is reported with the fastest and slowest runs in the row name so the spread is visible. Ratios are of wall time,
  * the median of the per-round ratios: rxforce ÷ measured ideal (what the library costs; aims ≤ 1.15 for inserts,
- * ≤ 1.2 for fetches), rxforce ÷ latency-only bound, and jsforce ÷ rxforce.
+ * ≤ 1.2 for fetches), rxforce ÷ latency-only bound, and jsforce ÷ rxforce. Beside the wall times, the client's CPU time
+ * per run (this process's; the emulator has its own) for rxforce and the measured ideal, which a busy machine
+ * sways less than wall time.
  *
  *   node --import tsx bench/lists.ts
  */
@@ -43,10 +45,14 @@ const Account = defineSObject('Account', {
 const rows = (tag: string) =>
   Array.from({ length: SIZE }, (_v, i) => ({ Name: `${tag} ${i}`, Industry: i % 3 ? 'Energy' : 'Technology', Phone: `+1 555 ${String(i).padStart(7, '0')}` }));
 
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+/** Wall time and this process's CPU time (the client's: the emulator runs in a child process) of one run. */
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; cpuMs: number; value: T }> {
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const value = await fn();
-  return { ms: performance.now() - started, value };
+  const ms = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  return { ms, cpuMs: (used.user + used.system) / 1000, value };
 }
 
 interface Spread { median: number; min: number; max: number }
@@ -62,13 +68,14 @@ function spreadOf(xs: number[]): Spread {
  * Runs every contender once per round, `REPEAT` rounds, so a change in the machine's load falls on all of them
  * alike: each contender's times, and the last round's values (for checks).
  */
-async function interleaved<K extends string>(contenders: Record<K, (run: number) => Promise<unknown>>): Promise<Record<K, { ms: number[]; value: unknown }>> {
-  const out = {} as Record<K, { ms: number[]; value: unknown }>;
-  for (const k of Object.keys(contenders) as K[]) out[k] = { ms: [], value: undefined };
+async function interleaved<K extends string>(contenders: Record<K, (run: number) => Promise<unknown>>): Promise<Record<K, { ms: number[]; cpuMs: number[]; value: unknown }>> {
+  const out = {} as Record<K, { ms: number[]; cpuMs: number[]; value: unknown }>;
+  for (const k of Object.keys(contenders) as K[]) out[k] = { ms: [], cpuMs: [], value: undefined };
   for (let i = 0; i < REPEAT; i++) {
     for (const k of Object.keys(contenders) as K[]) {
-      const { ms, value } = await timed(() => contenders[k](i));
+      const { ms, cpuMs, value } = await timed(() => contenders[k](i));
       out[k].ms.push(ms);
+      out[k].cpuMs.push(cpuMs);
       out[k].value = value;
     }
   }
@@ -201,7 +208,7 @@ export async function run(): Promise<BenchResult[]> {
     /** Per-round ratios a ÷ b: each from one round, where both met the same load. */
     const ratios = (a: number[], b: number[]) => spreadOf(a.map((x, i) => x / b[i]));
     const span = (r: Spread) => `${r.min.toFixed(2)}–${r.max.toFixed(2)}`;
-    const rows_ = (what: string, trips: number, latencyIdeal: number, t: Record<'rx' | 'raw' | 'js', { ms: number[] }>, rxName: string, jsName: string): BenchResult[] => {
+    const rows_ = (what: string, trips: number, latencyIdeal: number, t: Record<'rx' | 'raw' | 'js', { ms: number[]; cpuMs: number[] }>, rxName: string, jsName: string): BenchResult[] => {
       const rx = spreadOf(t.rx.ms);
       const raw = spreadOf(t.raw.ms);
       const js = spreadOf(t.js.ms);
@@ -213,6 +220,10 @@ export async function run(): Promise<BenchResult[]> {
           value: round(raw.median), unit: 'ms', ratio: round(raw.median / latencyIdeal), runs: REPEAT },
         { name: `${rxName} (${ms(rx)}; per-round ratios ${span(rxRaw)}) (÷ measured ideal)`, value: round(rx.median), unit: 'ms', ratio: round(rxRaw.median), runs: REPEAT },
         { name: `${rxName} (÷ latency-only bound)`, value: round(rx.median), unit: 'ms', ratio: round(rx.median / latencyIdeal), runs: REPEAT },
+        // the client's own CPU time per run: what the library costs, less swayed by the machine's load than wall time
+        { name: `client CPU, raw axios ${what} ${SIZE} (runs ${span(spreadOf(t.raw.cpuMs))} ms)`, value: round(spreadOf(t.raw.cpuMs).median), unit: 'ms', runs: REPEAT },
+        { name: `client CPU, ${rxName} (runs ${span(spreadOf(t.rx.cpuMs))} ms; per-round ratios ${span(ratios(t.rx.cpuMs, t.raw.cpuMs))}) (÷ raw axios's)`,
+          value: round(spreadOf(t.rx.cpuMs).median), unit: 'ms', ratio: round(ratios(t.rx.cpuMs, t.raw.cpuMs).median), runs: REPEAT },
         { name: `${jsName} (${ms(js)}; per-round ratios ${span(jsRx)}) (÷ rxforce)`, value: round(js.median), unit: 'ms', ratio: round(jsRx.median), runs: REPEAT },
       ];
     };
