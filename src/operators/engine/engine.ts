@@ -10,6 +10,8 @@ export interface EngineOptions {
   concurrency: number;
   continueOnError: boolean;
   total?: number;
+  /** The number of records, when known before the first one arrives (the array forms). */
+  size?: number;
 }
 
 /**
@@ -20,7 +22,9 @@ export interface EngineOptions {
 export function collectionEngine<R>(kind: CollectionKind<R>, opts: EngineOptions): OperatorFunction<Prepared, ListEvent<R>> {
   return (prepared$) =>
     defer(() => {
-      const results: R[] = [];
+      // sized up front when the count is known: batches settle out of order, and a write far past the end of an
+      // empty array would turn it into a slow dictionary
+      const results: R[] = opts.size !== undefined ? new Array<R>(opts.size) : [];
       let count = 0;
       let done = 0;
       let failed = 0;

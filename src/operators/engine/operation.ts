@@ -78,10 +78,15 @@ export function preparedList<R>(
 ): Observable<ListEvent<R>> {
   const checked = checkOptions(opts, spec.maxBatchSize, spec.defaultBatchSize);
   const kind = spec.kind(checked);
-  const prepared = inputs.map((input, j) => ({ ...spec.prepare(input, positions ? positions[j] : j), index: j }));
+  const prepared = inputs.map((input, j) => {
+    // prepare gives a new object each call: it is renumbered in place rather than copied (once per record)
+    const item = spec.prepare(input, positions ? positions[j] : j);
+    item.index = j;
+    return item;
+  });
   return defer(() => {
     const client = resolveClient(opts.client);
-    return from(prepared).pipe(collectionEngine(kind, { client, ...checked, total: opts.total ?? prepared.length }));
+    return from(prepared).pipe(collectionEngine(kind, { client, ...checked, total: opts.total ?? prepared.length, size: prepared.length }));
   });
 }
 
