@@ -163,57 +163,55 @@ describe('rxforce sync', () => {
       return { child, out, exited, lock, id: account.Id, name, watermark };
     }
 
-    it('the first interrupt waits for the batch in hand, commits it with its checkpoint and exits 0', async () => {
-      const db = await createTestDatabase(postgresUrl());
-      let daemon: Awaited<ReturnType<typeof blockedDaemon>> | undefined;
-      try {
-        daemon = await blockedDaemon(db.url);
-        const { child, out, exited, lock } = daemon;
-        child.kill('SIGINT');
-        await new Promise(r => setTimeout(r, 500));
-        expect(child.exitCode).withContext(out.stderr).toBeNull();
-        await lock.query('ROLLBACK');
-        const [code] = await exited;
-        expect(code).withContext(out.stderr).toBe(0);
-        expect(out.stderr).toContain('rxforce: sync stopped; the mirror in');
-        const { rows } = await lock.query<{ Name: string; s: Date }>('SELECT "Name", "SystemModstamp" AS s FROM "Account" WHERE "Id" = $1', [daemon.id]);
-        expect(rows.map(r => r.Name)).toEqual([daemon.name]);
-        // the round's checkpoint was committed with the change: it remembers the change, at its stamp, as applied
-        const seen = (await lock.query<{ s: Record<string, string[]> }>("SELECT checkpoint->'seen' AS s FROM _rxforce_checkpoints WHERE object = 'Account'")).rows[0]!.s;
-        expect(Object.keys(seen).filter(stamp => seen[stamp]!.includes(daemon!.id))).toEqual([rows[0]!.s.toISOString()]);
-        expect(Date.parse(await storedWatermark(lock))).toBeGreaterThanOrEqual(Date.parse(daemon.watermark));
-      } finally {
-        if (daemon?.child.exitCode === null) daemon.child.kill('SIGKILL');
-        await daemon?.lock.end().catch(() => undefined);
-        await db.drop();
-      }
-    }, 120_000);
+    type BlockedDaemon = Awaited<ReturnType<typeof blockedDaemon>>;
 
-    it('a second interrupt exits at once with 130, saying where the mirror stands; the next run catches up', async () => {
+    /**
+     * Blocks a daemon on a fresh database (`blockedDaemon`), interrupts it once and checks it is still running (it
+     * waits for the batch in hand), then runs `check`; the daemon, the lock and the database go afterwards.
+     */
+    async function afterFirstInterrupt(check: (daemon: BlockedDaemon, url: string) => Promise<void>) {
       const db = await createTestDatabase(postgresUrl());
-      let daemon: Awaited<ReturnType<typeof blockedDaemon>> | undefined;
+      let daemon: BlockedDaemon | undefined;
       try {
         daemon = await blockedDaemon(db.url);
-        const { child, out, exited, lock } = daemon;
-        child.kill('SIGINT');
+        daemon.child.kill('SIGINT');
         await new Promise(r => setTimeout(r, 500));
-        expect(child.exitCode).withContext(out.stderr).toBeNull();
-        child.kill('SIGTERM');
-        const [code, signal] = await exited;
-        expect([code, signal]).withContext(out.stderr).toEqual([130, null]);
-        const shown = db.url.replace(/^([a-z]+:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
-        expect(out.stderr.trim().split('\n').at(-1)).toBe(`rxforce: interrupted again: sync stopped at once; the batch in hand was not `
-          + `committed, and the mirror in ${shown} holds every change up to its last stored checkpoint, from which the next run resumes`);
-        await lock.query('ROLLBACK');
-        const again = await rxforce(['sync', 'Account', '--to', db.url, '--once'], env);
-        expect(again.code).withContext(again.stderr).toBe(0);
-        const { rows } = await lock.query<{ Name: string }>('SELECT "Name" FROM "Account" WHERE "Id" = $1', [daemon.id]);
-        expect(rows).toEqual([{ Name: daemon.name }]);
+        expect(daemon.child.exitCode).withContext(daemon.out.stderr).toBeNull();
+        await check(daemon, db.url);
       } finally {
         if (daemon?.child.exitCode === null) daemon.child.kill('SIGKILL');
         await daemon?.lock.end().catch(() => undefined);
         await db.drop();
       }
-    }, 120_000);
+    }
+
+    it('the first interrupt waits for the batch in hand, commits it with its checkpoint and exits 0', () => afterFirstInterrupt(async daemon => {
+      const { out, exited, lock } = daemon;
+      await lock.query('ROLLBACK');
+      const [code] = await exited;
+      expect(code).withContext(out.stderr).toBe(0);
+      expect(out.stderr).toContain('rxforce: sync stopped; the mirror in');
+      const { rows } = await lock.query<{ Name: string; s: Date }>('SELECT "Name", "SystemModstamp" AS s FROM "Account" WHERE "Id" = $1', [daemon.id]);
+      expect(rows.map(r => r.Name)).toEqual([daemon.name]);
+      // the round's checkpoint was committed with the change: it remembers the change, at its stamp, as applied
+      const seen = (await lock.query<{ s: Record<string, string[]> }>("SELECT checkpoint->'seen' AS s FROM _rxforce_checkpoints WHERE object = 'Account'")).rows[0]!.s;
+      expect(Object.keys(seen).filter(stamp => seen[stamp]!.includes(daemon.id))).toEqual([rows[0]!.s.toISOString()]);
+      expect(Date.parse(await storedWatermark(lock))).toBeGreaterThanOrEqual(Date.parse(daemon.watermark));
+    }), 120_000);
+
+    it('a second interrupt exits at once with 130, saying where the mirror stands; the next run catches up', () => afterFirstInterrupt(async (daemon, url) => {
+      const { child, out, exited, lock } = daemon;
+      child.kill('SIGTERM');
+      const [code, signal] = await exited;
+      expect([code, signal]).withContext(out.stderr).toEqual([130, null]);
+      const shown = url.replace(/^([a-z]+:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
+      expect(out.stderr.trim().split('\n').at(-1)).toBe(`rxforce: interrupted again: sync stopped at once; the batch in hand was not `
+        + `committed, and the mirror in ${shown} holds every change up to its last stored checkpoint, from which the next run resumes`);
+      await lock.query('ROLLBACK');
+      const again = await rxforce(['sync', 'Account', '--to', url, '--once'], env);
+      expect(again.code).withContext(again.stderr).toBe(0);
+      const { rows } = await lock.query<{ Name: string }>('SELECT "Name" FROM "Account" WHERE "Id" = $1', [daemon.id]);
+      expect(rows).toEqual([{ Name: daemon.name }]);
+    }), 120_000);
   });
 });
