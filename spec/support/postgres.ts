@@ -4,21 +4,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { envServerUrl, type EnvServer } from './outsideServer.js';
 
 export const PG_URL_VARIABLE = 'RXFORCE_TEST_PG_URL';
+export const POSTGRES: EnvServer = { name: 'Postgres', variable: PG_URL_VARIABLE, script: '.ci/with-postgres' };
 
 /** The server's URL; when absent, marks the running spec pending (or fails it when `CI` is set). Call inside an `it`. */
 export function postgresUrl(): string {
-  const url = process.env[PG_URL_VARIABLE];
-  if (url) return url;
-  if (process.env.CI) throw new Error(`${PG_URL_VARIABLE} is not set: CI must provide a Postgres server (.ci/with-postgres)`);
-  pending(`no Postgres server: set ${PG_URL_VARIABLE} or run the spec through .ci/with-postgres`);
-  throw new Error('unreachable: pending() throws');
-}
-
-/** Whether a server is configured (for a `beforeAll` that prepares something only a server needs). */
-export function hasPostgres(): boolean {
-  return Boolean(process.env[PG_URL_VARIABLE]);
+  return envServerUrl(POSTGRES);
 }
 
 /** A database of its own for one spec: created on the server at `url`, dropped (connections and all) by `drop()`. */

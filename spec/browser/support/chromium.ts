@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { serverAbsence, suiteNeeds, type ServerAbsence } from '../../support/outsideServer.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 /** Set by .ci/run: a missing Chromium fails the browser specs instead of leaving them pending. */
@@ -7,19 +8,14 @@ export const REQUIRE_BROWSER = 'RXFORCE_REQUIRE_BROWSER';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync'];
 
-/** Why the browser specs cannot run here, and whether that is a failure rather than a reason to leave them pending. */
-export interface ChromiumAbsence { reason: string; required: boolean }
-
 /**
  * Undefined when the system Chromium is there. Without it the browser specs are pending with a one-line reason
  * that says how to get it, unless RXFORCE_REQUIRE_BROWSER (which .ci/run sets) or CI asks for them: then they fail.
  */
 export function chromiumAbsence(env: Record<string, string | undefined> = process.env,
-  exists: (file: string) => boolean = existsSync): ChromiumAbsence | undefined {
+  exists: (file: string) => boolean = existsSync): ServerAbsence | undefined {
   if (exists(CHROMIUM)) return undefined;
-  const required = [env[REQUIRE_BROWSER], env.CI].some(v => v !== undefined && v !== '' && v !== '0' && v !== 'false');
-  return { reason: `no Chromium at ${CHROMIUM}; to run the browser specs: apt-get install -y chromium`
-    + (required ? ` (${REQUIRE_BROWSER} or CI is set: they must run)` : ''), required };
+  return serverAbsence(`no Chromium at ${CHROMIUM}; to run the browser specs: apt-get install -y chromium`, env, [REQUIRE_BROWSER]);
 }
 
 /**
@@ -27,14 +23,7 @@ export function chromiumAbsence(env: Record<string, string | undefined> = proces
  * and every spec is pending with the reason. Returns whether the suite can run.
  */
 export function needsChromium(): () => boolean {
-  const absent = chromiumAbsence();
-  beforeAll(() => {
-    if (absent?.required) throw new Error(absent.reason);
-  });
-  beforeEach(() => {
-    if (absent && !absent.required) pending(absent.reason);
-  });
-  return () => absent === undefined;
+  return suiteNeeds(chromiumAbsence());
 }
 
 /** Headless Chromium from the system package; without it this fails at once, naming the package. */
