@@ -1,16 +1,10 @@
-import { config, from, interval, lastValueFrom, map, take, toArray } from 'rxjs';
+import { from, interval, lastValueFrom, map, take, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { batch } from '../../src/operators/batch.js';
+import { recordUnhandledErrors } from '../support/unhandledErrors.js';
 
 describe('batch() when typeOf throws', () => {
-  let unhandled: unknown[];
-  let previous: typeof config.onUnhandledError;
-  beforeEach(() => {
-    unhandled = [];
-    previous = config.onUnhandledError;
-    config.onUnhandledError = e => { unhandled.push(e); };
-  });
-  afterEach(() => { config.onUnhandledError = previous; });
+  const unhandled = recordUnhandledErrors();
 
   const typeOf = (r: { type?: string }) => {
     if (!r.type) throw new TypeError('record without a type');
@@ -23,7 +17,7 @@ describe('batch() when typeOf throws', () => {
       .then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(TypeError);
     expect((error as Error).message).toBe('record without a type');
-    expect(unhandled).toEqual([]);
+    expect(unhandled()).toEqual([]);
   });
 
   it('unsubscribes from an asynchronous source at the failure (marble)', () => {
@@ -34,7 +28,7 @@ describe('batch() when typeOf throws', () => {
         new TypeError('record without a type'));
       expectSubscriptions(source.subscriptions).toBe('^---!');
     });
-    expect(unhandled).toEqual([]);
+    expect(unhandled()).toEqual([]);
   });
 
   it('keeps working for well-typed records from an endless source', async () => {

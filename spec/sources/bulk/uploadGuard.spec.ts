@@ -1,27 +1,18 @@
-import { config, lastValueFrom, of, tap } from 'rxjs';
+import { lastValueFrom, of, tap } from 'rxjs';
 import { SalesforceClient } from '../../../src/client/client.js';
 import { bulkInsert$ } from '../../../src/sources/bulk/bulkInsert.js';
 import { BulkIngestJob } from '../../../src/sources/bulk/ingestJob.js';
 import { uploadParts$ } from '../../../src/sources/bulk/upload.js';
 import { puller } from '../../../src/util/rx/puller.js';
 import { startHarness, type Harness } from '../../emulator/bulk/harness.js';
-
-/** Lets timers and pending callbacks run, so a late unhandled error would have been reported. */
-const settle = () => new Promise<void>(resolve => setTimeout(resolve, 20));
+import { recordUnhandledErrors, settle } from '../../support/unhandledErrors.js';
 
 /**
  * An exception while a part is being built (a value the CSV writer refuses, a record whose conversion throws) is the
  * upload's error: it reaches the subscriber, nothing is reported as unhandled, and the job it was for is aborted.
  */
 describe('bulk upload part building', () => {
-  let unhandled: unknown[];
-  let previous: typeof config.onUnhandledError;
-  beforeEach(() => {
-    unhandled = [];
-    previous = config.onUnhandledError;
-    config.onUnhandledError = e => { unhandled.push(e); };
-  });
-  afterEach(() => { config.onUnhandledError = previous; });
+  const unhandled = recordUnhandledErrors();
 
   it('routes a record that is not text to the error channel instead of leaving the upload hanging', async () => {
     const lines = ['Acme\n', Symbol('not a line') as unknown as string];
@@ -34,7 +25,7 @@ describe('bulk upload part building', () => {
     expect(err).toBeInstanceOf(Error);
     expect(String((err as Error).message)).toMatch(/value/i);
     expect(puts).toEqual([]);                                   // the part was never sent
-    expect(unhandled).toEqual([]);
+    expect(unhandled()).toEqual([]);
   });
 
   describe('through the client', () => {
@@ -63,7 +54,7 @@ describe('bulk upload part building', () => {
       expect(state).toBe('Aborted');
       expect(h.store.count('Account')).toBe(0);
       await settle();
-      expect(unhandled).toEqual([]);
+      expect(unhandled()).toEqual([]);
     });
   });
 });
