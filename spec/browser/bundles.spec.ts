@@ -4,16 +4,13 @@
  * import map resolving `rxjs` to rxjs's ES modules. Each carries exactly what the `rxforce/browser` entry exports,
  * logs in to the emulator on another origin, runs a query, and writes through Composite and the list operators.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import * as browserEntry from '../../src/browser.js';
-import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import { startEmulator } from '../../src/emulator/index.js';
 import { browserBundles } from './support/build.js';
-import { launchChromium, needsChromium, recordProblems, tearDown } from './support/chromium.js';
-import { serveFiles, type FileServer } from './support/fileServer.js';
+import { browserSuite } from './support/browserSuite.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const NAMES = ['Initech', 'Acme', 'Globex'];
@@ -44,63 +41,35 @@ const BUNDLE_EXPORTS = `Object.keys(rxforce).filter(k => k !== '__esModule').sor
 const ENTRY_EXPORTS = Object.keys(browserEntry).sort();
 
 describe('the rxforce browser bundles in headless Chromium', () => {
-  let outDir: string | undefined;
-  let site: FileServer | undefined;
-  let emulator: Emulator | undefined;
-  let browser: Browser | undefined;
-  let context: BrowserContext | undefined;
-  let problems: string[] = [];
-  const canRun = needsChromium();
-
-  beforeAll(async () => {
-    if (!canRun()) return;
-    outDir = await mkdtemp(path.join(os.tmpdir(), 'rxforce-bundles-'));
-    const bundles = await browserBundles(outDir);
-    site = await serveFiles({
-      pages: { '/umd.html': UMD_PAGE, '/esm.html': ESM_PAGE },
-      mounts: {
-        '/bundles/': bundles.dir,
-        '/vendor/': path.join(root, 'node_modules/rxjs/dist/bundles'),
-        '/rxjs/': path.join(root, 'node_modules/rxjs/dist/esm'),
-        '/tslib/': path.join(root, 'node_modules/tslib'),
-      },
-    });
-    emulator = await startEmulator({ port: 0, seed: 8, corsOrigins: [site.origin] });
-    for (const Name of NAMES) {
-      if (!emulator.store.insert('Account', { Name }).success) throw new Error(`could not seed ${Name}`);
-    }
-    browser = await launchChromium();
-  }, 240_000); // a first build without webpack's cache takes a while on a busy machine
-
-  afterAll(async () => {
-    await tearDown([() => browser?.close(), () => site?.stop(), () => emulator?.stop(),
-      () => (outDir ? rm(outDir, { recursive: true, force: true }) : undefined)]);
-  }, 30_000);
-
-  beforeEach(async () => {
-    if (!canRun()) return;
-    problems = [];
-    context = await browser!.newContext();
+  const suite = browserSuite({
+    name: 'bundles',
+    async site(outDir) {
+      const bundles = await browserBundles(outDir);
+      return {
+        pages: { '/umd.html': UMD_PAGE, '/esm.html': ESM_PAGE },
+        mounts: {
+          '/bundles/': bundles.dir,
+          '/vendor/': path.join(root, 'node_modules/rxjs/dist/bundles'),
+          '/rxjs/': path.join(root, 'node_modules/rxjs/dist/esm'),
+          '/tslib/': path.join(root, 'node_modules/tslib'),
+        },
+      };
+    },
+    async emulator(siteOrigin) {
+      const emulator = await startEmulator({ port: 0, seed: 8, corsOrigins: [siteOrigin] });
+      for (const Name of NAMES) {
+        if (!emulator.store.insert('Account', { Name }).success) throw new Error(`could not seed ${Name}`);
+      }
+      return emulator;
+    },
     // the module page loads rxjs's ES modules file by file, which on a busy machine takes well over ten seconds
-    context.setDefaultTimeout(60_000);
+    actionTimeoutMs: 60_000,
+    setUpTimeoutMs: 240_000, // a first build without webpack's cache takes a while on a busy machine
   });
-
-  afterEach(async () => {
-    if (!canRun()) return;
-    await context?.close().catch(() => undefined);
-    expect(problems).withContext('errors in the page').toEqual([]);
-  });
-
-  async function open(pathname: string): Promise<Page> {
-    const page = await context!.newPage();
-    recordProblems(page, problems);
-    await page.goto(`${site!.origin}${pathname}`);
-    return page;
-  }
 
   /** Logs in with the password flow and queries the Accounts, once by SOQL text and once with a typed model. */
   function queryAccounts(page: Page, libs: 'globals' | 'module'): Promise<QueryOutcome> {
-    const { username, password, securityToken, consumerKey, consumerSecret } = emulator!.credentials;
+    const { username, password, securityToken, consumerKey, consumerSecret } = suite.emulator.credentials;
     return page.evaluate(async ({ libs, login }) => {
       type Any = any;
       const w = window as Any;
@@ -111,7 +80,7 @@ describe('the rxforce browser bundles in headless Chromium', () => {
       const Account = rxforce.defineSObject('Account', { Id: rxforce.sf.id(), Name: rxforce.sf.string({ length: 255 }) });
       const typed: string[] = (await rxforce.query(rxforce.select(Account).orderBy('Name', 'desc'), { client })).map((a: Any) => a.Name);
       return { names, typed, sharesRxjs: soql$ instanceof rxjs.Observable, bundledRxjs: 'Observable' in rxforce };
-    }, { libs, login: { loginUrl: emulator!.url, username, password, securityToken, consumerKey, consumerSecret } });
+    }, { libs, login: { loginUrl: suite.emulator.url, username, password, securityToken, consumerKey, consumerSecret } });
   }
 
   /**
@@ -121,7 +90,7 @@ describe('the rxforce browser bundles in headless Chromium', () => {
    * above read are left as seeded, whatever order the specs run in.
    */
   function writeThroughBundle(page: Page, libs: 'globals' | 'module'): Promise<WriteOutcome> {
-    const { username, password, securityToken, consumerKey, consumerSecret } = emulator!.credentials;
+    const { username, password, securityToken, consumerKey, consumerSecret } = suite.emulator.credentials;
     return page.evaluate(async ({ libs, login }) => {
       type Any = any;
       const w = window as Any;
@@ -142,14 +111,14 @@ describe('the rxforce browser bundles in headless Chromium', () => {
       const left = await rxforce.query(rxforce.select(Contact).where({ ReportsToId: bossId }), { client });
       return { compositeOk: made.ok, inserted: saved.map((r: Any) => r.success), fetched, deleted: deleted.map((r: Any) => r.success),
         left: left.map((c: Any) => c.LastName) };
-    }, { libs, login: { loginUrl: emulator!.url, username, password, securityToken, consumerKey, consumerSecret } });
+    }, { libs, login: { loginUrl: suite.emulator.url, username, password, securityToken, consumerKey, consumerSecret } });
   }
 
   const EXPECTED_WRITES: WriteOutcome = { compositeOk: true, inserted: [true, true], fetched: ['Hendricks', 'Dunn', 'Bighetti'],
     deleted: [true, true], left: ['Hendricks'] };
 
   it('UMD: runs as the global rxforce on the global rxjs and queries the org', async () => {
-    const page = await open('/umd.html');
+    const page = await suite.open('/umd.html');
     expect(await page.evaluate(() => typeof (window as unknown as { rxforce?: unknown }).rxforce)).toBe('object');
     const outcome = await queryAccounts(page, 'globals');
     expect(outcome.names).toEqual(['Acme', 'Globex', 'Initech']);
@@ -159,13 +128,13 @@ describe('the rxforce browser bundles in headless Chromium', () => {
   }, 120_000);
 
   it('UMD: carries what rxforce/browser exports, and writes through Composite and the list operators', async () => {
-    const page = await open('/umd.html');
+    const page = await suite.open('/umd.html');
     expect(await page.evaluate(`(() => { const rxforce = window.rxforce; return ${BUNDLE_EXPORTS}; })()`)).toEqual(ENTRY_EXPORTS);
     expect(await writeThroughBundle(page, 'globals')).toEqual(EXPECTED_WRITES);
   }, 120_000);
 
   it('ESM: imports from a module script, with rxjs resolved through an import map, and queries the org', async () => {
-    const page = await open('/esm.html');
+    const page = await suite.open('/esm.html');
     await page.locator('body[data-ready="true"]').waitFor({ state: 'attached' });
     const outcome = await queryAccounts(page, 'module');
     expect(outcome.names).toEqual(['Acme', 'Globex', 'Initech']);
@@ -175,7 +144,7 @@ describe('the rxforce browser bundles in headless Chromium', () => {
   }, 120_000);
 
   it('ESM: carries what rxforce/browser exports, and writes through Composite and the list operators', async () => {
-    const page = await open('/esm.html');
+    const page = await suite.open('/esm.html');
     await page.locator('body[data-ready="true"]').waitFor({ state: 'attached' });
     expect(await page.evaluate(`(() => { const rxforce = window.libs.rxforce; return ${BUNDLE_EXPORTS}; })()`)).toEqual(ENTRY_EXPORTS);
     expect(await writeThroughBundle(page, 'module')).toEqual(EXPECTED_WRITES);
