@@ -5,11 +5,14 @@
  *            ▲  redis ─┘ angular ─┘            ▲                                          ▲
  *   testing ───────────────────────────────────┘          emulator ───────────────────────┘
  *
- * A layer may import itself and any layer below it on its line. The emulator imports util only, so it and the
- * client stay independent implementations of the wire format. The entry points that run in browsers (rxforce,
- * rxforce/browser, rxforce/promise, rxforce/testing, rxforce/angular) reach no Node built-in. A module with a browser twin
- * (src/util/csvEngine.ts beside csvEngine.browser.ts) is what Node runs; browser bundles take the twin instead
- * (webpack.config.js, package.json's `browser` field), so the browser check follows the twin, not the Node module.
+ * A layer may import itself and any layer below it on its line. cli, the command, sits on top of them all and may
+ * also import redis and the emulator (for `rxforce demo`); no layer imports it. The emulator imports util only, so it
+ * and the client stay independent implementations of the wire format. Every module of src/ is in a layer folder or
+ * is an entry file, so a new folder cannot slip past the rules. The entry points that run in browsers (rxforce,
+ * rxforce/browser, rxforce/promise, rxforce/testing, rxforce/angular) reach no Node built-in. A module with a
+ * browser twin (src/util/csvEngine.ts beside csvEngine.browser.ts) is what Node runs; browser bundles take the twin
+ * instead (webpack.config.js, package.json's `browser` field), so the browser check follows the twin, not the Node
+ * module.
  */
 
 const { readdirSync } = require('node:fs');
@@ -39,6 +42,7 @@ const below = {
   angular: ['operators', 'sources', 'soql', 'model', 'client', 'util'],
   testing: ['sources', 'soql', 'model', 'client', 'util'],
   emulator: ['util'],
+  cli: ['node', 'redis', 'emulator', 'sync', 'operators', 'sources', 'soql', 'model', 'client', 'util'],
 };
 
 /** Entry files outside a layer folder: the root, browser and Promise entries sit on top of the browser-safe layers. */
@@ -58,6 +62,13 @@ const layerRules = Object.entries(below).map(([layer, allowed]) => ({
 module.exports = {
   forbidden: [
     ...layerRules,
+    {
+      name: 'known-layer',
+      comment: 'a module of src/ outside the layer folders and the entry files is checked by no layer rule',
+      severity: 'error',
+      from: { path: '^src/', pathNot: [`^src/(${Object.keys(below).join('|')})/`, entries] },
+      to: {},
+    },
     {
       name: 'entry-points',
       comment: 'the root, browser and Promise entries re-export the browser-safe layers only (the root: the browser entry and more)',
