@@ -28,8 +28,8 @@ const BULK_PROGRESS_EVERY = 10_000;
 /**
  * How a full load polls its bulk query job: from 250 ms, each wait a tenth longer than the one before, at most 5 s.
  * The load cannot start before the job completes, and a poll finds it complete at most a tenth of the time already
- * spent (or 5 s) late: a job of 200k rows taking 8.5 s is seen done within 0.9 s (a backoff of 1.5 saw it at 12.3 s),
- * for about 16 status requests; a job of 10 minutes costs about 140.
+ * spent (or 5 s) late: a job done at 8.7 s is seen at 9.0 s (a backoff of 1.5 polls at 8.0 s, then 12.3 s), after 16
+ * status requests; a job of 10 minutes costs about 140.
  */
 const LOAD_POLLING = { initialMs: 250, factor: 1.1, maxMs: 5_000 };
 /**
