@@ -79,8 +79,18 @@ const STANDARD_NAMES = new Set(Object.values(STANDARD_KEY_PREFIXES).map((n) => n
 function foreignPrefix(apiName: string, id: string): string | undefined {
   // only prefixes that are the same in every org; custom objects' prefixes vary, so they are not checked
   const owner = STANDARD_KEY_PREFIXES[id.slice(0, 3)];
-  if (!owner) return undefined;
-  const name = apiName.toLowerCase();
-  const known = STANDARD_NAMES.has(name) || name.endsWith('__c');
-  return known && owner.toLowerCase() !== name ? owner : undefined;
+  if (!owner || owner === apiName) return undefined;
+  return checksPrefix(apiName) && owner.toLowerCase() !== apiName.toLowerCase() ? owner : undefined;
+}
+
+/** Per object name, whether its ids' key prefix can be checked (remembered: this runs for every id of a list). */
+const prefixChecked = new Map<string, boolean>();
+function checksPrefix(apiName: string): boolean {
+  let known = prefixChecked.get(apiName);
+  if (known === undefined) {
+    const name = apiName.toLowerCase();
+    known = STANDARD_NAMES.has(name) || name.endsWith('__c');
+    if (prefixChecked.size < 1000) prefixChecked.set(apiName, known);
+  }
+  return known;
 }
