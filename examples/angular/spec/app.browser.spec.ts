@@ -4,15 +4,13 @@
  * to the client with signIn), lists the Accounts over HttpClient and renames one — asserted as a person sees the page.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startEmulator, type Emulator } from 'rxforce/emulator';
+import type { Page } from 'playwright-core';
+import { startEmulator } from 'rxforce/emulator';
 import webpack, { type Configuration } from 'webpack';
-import { launchChromium, needsChromium, recordProblems, tearDown } from '../../../spec/browser/support/chromium.js';
-import { serveFiles, type FileServer } from '../../../spec/browser/support/fileServer.js';
+import { browserSuite } from '../../../spec/browser/support/browserSuite.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const NAMES = ['Acme', 'Globex', 'Initech'];
@@ -36,75 +34,56 @@ async function bundle(outputPath: string): Promise<void> {
 }
 
 describe('the Angular example in headless Chromium against the emulator', () => {
-  const canRun = needsChromium();
-  let outDir: string | undefined;
-  let site: FileServer | undefined;
-  let emulator: Emulator | undefined;
-  let browser: Browser | undefined;
-  let context: BrowserContext | undefined;
-  let problems: string[] = [];
   const seeded = new Map<string, string>(); // id → Name
-
-  beforeAll(async () => {
-    if (!canRun()) return;
-    outDir = await mkdtemp(path.join(os.tmpdir(), 'rxforce-angular-'));
-    await bundle(outDir);
-    site = await serveFiles({ pages: { '/': await readFile(path.join(here, '../index.html'), 'utf8') }, mounts: { '/': outDir } });
-    emulator = await startEmulator({ port: 0, seed: 16, corsOrigins: [site.origin] });
-    for (const Name of NAMES) {
-      const result = emulator.store.insert('Account', { Name });
-      if (!result.success) throw new Error(`could not seed ${Name}`);
-      seeded.set(result.id, Name);
-    }
-    browser = await launchChromium();
-  }, 240_000);
-
-  afterAll(async () => {
-    await tearDown([() => browser?.close(), () => site?.stop(), () => emulator?.stop(),
-      () => (outDir ? rm(outDir, { recursive: true, force: true }) : undefined)]);
-  }, 30_000);
-
-  beforeEach(async () => {
-    if (!canRun()) return;
-    problems = [];
-    context = await browser!.newContext(); // its own sessionStorage: every spec signs in afresh
-    context.setDefaultTimeout(15_000);
+  const suite = browserSuite({
+    name: 'angular',
+    async site(outDir) {
+      await bundle(outDir);
+      return { pages: { '/': await readFile(path.join(here, '../index.html'), 'utf8') }, mounts: { '/': outDir } };
+    },
+    async emulator(siteOrigin) {
+      const emulator = await startEmulator({ port: 0, seed: 16, corsOrigins: [siteOrigin] });
+      for (const Name of NAMES) {
+        const result = emulator.store.insert('Account', { Name });
+        if (!result.success) throw new Error(`could not seed ${Name}`);
+        seeded.set(result.id, Name);
+      }
+      return emulator;
+    },
+    actionTimeoutMs: 15_000,
+    setUpTimeoutMs: 240_000,
   });
 
-  afterEach(async () => {
-    if (!canRun()) return;
-    await context?.close().catch(() => undefined);
-    const store = emulator!.store;
+  afterEach(() => {
+    if (!suite.canRun()) return;
+    const store = suite.emulator.store;
     for (const [id, Name] of seeded) if (store.get(id)?.Name !== Name) store.update('Account', id, { Name });
-    expect(problems).withContext('errors in the page').toEqual([]);
   });
 
   async function signedIn(): Promise<Page> {
-    const page = await context!.newPage();
-    recordProblems(page, problems);
-    const { consumerKey, username, password } = emulator!.credentials;
-    await page.goto(`${site!.origin}/?loginUrl=${encodeURIComponent(emulator!.url)}&consumerKey=${encodeURIComponent(consumerKey)}`);
+    const { url: loginUrl, credentials: { consumerKey, username, password } } = suite.emulator;
+    const page = await suite.open(`/?loginUrl=${encodeURIComponent(loginUrl)}&consumerKey=${encodeURIComponent(consumerKey)}`);
     await page.locator('#status', { hasText: 'Signed out' }).waitFor();
     await page.click('#login');
     await page.waitForURL(url => url.pathname === '/services/oauth2/authorize');
     await page.fill('#username', username);
     await page.fill('#password', password);
     await page.click('#Login');
-    await page.locator('#status', { hasText: `Signed in to ${new URL(emulator!.url).host}` }).waitFor();
+    await page.locator('#status', { hasText: `Signed in to ${new URL(loginUrl).host}` }).waitFor();
     return page;
   }
 
   const labels = (page: Page) => page.locator('#accounts li input').evaluateAll(inputs => inputs.map(i => i.getAttribute('aria-label')));
 
   it('signs in with PKCE through the login page and lists the Accounts', async () => {
-    const logins = emulator!.stats.logins;
+    const logins = suite.emulator.stats.logins;
     const page = await signedIn();
     await page.locator('#accounts li').nth(NAMES.length - 1).waitFor();
     expect(await labels(page)).toEqual(NAMES.map(n => `Name of ${n}`));
     const url = new URL(page.url());
-    expect(url.origin).toBe(site!.origin);
+    expect(url.origin).toBe(suite.site.origin);
     expect(url.search).toBe(''); // the single-use code is gone from the address bar
-    expect(emulator!.stats.logins).toBe(logins + 1);
+    expect(suite.emulator.stats.logins).toBe(logins + 1);
   }, 60_000);
 
   it('renames an Account: the list shows the new name and the org holds it', async () => {
@@ -116,6 +95,6 @@ describe('the Angular example in headless Chromium against the emulator', () => 
     await row.locator('button').click();
     await page.locator('#accounts li input[aria-label="Name of Globex Corporation"]').waitFor();
     expect(await labels(page)).toEqual(['Name of Acme', 'Name of Globex Corporation', 'Name of Initech']);
-    expect(emulator!.store.get(id!)?.Name).toBe('Globex Corporation');
+    expect(suite.emulator.store.get(id!)?.Name).toBe('Globex Corporation');
   }, 60_000);
 });
