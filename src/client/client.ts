@@ -107,7 +107,9 @@ export class SalesforceClient {
       const budget = this.budgetError();
       if (budget) return throwError(() => budget);
       const idempotent = req.idempotent ?? isIdempotentMethod(req.method);
-      const config = req.retry === undefined ? this.defaultRetry() : resolveRetryConfig(this.options.retry, req.retry);
+      // a body read once cannot go out a second time: its re-send is the caller's, with a fresh body
+      const config = isOneShotBody(req.data) ? false
+        : req.retry === undefined ? this.defaultRetry() : resolveRetryConfig(this.options.retry, req.retry);
       const earlier: unknown[] = [];
       const attempt$ = this.limiter.run(() => defer(() => {
         const late = this.budgetError();

@@ -21,8 +21,8 @@ export interface SfRequest {
   headers?: Record<string, string>;
   /**
    * JSON-serialisable value, a string, bytes, FormData, or a Node Readable for streamed uploads. A body read once (a
-   * Readable, a ReadableStream, an async iterable) is not replayed after a 401: the client renews the session and
-   * fails with the `ExpiredSessionError`, so the caller re-sends a fresh body (a bulk part is re-sent so).
+   * Readable, a ReadableStream, an async iterable) is never sent twice: such a request is not retried, and on a 401
+   * the client renews the session and fails with the `ExpiredSessionError`, so the caller re-sends a fresh body.
    */
   data?: unknown;
   responseType?: ResponseType;
