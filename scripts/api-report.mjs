@@ -33,6 +33,8 @@ for (const { name, types } of entries) {
       mainEntryPointFilePath: entry,
       compiler: { tsconfigFilePath: path.join(root, 'tsconfig.build.json') },
       apiReport: { enabled: true, reportFolder: path.join(root, 'etc'), reportTempFolder: path.join(root, 'dist', 'api-report'), reportFileName: `${name}.api.md` },
+      // LF whatever the platform, so a regenerated report differs from the committed one only where the surface does
+      newlineKind: 'lf',
       docModel: { enabled: false },
       dtsRollup: { enabled: false },
       tsdocMetadata: { enabled: false },

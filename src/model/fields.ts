@@ -194,7 +194,6 @@ function multiSchema(values: readonly string[], restricted: boolean): z.ZodMiniT
 
 const numberSchema = (what: string) => z.number({ error: expected(`a finite ${what}`) });
 
-/** Field kinds. Each returns a field with `.optional()`, `.nullable()` and `.nullish()`. */
 /** A field of an `sf.*` kind: its schema, and the quick test of the values that schema surely accepts. */
 function built<T, O extends boolean, N extends boolean, R extends boolean, D extends boolean>(def: FieldDef, schema: z.ZodMiniType<T>): SfField<T, O, N, R, D> {
   return new SfField<T, O, N, R, D>(def, schema, quickAccept(def));
@@ -227,6 +226,7 @@ function quickAccept(def: FieldDef): ((value: unknown) => boolean) | undefined {
   }
 }
 
+/** Field kinds. Each returns a field with `.optional()`, `.nullable()` and `.nullish()`. */
 export const sf = {
   /** The record Id: read-only, sent only on update (as the record to change). */
   id: () => built<string, false, false, true, false>(makeDef('id', { readonly: true }), idSchema('Id')),
