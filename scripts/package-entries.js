@@ -34,11 +34,12 @@ export const ENTRIES = {
 
 /**
  * The modules of src/ (no extension) that act when imported, besides defining their exports: the emulator's route
- * modules register their routes and its index imports them for that; the CLI's main runs the command. Every other
- * module only defines values. spec/package/sideEffects.spec.ts reads src/ and fails when this list misses a module
+ * modules register their routes and its index imports them for that; the CLI's main runs the command, and the
+ * demo's emulator thread starts an emulator. Every other module only defines values. spec/package/sideEffects.spec.ts reads src/ and fails when this list misses a module
  * that acts on import, or names one that no longer does.
  */
 export const SIDE_EFFECTS = [
+  'cli/emulatorThread',
   'cli/main',
   'emulator/bulk/routes',
   'emulator/index',

@@ -1,5 +1,5 @@
 /**
- * `rxforce demo` (`npm start`): an embedded emulator with 50 ms latency, the seed loaded in bulk, then the main
+ * `rxforce demo` (`npm start`): an emulator on its own thread with 50 ms latency, the seed loaded in bulk, then the main
  * features one after another, each timed, and a summary table. Everything runs offline and ends in well under a minute.
  */
 import { rmSync } from 'node:fs';
@@ -22,7 +22,8 @@ import { Account, Contact, Opportunity } from './demoModels.js';
 import { loadSeed } from './seed.js';
 import type { RoundEvent } from '../sync/index.js';
 import { runSync } from './sync.js';
-import { openTarget } from './target.js';
+import { emulatorClient, mergeFlags } from './target.js';
+import { startThreadEmulator } from './threadEmulator.js';
 
 /**
  * Ids fetched one at a time and then 10 in flight. Ten waves of ten: the first wave's extra cost (ten requests
@@ -51,11 +52,12 @@ export async function runDemo(io: CliIo, { latencyMs = 50 }: { latencyMs?: numbe
   const out = (line = '') => io.stdout.write(`${line}\n`);
   const steps: Step[] = [];
   out(`rxforce demo — an embedded org emulator with ${latencyMs} ms latency per request`);
-  const target = await openTarget({ emulator: true }, io, { latencyMs: latencyMs, bulkRecordsPerSecond: 20_000 });
-  const { client, emulator } = target;
+  // the org answers from its own thread, beside the client, as a real org does from its own machines
+  const emulator = await startThreadEmulator({ port: 0, seed: 42, latencyMs, bulkRecordsPerSecond: 20_000 });
+  const client = emulatorClient(emulator, mergeFlags({}, io.env).apiVersion);
   let tmp: string | undefined;
   try {
-    out(`emulator listening on ${emulator!.url}\n`);
+    out(`emulator listening on ${emulator.url}\n`);
 
     out('1. Bulk API 2.0 load of the seed (data/seed/*.csv)');
     const loaded = await timed(steps, 'bulk load of the seed', () => loadSeed(client, io),
@@ -69,7 +71,7 @@ export async function runDemo(io: CliIo, { latencyMs = 50 }: { latencyMs?: numbe
     await timed(steps, 'query with relationships', () => runQuery(client, soql, { format: 'table' }, { ...io, stdout: indent(io.stdout) }), n => `${n} rows`);
 
     await fetchComparison(client, steps, out);
-    await onlyChanges(client, emulator!.stats, steps, out);
+    await onlyChanges(client, () => emulator.stats(), steps, out);
     await upsertByExternalId(client, steps, out);
 
     out('\n6. Bulk query exported to CSV');
@@ -86,14 +88,14 @@ export async function runDemo(io: CliIo, { latencyMs = 50 }: { latencyMs?: numbe
     const w = Math.max(...steps.map(s => s.name.length));
     out(`   ${'step'.padEnd(w)}  ${'time'.padStart(8)}  result`);
     for (const s of steps) out(`   ${s.name.padEnd(w)}  ${seconds(s.ms).padStart(8)}  ${s.result}`);
-    out(`   API requests served by the emulator: ${emulator!.stats.apiRequests}`);
+    out(`   API requests served by the emulator: ${(await emulator.stats()).apiRequests}`);
     return EXIT.ok;
   } catch (err) {
     const { line } = describeError(err);
     note(io, line);
     return EXIT.failed;
   } finally {
-    await target.close();
+    await emulator.stop();
     if (tmp) await rm(tmp, { recursive: true, force: true });
   }
 }
@@ -125,16 +127,16 @@ async function fetchComparison(client: SalesforceClient, steps: Step[], out: (l?
 }
 
 /** Fetch opportunities, change a few, and send only what changed. */
-async function onlyChanges(client: SalesforceClient, stats: { apiRequests: number }, steps: Step[], out: (l?: string) => void): Promise<void> {
+async function onlyChanges(client: SalesforceClient, stats: () => Promise<{ apiRequests: number }>, steps: Step[], out: (l?: string) => void): Promise<void> {
   out('\n4. Only-changes update: fetch 300 opportunities, move the Prospecting ones to Qualification');
   const opps = await query(select(Opportunity).orderBy('Name').limit(300), { client });
   let changed = 0;
   for (const o of opps) if (o.StageName === 'Prospecting') { o.StageName = 'Qualification'; changed++; }
-  const before = stats.apiRequests;
+  const before = (await stats()).apiRequests;
   const done = await timed(steps, 'only-changes update', () => lastValueFrom(from(opps).pipe(
     updateRecords(Opportunity, { client, onlyChanges: true }), filter(e => e.type === 'complete'))),
   () => `${changed} of ${opps.length} changed`);
-  const requests = stats.apiRequests - before;
+  const requests = (await stats()).apiRequests - before;
   out(`   ${opps.length} records, ${changed} changed → ${requests} request${requests === 1 ? '' : 's'}, `
     + `${(done as ListComplete<ListSaveResult>).failed} failed`);
 }

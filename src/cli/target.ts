@@ -65,18 +65,22 @@ export function loginFor(f: TargetFlags): LoginFlow {
   });
 }
 
+/** A client of an emulator, logging in as its admin user on first use. */
+export function emulatorClient(emulator: Pick<Emulator, 'url' | 'credentials'>, apiVersion?: string): SalesforceClient {
+  const c = emulator.credentials;
+  return new SalesforceClient({
+    login: lazyLogin({ loginUrl: emulator.url, username: c.username, password: c.password, consumerKey: c.consumerKey,
+      consumerSecret: c.consumerSecret }),
+    apiVersion,
+  });
+}
+
 /** Opens the target. With `--emulator`, starts one in process and logs in as its admin. */
 export async function openTarget(flags: TargetFlags, io: CliIo, emulatorOptions: EmulatorOptions = {}): Promise<Target> {
   const f = mergeFlags(flags, io.env);
   if (f.emulator) {
     const emulator = await startEmulator({ port: 0, seed: 42, ...emulatorOptions });
-    const c = emulator.credentials;
-    const client = new SalesforceClient({
-      login: lazyLogin({ loginUrl: emulator.url, username: c.username, password: c.password, consumerKey: c.consumerKey,
-        consumerSecret: c.consumerSecret }),
-      apiVersion: f.apiVersion,
-    });
-    return { client, emulator, close: () => emulator.stop() };
+    return { client: emulatorClient(emulator, f.apiVersion), emulator, close: () => emulator.stop() };
   }
   const client = new SalesforceClient({ login: loginFor(f), apiVersion: f.apiVersion });
   return { client, close: async () => undefined };
