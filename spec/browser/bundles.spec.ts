@@ -67,20 +67,30 @@ describe('the rxforce browser bundles in headless Chromium', () => {
     setUpTimeoutMs: 240_000, // a first build without webpack's cache takes a while on a busy machine
   });
 
-  /** Logs in with the password flow and queries the Accounts, once by SOQL text and once with a typed model. */
-  function queryAccounts(page: Page, libs: 'globals' | 'module'): Promise<QueryOutcome> {
+  /**
+   * Gives the page one logged-in session through the bundle under test: `window.session` holds the rxforce and rxjs the
+   * page loaded (globals for UMD, `window.libs` for the module page) and a client logging in with the password flow.
+   */
+  async function connect(page: Page, libs: 'globals' | 'module'): Promise<void> {
     const { username, password, securityToken, consumerKey, consumerSecret } = suite.emulator.credentials;
-    return page.evaluate(async ({ libs, login }) => {
-      type Any = any;
-      const w = window as Any;
+    await page.evaluate(({ libs, login }) => {
+      const w = window as any;
       const { rxforce, rxjs } = libs === 'globals' ? { rxforce: w.rxforce, rxjs: w.rxjs } : w.libs;
-      const client = new rxforce.SalesforceClient({ login: rxforce.passwordLogin(login) });
+      w.session = { rxforce, rxjs, client: new rxforce.SalesforceClient({ login: rxforce.passwordLogin(login) }) };
+    }, { libs, login: { loginUrl: suite.emulator.url, username, password, securityToken, consumerKey, consumerSecret } });
+  }
+
+  /** Queries the Accounts, once by SOQL text and once with a typed model (after `connect`). */
+  function queryAccounts(page: Page): Promise<QueryOutcome> {
+    return page.evaluate(async () => {
+      type Any = any;
+      const { rxforce, rxjs, client } = (window as Any).session;
       const soql$ = rxforce.query$('SELECT Id, Name FROM Account ORDER BY Name', { client });
       const names: string[] = await rxjs.lastValueFrom(soql$.pipe(rxjs.map((r: Any) => r.Name), rxjs.toArray()));
       const Account = rxforce.defineSObject('Account', { Id: rxforce.sf.id(), Name: rxforce.sf.string({ length: 255 }) });
       const typed: string[] = (await rxforce.query(rxforce.select(Account).orderBy('Name', 'desc'), { client })).map((a: Any) => a.Name);
       return { names, typed, sharesRxjs: soql$ instanceof rxjs.Observable, bundledRxjs: 'Observable' in rxforce };
-    }, { libs, login: { loginUrl: suite.emulator.url, username, password, securityToken, consumerKey, consumerSecret } });
+    });
   }
 
   /**
@@ -89,13 +99,10 @@ describe('the rxforce browser bundles in headless Chromium', () => {
    * `deleteList` and queries who still reports to the first. Only Contacts are written: the Accounts the queries
    * above read are left as seeded, whatever order the specs run in.
    */
-  function writeThroughBundle(page: Page, libs: 'globals' | 'module'): Promise<WriteOutcome> {
-    const { username, password, securityToken, consumerKey, consumerSecret } = suite.emulator.credentials;
-    return page.evaluate(async ({ libs, login }) => {
+  function writeThroughBundle(page: Page): Promise<WriteOutcome> {
+    return page.evaluate(async () => {
       type Any = any;
-      const w = window as Any;
-      const { rxforce, rxjs } = libs === 'globals' ? { rxforce: w.rxforce, rxjs: w.rxjs } : w.libs;
-      const client = new rxforce.SalesforceClient({ login: rxforce.passwordLogin(login) });
+      const { rxforce, rxjs, client } = (window as Any).session;
       const Contact = rxforce.defineSObject('Contact', {
         Id: rxforce.sf.id(), LastName: rxforce.sf.string({ length: 80 }), ReportsToId: rxforce.sf.reference('Contact').optional(),
       });
@@ -111,7 +118,7 @@ describe('the rxforce browser bundles in headless Chromium', () => {
       const left = await rxforce.query(rxforce.select(Contact).where({ ReportsToId: bossId }), { client });
       return { compositeOk: made.ok, inserted: saved.map((r: Any) => r.success), fetched, deleted: deleted.map((r: Any) => r.success),
         left: left.map((c: Any) => c.LastName) };
-    }, { libs, login: { loginUrl: suite.emulator.url, username, password, securityToken, consumerKey, consumerSecret } });
+    });
   }
 
   const EXPECTED_WRITES: WriteOutcome = { compositeOk: true, inserted: [true, true], fetched: ['Hendricks', 'Dunn', 'Bighetti'],
@@ -120,7 +127,8 @@ describe('the rxforce browser bundles in headless Chromium', () => {
   it('UMD: runs as the global rxforce on the global rxjs and queries the org', async () => {
     const page = await suite.open('/umd.html');
     expect(await page.evaluate(() => typeof (window as unknown as { rxforce?: unknown }).rxforce)).toBe('object');
-    const outcome = await queryAccounts(page, 'globals');
+    await connect(page, 'globals');
+    const outcome = await queryAccounts(page);
     expect(outcome.names).toEqual(['Acme', 'Globex', 'Initech']);
     expect(outcome.typed).toEqual(['Initech', 'Globex', 'Acme']);
     expect(outcome.sharesRxjs).withContext('query$ returns the page\'s rxjs Observable').toBeTrue();
@@ -130,13 +138,15 @@ describe('the rxforce browser bundles in headless Chromium', () => {
   it('UMD: carries what rxforce/browser exports, and writes through Composite and the list operators', async () => {
     const page = await suite.open('/umd.html');
     expect(await page.evaluate(`(() => { const rxforce = window.rxforce; return ${BUNDLE_EXPORTS}; })()`)).toEqual(ENTRY_EXPORTS);
-    expect(await writeThroughBundle(page, 'globals')).toEqual(EXPECTED_WRITES);
+    await connect(page, 'globals');
+    expect(await writeThroughBundle(page)).toEqual(EXPECTED_WRITES);
   }, 120_000);
 
   it('ESM: imports from a module script, with rxjs resolved through an import map, and queries the org', async () => {
     const page = await suite.open('/esm.html');
     await page.locator('body[data-ready="true"]').waitFor({ state: 'attached' });
-    const outcome = await queryAccounts(page, 'module');
+    await connect(page, 'module');
+    const outcome = await queryAccounts(page);
     expect(outcome.names).toEqual(['Acme', 'Globex', 'Initech']);
     expect(outcome.typed).toEqual(['Initech', 'Globex', 'Acme']);
     expect(outcome.sharesRxjs).withContext('query$ returns the import map\'s rxjs Observable').toBeTrue();
@@ -147,6 +157,7 @@ describe('the rxforce browser bundles in headless Chromium', () => {
     const page = await suite.open('/esm.html');
     await page.locator('body[data-ready="true"]').waitFor({ state: 'attached' });
     expect(await page.evaluate(`(() => { const rxforce = window.libs.rxforce; return ${BUNDLE_EXPORTS}; })()`)).toEqual(ENTRY_EXPORTS);
-    expect(await writeThroughBundle(page, 'module')).toEqual(EXPECTED_WRITES);
+    await connect(page, 'module');
+    expect(await writeThroughBundle(page)).toEqual(EXPECTED_WRITES);
   }, 120_000);
 });

@@ -11,7 +11,11 @@ import type { SfResponse, Transport, TransportRequest } from '../../src/client/t
 
 interface Seen { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }
 
-/** A local server answering each request with `handler`, recording what it received. */
+/** Servers started by `serve`, closed after each spec by `closeServersAfterEach`. */
+const servers: { close(): Promise<void> }[] = [];
+const closeServersAfterEach = () => afterEach(async () => { for (const s of servers.splice(0)) await s.close(); });
+
+/** A local server answering each request with `handler`, recording what it received; closed after the spec. */
 async function serve(handler: (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void) {
   const seen: Seen[] = [];
   const server = http.createServer((req, res) => {
@@ -27,6 +31,7 @@ async function serve(handler: (req: http.IncomingMessage, res: http.ServerRespon
   await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const close = async () => { server.closeAllConnections(); await new Promise(r => server.close(r)); };
+  servers.push({ close });
   return { seen, base, server, close };
 }
 
@@ -40,6 +45,7 @@ async function text(stream: unknown): Promise<string> {
 }
 
 describe('node transport, beyond what every transport does', () => {
+  closeServersAfterEach();
   const json = JSON.stringify({ records: [{ Id: '001000000000001AAA', Name: 'Ünïcode Acme' }], done: true });
   const encoders: Record<string, (b: Buffer) => Buffer> = {
     gzip: b => zlib.gzipSync(b), deflate: b => zlib.deflateSync(b), 'deflate (raw)': b => zlib.deflateRawSync(b), br: b => zlib.brotliCompressSync(b),
@@ -51,49 +57,37 @@ describe('node transport, beyond what every transport does', () => {
         res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': name.split(' ')[0]! });
         res.end(encode(Buffer.from(json)));
       });
-      try {
-        const transport = nodeTransport();
-        const parsed = await firstValueFrom(transport(get(`${s.base}/q`)));
-        expect(parsed.data).toEqual(JSON.parse(json));
-        expect(parsed.headers['content-encoding']).toBeUndefined();
-        const streamed = await firstValueFrom(transport(get(`${s.base}/q`, 'stream')));
-        expect(await text(streamed.data)).toBe(json);
-        expect(s.seen[0]!.headers['accept-encoding']).toBe('gzip, compress, deflate, br');
-      } finally {
-        await s.close();
-      }
+      const transport = nodeTransport();
+      const parsed = await firstValueFrom(transport(get(`${s.base}/q`)));
+      expect(parsed.data).toEqual(JSON.parse(json));
+      expect(parsed.headers['content-encoding']).toBeUndefined();
+      const streamed = await firstValueFrom(transport(get(`${s.base}/q`, 'stream')));
+      expect(await text(streamed.data)).toBe(json);
+      expect(s.seen[0]!.headers['accept-encoding']).toBe('gzip, compress, deflate, br');
     });
   }
 
   it('sends the default Accept and a User-Agent, keeps the caller\'s, and never lets a header value split the request', async () => {
     const s = await serve((_req, res) => res.end('{}'));
-    try {
-      const transport = nodeTransport();
-      await firstValueFrom(transport(get(`${s.base}/a`)));
-      await firstValueFrom(transport({ ...get(`${s.base}/b`), headers: { accept: 'text/csv', 'Sforce-Call-Options': 'client=x\r\nX-Injected: 1 ' } }));
-      expect(s.seen[0]!.headers.accept).toBe('application/json, text/plain, */*');
-      expect(s.seen[0]!.headers['user-agent']).toBe('rxforce');
-      expect(s.seen[1]!.headers.accept).toBe('text/csv');
-      expect(s.seen[1]!.headers['sforce-call-options']).toBe('client=xX-Injected: 1');
-      expect(s.seen[1]!.headers['x-injected']).toBeUndefined();
-    } finally {
-      await s.close();
-    }
+    const transport = nodeTransport();
+    await firstValueFrom(transport(get(`${s.base}/a`)));
+    await firstValueFrom(transport({ ...get(`${s.base}/b`), headers: { accept: 'text/csv', 'Sforce-Call-Options': 'client=x\r\nX-Injected: 1 ' } }));
+    expect(s.seen[0]!.headers.accept).toBe('application/json, text/plain, */*');
+    expect(s.seen[0]!.headers['user-agent']).toBe('rxforce');
+    expect(s.seen[1]!.headers.accept).toBe('text/csv');
+    expect(s.seen[1]!.headers['sforce-call-options']).toBe('client=xX-Injected: 1');
+    expect(s.seen[1]!.headers['x-injected']).toBeUndefined();
   });
 
   it('streams a Node Readable body with the Content-Length the caller gives', async () => {
     const s = await serve((_req, res) => res.end(''));
-    try {
-      const pieces = ['"Name"\n', '"Acme ""one"""\n', '"Ünïcode"\n'].map(p => Buffer.from(p));
-      const bytes = pieces.reduce((n, p) => n + p.length, 0);
-      const res = await firstValueFrom(nodeTransport()({ method: 'PUT', url: `${s.base}/jobs/ingest/750/batches`,
-        headers: { 'Content-Type': 'text/csv', 'Content-Length': String(bytes) }, data: Readable.from(pieces, { objectMode: false }), responseType: 'text' }));
-      expect(res.status).toBe(200);
-      expect(s.seen[0]!.body).toBe('"Name"\n"Acme ""one"""\n"Ünïcode"\n');
-      expect(s.seen[0]!.headers['content-length']).toBe(String(bytes));
-    } finally {
-      await s.close();
-    }
+    const pieces = ['"Name"\n', '"Acme ""one"""\n', '"Ünïcode"\n'].map(p => Buffer.from(p));
+    const bytes = pieces.reduce((n, p) => n + p.length, 0);
+    const res = await firstValueFrom(nodeTransport()({ method: 'PUT', url: `${s.base}/jobs/ingest/750/batches`,
+      headers: { 'Content-Type': 'text/csv', 'Content-Length': String(bytes) }, data: Readable.from(pieces, { objectMode: false }), responseType: 'text' }));
+    expect(res.status).toBe(200);
+    expect(s.seen[0]!.body).toBe('"Name"\n"Acme ""one"""\n"Ünïcode"\n');
+    expect(s.seen[0]!.headers['content-length']).toBe(String(bytes));
   });
 
   it('fails with a NetworkError when a streamed body fails, and the server sees the upload cut short', async () => {
@@ -126,14 +120,10 @@ describe('node transport, beyond what every transport does', () => {
       res.write('{"records":[');
       setTimeout(() => res.socket!.destroy(), 20);
     });
-    try {
-      const err = await firstValueFrom(nodeTransport()(get(`${s.base}/q`))).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(NetworkError);
-      expect((err as NetworkError).code).toBe('ECONNRESET');
-      expect((err as NetworkError).sent).toBeTrue();
-    } finally {
-      await s.close();
-    }
+    const err = await firstValueFrom(nodeTransport()(get(`${s.base}/q`))).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NetworkError);
+    expect((err as NetworkError).code).toBe('ECONNRESET');
+    expect((err as NetworkError).sent).toBeTrue();
   });
 
   it('reads only the start of a large error body asked for as a stream, and answers the next request', async () => {
@@ -143,16 +133,12 @@ describe('node transport, beyond what every transport does', () => {
       res.writeHead(404, { 'Content-Type': 'application/json' });
       res.end('[{"errorCode":"NOT_FOUND","message":"gone"}]');
     });
-    try {
-      const transport = nodeTransport();
-      const down = await firstValueFrom(transport(get(`${s.base}/down`, 'stream'))).catch((e: unknown) => e);
-      expect(down).toBeInstanceOf(ServerUnavailableError);
-      const missing = await firstValueFrom(transport(get(`${s.base}/missing`))).catch((e: unknown) => e) as { status: number; errorCode: string };
-      expect(missing.status).toBe(404);
-      expect(missing.errorCode).toBe('NOT_FOUND');
-    } finally {
-      await s.close();
-    }
+    const transport = nodeTransport();
+    const down = await firstValueFrom(transport(get(`${s.base}/down`, 'stream'))).catch((e: unknown) => e);
+    expect(down).toBeInstanceOf(ServerUnavailableError);
+    const missing = await firstValueFrom(transport(get(`${s.base}/missing`))).catch((e: unknown) => e) as { status: number; errorCode: string };
+    expect(missing.status).toBe(404);
+    expect(missing.errorCode).toBe('NOT_FOUND');
   });
 
   it('refuses a URL it cannot send to before anything leaves', async () => {
@@ -199,26 +185,23 @@ describe('node transport, beyond what every transport does', () => {
 });
 
 describe('a client\'s default transport in Node', () => {
+  closeServersAfterEach();
   it('sends with node:http, or with axios when given an axios instance or axios config', async () => {
     const s = await serve((_req, res) => { res.setHeader('Content-Type', 'application/json'); res.end('{"ok":true}'); });
-    try {
-      const session = { accessToken: '00D000000000001!token', instanceUrl: s.base };
-      const plain = new SalesforceClient({ login: session, apiVersion: '62.0' });
-      expect((await plain.request({ method: 'GET', path: 'limits' })).data).toEqual({ ok: true });
-      const configured = new SalesforceClient({ login: session, apiVersion: '62.0', axiosConfig: { headers: { 'X-Configured': 'yes' } } });
-      expect((await configured.request({ method: 'GET', path: 'limits' })).data).toEqual({ ok: true });
-      expect(s.seen.map(r => [r.headers['user-agent']?.split('/')[0], r.headers['x-configured']])).toEqual([['rxforce', undefined], ['axios', 'yes']]);
-      const calls: string[] = [];
-      const fakeAxios = { request: async (config: { url: string }) => {
-        calls.push(config.url);
-        return { status: 200, headers: { 'content-type': 'application/json' }, data: '{"via":"axios"}' };
-      } } as unknown as AxiosInstance;
-      const given = new SalesforceClient({ login: session, apiVersion: '62.0', axios: fakeAxios });
-      expect((await given.request({ method: 'GET', path: 'limits' })).data).toEqual({ via: 'axios' });
-      expect(calls).toEqual([`${s.base}/services/data/v62.0/limits`]);
-    } finally {
-      await s.close();
-    }
+    const session = { accessToken: '00D000000000001!token', instanceUrl: s.base };
+    const plain = new SalesforceClient({ login: session, apiVersion: '62.0' });
+    expect((await plain.request({ method: 'GET', path: 'limits' })).data).toEqual({ ok: true });
+    const configured = new SalesforceClient({ login: session, apiVersion: '62.0', axiosConfig: { headers: { 'X-Configured': 'yes' } } });
+    expect((await configured.request({ method: 'GET', path: 'limits' })).data).toEqual({ ok: true });
+    expect(s.seen.map(r => [r.headers['user-agent']?.split('/')[0], r.headers['x-configured']])).toEqual([['rxforce', undefined], ['axios', 'yes']]);
+    const calls: string[] = [];
+    const fakeAxios = { request: async (config: { url: string }) => {
+      calls.push(config.url);
+      return { status: 200, headers: { 'content-type': 'application/json' }, data: '{"via":"axios"}' };
+    } } as unknown as AxiosInstance;
+    const given = new SalesforceClient({ login: session, apiVersion: '62.0', axios: fakeAxios });
+    expect((await given.request({ method: 'GET', path: 'limits' })).data).toEqual({ via: 'axios' });
+    expect(calls).toEqual([`${s.base}/services/data/v62.0/limits`]);
   });
 
   it('gives up a request that gets no answer within requestTimeoutMs, and the server sees it closed', async () => {

@@ -7,14 +7,13 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { Subject } from 'rxjs';
-import { lazyLogin } from '../../src/client/auth/index.js';
-import { SalesforceClient } from '../../src/client/client.js';
-import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import type { Emulator } from '../../src/emulator/index.js';
 import { postgresSink } from '../../src/node/index.js';
 import { syncWorker$, type SyncWorkerEvent } from '../../src/redis/index.js';
 import { StreamTakenOverError, type Checkpoint, type ReplicationEvent } from '../../src/sync/index.js';
 import { createTestDatabase, postgresUrl, type TestDatabase } from '../support/postgres.js';
 import { redisUrl, uniquePrefix } from '../support/redis.js';
+import { emulatorWithAccounts } from './support/accounts.js';
 
 const AT = (s: number) => `2024-05-01T00:00:${String(s).padStart(2, '0')}.000Z`;
 const checkpoint = (s: number): Checkpoint => ({ object: 'Account', field: 'SystemModstamp', watermark: AT(s), where: null, loadedAt: AT(0) });
@@ -89,12 +88,9 @@ describe('fenced sync writers', () => {
       const { url: dbUrl } = await database();
       redis = new Redis(url);
       // slow answers, so the round is still reading when its stream is taken over
-      emu = await startEmulator({ port: 0, seed: 5, latencyMs: 1500 });
-      const admin = emu.org.users[0]!.userId;
-      emu.store.runAs(admin, () => { for (let i = 0; i < 50; i++) emu!.store.insert('Account', { Name: `Fenced ${i}` }); });
-      const c = emu.credentials;
-      const client = new SalesforceClient({ login: lazyLogin({ loginUrl: emu.url, username: c.username, password: c.password,
-        consumerKey: c.consumerKey, consumerSecret: c.consumerSecret }), apiVersion: '62.0' });
+      const seeded = await emulatorWithAccounts({ seed: 5, latencyMs: 1500, count: 50, name: 'Fenced' });
+      emu = seeded.emu;
+      const client = seeded.client;
       const sink = postgresSink(dbUrl);
       const stop = new Subject<void>();
       const events: SyncWorkerEvent[] = [];

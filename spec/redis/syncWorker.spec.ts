@@ -6,12 +6,11 @@
 import { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import { lastValueFrom, Subject, toArray } from 'rxjs';
-import { lazyLogin } from '../../src/client/auth/index.js';
-import { SalesforceClient } from '../../src/client/client.js';
-import { startEmulator, type Emulator } from '../../src/emulator/index.js';
+import type { Emulator } from '../../src/emulator/index.js';
 import { syncWorker$, type SyncWorkerEvent } from '../../src/redis/index.js';
 import { memoryCheckpointStore, type ReplicationSink, type SyncRecord } from '../../src/sync/index.js';
 import { redisUrl, uniquePrefix } from '../support/redis.js';
+import { emulatorWithAccounts } from './support/accounts.js';
 
 /** A sink in memory: rows by object and Id, checkpoints beside them. */
 function memorySink(): ReplicationSink & { rows: Map<string, Map<string, SyncRecord>> } {
@@ -48,12 +47,9 @@ describe('syncWorker$', () => {
   it('touches nothing before subscribe, skips a round whose stream is busy, and commits the round in hand on stop', async () => {
     const redis = connect();
     const prefix = uniquePrefix();
-    emu = await startEmulator({ port: 0, seed: 3, latencyMs: 1000 });
-    const admin = emu.org.users[0]!.userId;
-    emu.store.runAs(admin, () => { for (let i = 0; i < 2500; i++) emu!.store.insert('Account', { Name: `Worker ${i}` }); });
-    const c = emu.credentials;
-    const client = new SalesforceClient({ login: lazyLogin({ loginUrl: emu.url, username: c.username, password: c.password,
-      consumerKey: c.consumerKey, consumerSecret: c.consumerSecret }), apiVersion: '62.0' });
+    const seeded = await emulatorWithAccounts({ seed: 3, latencyMs: 1000, count: 2500, name: 'Worker' });
+    emu = seeded.emu;
+    const client = seeded.client;
     const sink = memorySink();
     const options = { redis, client, sink, org: '00Dspec', objects: ['Account'], intervalMs: 600_000, leaseMs: 2000, prefix, queue: 'spec' };
     const stopA = new Subject<void>();
