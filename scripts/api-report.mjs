@@ -8,6 +8,7 @@
  * A new entry point in package.json gets its report on the next run; nothing here needs editing.
  */
 import { readFileSync, mkdirSync, existsSync } from 'node:fs';
+import process from 'node:process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Extractor, ExtractorConfig } from '@microsoft/api-extractor';
@@ -55,12 +56,12 @@ for (const { name, types } of entries) {
   const result = Extractor.invoke(config, { localBuild: !check, showVerboseMessages: false, messageCallback: (m) => { if (m.logLevel === 'none') m.handled = true; } });
   if (result.apiReportChanged) {
     stale++;
-    console.log(`${check ? 'stale' : 'updated'}: etc/${name}.api.md`);
+    process.stdout.write(`${check ? 'stale' : 'updated'}: etc/${name}.api.md\n`);
   }
   if (!result.succeeded && !result.apiReportChanged) throw new Error(`api-extractor failed for ${types}`);
 }
 if (check && stale) {
-  console.error(`\n${stale} API report(s) out of date: run \`npm run api-report\` and commit etc/*.api.md with the change.`);
+  process.stderr.write(`\n${stale} API report(s) out of date: run \`npm run api-report\` and commit etc/*.api.md with the change.\n`);
   process.exit(1);
 }
-console.log(`${entries.length} API reports ${check ? 'up to date' : 'written'} in etc/`);
+process.stdout.write(`${entries.length} API reports ${check ? 'up to date' : 'written'} in etc/\n`);
