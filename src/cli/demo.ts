@@ -22,7 +22,7 @@ import { Account, Contact, Opportunity } from './demoModels.js';
 import { loadSeed } from './seed.js';
 import type { RoundEvent } from '../sync/index.js';
 import { runSync } from './sync.js';
-import { emulatorClient, mergeFlags } from './target.js';
+import { emulatorClient, flagsFromEnv } from './target.js';
 import { startThreadEmulator } from './threadEmulator.js';
 
 /**
@@ -54,7 +54,7 @@ export async function runDemo(io: CliIo, { latencyMs = 50 }: { latencyMs?: numbe
   out(`rxforce demo — an embedded org emulator with ${latencyMs} ms latency per request`);
   // the org answers from its own thread, beside the client, as a real org does from its own machines
   const emulator = await startThreadEmulator({ port: 0, seed: 42, latencyMs, bulkRecordsPerSecond: 20_000 });
-  const client = emulatorClient(emulator, mergeFlags({}, io.env).apiVersion);
+  const client = emulatorClient(emulator, flagsFromEnv(io.env).apiVersion);
   let tmp: string | undefined;
   try {
     out(`emulator listening on ${emulator.url}\n`);

@@ -12,9 +12,7 @@ import type { LoadOperation } from './loadColumns.js';
 import { OUTPUT_FORMATS, runQuery, type OutputFormat } from './query.js';
 import { loadSeed } from './seed.js';
 import { addSyncCommand } from './sync.js';
-import { openTarget, type Target, type TargetFlags } from './target.js';
-import { lazyLogin } from '../client/auth/index.js';
-import { SalesforceClient } from '../client/client.js';
+import { emulatorClient, openTarget, type Target, type TargetFlags } from './target.js';
 
 const positiveInt = (name: string) => (v: string): number => {
   const n = Number(v);
@@ -205,10 +203,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
         log: line => io.stdout.write(`${line}\n`),
         // the demo org, loaded through the API as a user would load it
         onStarted: demoData ? async emu => {
-          const c = emu.credentials;
-          const client = new SalesforceClient({ login: lazyLogin({ loginUrl: emu.url, username: c.username, password: c.password,
-            consumerKey: c.consumerKey, consumerSecret: c.consumerSecret }) });
-          const loaded = await loadSeed(client, { ...io, stderr: new PassThrough().resume(), stderrIsTTY: false, interrupts: undefined });
+          const loaded = await loadSeed(emulatorClient(emu), { ...io, stderr: new PassThrough().resume(), stderrIsTTY: false, interrupts: undefined });
           const bad = loaded.find(l => l.summary.exitCode !== EXIT.ok);
           if (bad) throw new CliError(`emulator: the demo data did not load (${bad.sobject}: ${bad.summary.failed} failed)`, EXIT.failed);
           return `demo data: ${loaded.map(l => `${l.summary.successful} ${l.sobject}`).join(', ')}`;

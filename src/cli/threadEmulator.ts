@@ -72,7 +72,7 @@ export function startThreadEmulator(options: EmulatorOptions): Promise<ThreadEmu
           waiting.delete(m.id);
           break;
         case 'failed':
-          failed(new Error(`the emulator could not start: ${m.message}`));
+          failed(new Error(`the emulator ${m.message}`));
           void worker.terminate();
           break;
         case 'stopped':
